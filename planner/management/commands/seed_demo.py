@@ -1,0 +1,116 @@
+"""A demo organization to explore: two years of growth from a team of one into stage 2."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from planner import rules, services
+from planner.models import Organization
+from planner.planning import current_quarter
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "enable-the-field-2026"
+DEMO_SLUG = "northwind"
+
+# Customer-facing headcount: 8 quarters of actuals, then 4 of forecast (sales, CS, other).
+HISTORY = [
+    (20, 8, 4),
+    (23, 9, 5),
+    (27, 10, 6),
+    (30, 12, 7),
+    (36, 14, 8),
+    (44, 17, 10),
+    (55, 21, 12),
+    (66, 26, 14),
+]
+FORECAST = [(80, 31, 16), (95, 37, 19), (112, 44, 22), (130, 52, 26)]
+
+
+class Command(BaseCommand):
+    help = "Creates the demo user and the Northwind demo organization (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="URL to print.")
+
+    def handle(self, *args, **options):
+        user_model = get_user_model()
+        with transaction.atomic():
+            user, _ = user_model.objects.get_or_create(
+                username=DEMO_USERNAME, defaults={"email": "demo@example.com"}
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            organization = Organization.objects.filter(slug=DEMO_SLUG).first()
+            if organization is None:
+                organization = self._create_organization(user)
+                self.stdout.write("Created the Northwind demo organization.")
+            else:
+                self.stdout.write("The Northwind demo organization is already there.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nEnablement Planner: {options['url']}\n"
+                f"Log in as {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+            )
+        )
+
+    def _create_organization(self, user) -> Organization:
+        organization = services.organization_create(
+            name="Northwind Software",
+            slug=DEMO_SLUG,
+            owner=user,
+            fiscal_year_start_month=2,
+            target_ratio=50,
+            leader_has_adult_learning=False,
+            leader_strategic_share=30,
+            reports_to=Organization.ReportsTo.VP_SALES,
+            hiring_lead_time=1,
+            stage_one_focus=Organization.Focus.ONBOARDING,
+        )
+        now = current_quarter(organization)
+        first = now - len(HISTORY)
+        for offset, (sales, cs, other) in enumerate(HISTORY + FORECAST):
+            services.snapshot_create(
+                organization=organization,
+                actor=user,
+                quarter=first + offset,
+                sales=sales,
+                customer_success=cs,
+                other=other,
+            )
+        for name in ("Mid-market", "Enterprise", "Public sector"):
+            services.segment_create(organization=organization, actor=user, name=name)
+        team = [
+            (rules.ENABLEMENT_LEADER, "Maya Kowalski", first),
+            (rules.SALES_ENABLEMENT, "Tom Reyes", now - 3),
+        ]
+        for role, name, start in team:
+            services.team_member_create(
+                organization=organization, actor=user, role=role, name=name, start_quarter=start
+            )
+        hired = services.hire_create(
+            organization=organization,
+            actor=user,
+            role=rules.PROGRAM_MANAGER,
+            target_quarter=now - 1,
+            status=rules.RECRUITING,
+            annual_cost=118000,
+            notes="Owns the onboarding program and QBR cadence.",
+        )
+        services.hire_mark_hired(hire=hired, actor=user, name="Priya Nair")
+        hires = [
+            (rules.ADULT_LEARNING_SPECIALIST, now, rules.APPROVED, 112000, "Backfills ID work."),
+            (rules.CS_ENABLEMENT, now + 1, rules.RECRUITING, 105000, ""),
+            (rules.PRODUCT_ENABLEMENT, now + 2, rules.PLANNED, 120000, "Pairs with PMM."),
+            (rules.ENABLEMENT_LIAISON, now + 1, rules.CANCELLED, 98000, "Folded into CS role."),
+        ]
+        for role, target, status, cost, notes in hires:
+            services.hire_create(
+                organization=organization,
+                actor=user,
+                role=role,
+                target_quarter=target,
+                status=status,
+                annual_cost=cost,
+                notes=notes,
+            )
+        return organization

@@ -1,0 +1,365 @@
+"""Tables of the planner.
+
+Quarters are stored as integer ordinals (``planner.quarters``): they sort, compare and do
+arithmetic in SQL and Python alike, and the organization's fiscal-year start month turns
+them into labels and start dates.
+
+Every row a person edits carries a ``version`` that services bump on each save, so an
+edit made from a stale page can be refused instead of silently overwriting a newer one.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from planner import rules
+from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
+
+
+class QuarterField(models.PositiveIntegerField):
+    """A fiscal quarter as its ordinal (fiscal_year * 4 + quarter - 1)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "validators", [MinValueValidator(MIN_ORDINAL), MaxValueValidator(MAX_ORDINAL)]
+        )
+        super().__init__(*args, **kwargs)
+
+
+def _quarter_in_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": MIN_ORDINAL, f"{field}__lte": MAX_ORDINAL})
+
+
+ROLE_CHOICES = [(role, rules.ROLE_NAMES[role]) for role in rules.ROLES]
+
+
+class Versioned(models.Model):
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def for_user(self, user) -> "OrganizationQuerySet":
+        return self.filter(memberships__user=user)
+
+
+class Organization(Versioned):
+    class ReportsTo(models.TextChoices):
+        CRO = "cro", "Chief Revenue Officer"
+        VP_SALES = "vp_sales", "VP Sales"
+        MARKETING = "marketing", "Marketing"
+        CUSTOMER_SUCCESS = "customer_success", "Customer Success"
+        REVENUE_OPERATIONS = "revenue_operations", "Revenue Operations"
+        PEOPLE = "people", "HR / People"
+        CEO = "ceo", "CEO"
+        OTHER = "other", "Other"
+
+    class Focus(models.TextChoices):
+        ONBOARDING = "onboarding", rules.STAGE_1_FOCUSES["onboarding"]
+        CONTENT = "content", rules.STAGE_1_FOCUSES["content"]
+        PROCESS = "process", rules.STAGE_1_FOCUSES["process"]
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="The month your fiscal year starts. FY2027 is the year that ends in 2027.",
+    )
+    target_ratio = models.PositiveSmallIntegerField(
+        default=rules.DEFAULT_TARGET_RATIO,
+        validators=[
+            MinValueValidator(rules.MIN_TARGET_RATIO),
+            MaxValueValidator(rules.MAX_TARGET_RATIO),
+        ],
+        help_text="Customer-facing people per enablement person. The article's typical "
+        "organization runs one enablement person per 50.",
+    )
+    leader_has_adult_learning = models.BooleanField(
+        default=False,
+        help_text="Does the enablement leader have adult-learning (instructional design) "
+        "expertise? If not, an adult-learning specialist is the first hire in stage 2.",
+    )
+    leader_strategic_share = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MaxValueValidator(100)],
+        help_text="How much of the leader's time goes to strategy today, in percent. "
+        "Compared with what the stage calls for: 25% at 0–50, 50% at 51–500, all above.",
+    )
+    reports_to = models.CharField(
+        max_length=32,
+        choices=ReportsTo.choices,
+        default=ReportsTo.VP_SALES,
+        help_text="Whom enablement reports to. Inside the revenue team it is closer to the "
+        "field; outside it, more strategic. Above 2000 customer-facing, report to the CRO.",
+    )
+    hiring_lead_time = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MaxValueValidator(4)],
+        help_text="Quarters from opening a requisition to the hire starting (0–4).",
+    )
+    stage_one_focus = models.CharField(
+        max_length=16,
+        choices=Focus.choices,
+        default=Focus.ONBOARDING,
+        help_text="A team of one focuses on one activity above all.",
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="organization_fiscal_month_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    target_ratio__gte=rules.MIN_TARGET_RATIO,
+                    target_ratio__lte=rules.MAX_TARGET_RATIO,
+                ),
+                name="organization_target_ratio_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(leader_strategic_share__lte=100),
+                name="organization_strategic_share_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hiring_lead_time__lte=4), name="organization_lead_time_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def quarter_label(self, ordinal: int) -> str:
+        return Quarter.from_ordinal(ordinal).label
+
+    def quarter_start(self, ordinal: int):
+        return Quarter.from_ordinal(ordinal).start_date(self.fiscal_year_start_month)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+        VIEWER = "viewer", "Viewer"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "editor", "viewer"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organization} ({self.role})"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (self.Role.OWNER, self.Role.EDITOR)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+
+class Segment(Versioned):
+    """A vertical or product team; from stage 2 each gets an enablement liaison (A.4)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="segments"
+    )
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="segment_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HeadcountSnapshot(Versioned):
+    """Customer-facing headcount of one quarter, actual or forecast.
+
+    Named scenarios will be copies of these rows under a scenario key; the natural key is
+    (organization, quarter) for the plan of record.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    quarter = QuarterField()
+    sales = models.PositiveIntegerField(default=0)
+    customer_success = models.PositiveIntegerField(default=0)
+    other = models.PositiveIntegerField(
+        default=0, help_text="Other customer-facing: support, partner teams and the like."
+    )
+
+    class Meta:
+        ordering = ["quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "quarter"], name="snapshot_unique_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(sales__gte=0, customer_success__gte=0, other__gte=0),
+                name="snapshot_counts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=_quarter_in_range("quarter"), name="snapshot_quarter_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {Quarter.from_ordinal(self.quarter)}"
+
+    @property
+    def total(self) -> int:
+        return self.sales + self.customer_success + self.other
+
+    def as_headcount(self) -> rules.Headcount:
+        return rules.Headcount(
+            sales=self.sales, customer_success=self.customer_success, other=self.other
+        )
+
+
+class TeamMember(Versioned):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="team_members"
+    )
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    name = models.CharField(max_length=120)
+    start_quarter = QuarterField()
+    end_quarter = QuarterField(
+        null=True, blank=True, help_text="The first quarter they are no longer in seat."
+    )
+
+    class Meta:
+        ordering = ["start_quarter", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_quarter__isnull=True)
+                | Q(end_quarter__gt=models.F("start_quarter")),
+                name="team_member_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=rules.ROLES), name="team_member_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=_quarter_in_range("start_quarter"), name="team_member_start_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_seat(self) -> rules.TeamSeat:
+        return rules.TeamSeat(role=self.role, start=self.start_quarter, end=self.end_quarter)
+
+
+class PlannedHire(Versioned):
+    class Status(models.TextChoices):
+        PLANNED = rules.PLANNED, "Planned"
+        APPROVED = rules.APPROVED, "Approved"
+        RECRUITING = rules.RECRUITING, "Recruiting"
+        HIRED = rules.HIRED, "Hired"
+        CANCELLED = rules.CANCELLED, "Cancelled"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="planned_hires"
+    )
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    target_quarter = QuarterField(help_text="The quarter the hire should be in seat.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    annual_cost = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Fully loaded annual cost, for finance. Optional.",
+    )
+    notes = models.TextField(blank=True, max_length=2000)
+    team_member = models.OneToOneField(
+        TeamMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hire",
+        help_text="The team member this hire became once marked hired.",
+    )
+
+    class Meta:
+        ordering = ["target_quarter", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=rules.HIRE_STATUSES), name="planned_hire_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=rules.ROLES), name="planned_hire_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_cost__isnull=True) | Q(annual_cost__gte=0),
+                name="planned_hire_cost_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=_quarter_in_range("target_quarter"), name="planned_hire_quarter_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} for {Quarter.from_ordinal(self.target_quarter)}"
+
+    @property
+    def counts(self) -> bool:
+        return self.status in rules.OPEN_HIRE_STATUSES
+
+    def as_hire(self) -> rules.Hire:
+        return rules.Hire(role=self.role, target=self.target_quarter, status=self.status)
+
+
+class Change(models.Model):
+    """One recorded change: who did what to which row, with the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        DELETED = "deleted", "Deleted"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    entity = models.CharField(max_length=40)  # e.g. "headcount", "planned hire"
+    label = models.CharField(max_length=200)  # what the row was called at the time
+    # {field: [before, after]}; created rows have None before, deleted rows None after.
+    diff = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["organization", "-at"], name="change_org_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.entity} {self.label}"

@@ -1,0 +1,426 @@
+"""Every write to the planner: validated, atomic, version-checked and recorded.
+
+Functions are ``<entity>_<verb>(*, ...)``. Each validates with ``full_clean()`` before it
+saves, refuses an update made from a stale copy (``StaleEdit``), and records a ``Change``
+with the values before and after.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.text import slugify
+
+from planner import rules
+from planner.models import (
+    Change,
+    HeadcountSnapshot,
+    Membership,
+    Organization,
+    PlannedHire,
+    Segment,
+    TeamMember,
+)
+from planner.quarters import Quarter
+
+
+class StaleEdit(Exception):
+    """The row changed since the editor loaded it; ``current`` is the row as it is now."""
+
+    def __init__(self, current: models.Model):
+        super().__init__("This was changed by someone else since you opened it.")
+        self.current = current
+
+
+ORGANIZATION_FIELDS = (
+    "name",
+    "fiscal_year_start_month",
+    "target_ratio",
+    "leader_has_adult_learning",
+    "leader_strategic_share",
+    "reports_to",
+    "hiring_lead_time",
+    "stage_one_focus",
+)
+SNAPSHOT_FIELDS = ("sales", "customer_success", "other")
+TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter")
+HIRE_FIELDS = ("role", "target_quarter", "status", "annual_cost", "notes")
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+def _display(instance: models.Model, field: str) -> Any:
+    value = getattr(instance, field)
+    if value is None or isinstance(value, bool | int | str):
+        if field in ("quarter", "start_quarter", "end_quarter", "target_quarter") and value:
+            return Quarter.from_ordinal(value).label
+        return value
+    return str(value)
+
+
+def _label(instance: models.Model) -> str:
+    return str(instance)[:200]
+
+
+def _record(
+    *,
+    organization: Organization,
+    actor,
+    action: str,
+    entity: str,
+    instance: models.Model,
+    fields: Iterable[str],
+    before: dict[str, Any] | None = None,
+) -> None:
+    after = {field: _display(instance, field) for field in fields}
+    if action == Change.Action.CREATED:
+        diff = {field: [None, value] for field, value in after.items()}
+    elif action == Change.Action.DELETED:
+        diff = {field: [value, None] for field, value in after.items()}
+    else:
+        before = before or {}
+        diff = {f: [before.get(f), v] for f, v in after.items() if before.get(f) != v}
+        if not diff:
+            return
+    Change.objects.create(
+        organization=organization,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        entity=entity,
+        label=_label(instance),
+        diff=diff,
+    )
+
+
+def _create(instance: models.Model, *, actor, entity: str, fields: Iterable[str]):
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+        _record(
+            organization=instance.organization,
+            actor=actor,
+            action=Change.Action.CREATED,
+            entity=entity,
+            instance=instance,
+            fields=fields,
+        )
+    return instance
+
+
+def _update(
+    instance: models.Model,
+    *,
+    actor,
+    entity: str,
+    expected_version: int | None,
+    allowed: Iterable[str],
+    changes: dict[str, Any],
+    organization: Organization | None = None,
+):
+    """Applies ``changes`` if the row is still at ``expected_version``; else StaleEdit.
+
+    The row is re-read under a lock so that two saves from pages loaded at the same time
+    cannot both pass the version check.
+    """
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    with transaction.atomic():
+        current = type(instance).objects.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleEdit(current)
+        before = {field: _display(current, field) for field in allowed}
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.full_clean()
+        current.version += 1
+        current.save()
+        _record(
+            organization=organization or current.organization,
+            actor=actor,
+            action=Change.Action.UPDATED,
+            entity=entity,
+            instance=current,
+            fields=allowed,
+            before=before,
+        )
+    for field in (*changes, "version", "updated_at"):
+        setattr(instance, field, getattr(current, field))
+    return instance
+
+
+def _delete(instance: models.Model, *, actor, entity: str, fields: Iterable[str]) -> None:
+    with transaction.atomic():
+        _record(
+            organization=instance.organization,
+            actor=actor,
+            action=Change.Action.DELETED,
+            entity=entity,
+            instance=instance,
+            fields=fields,
+        )
+        instance.delete()
+
+
+# --- organizations -------------------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "organization"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def organization_create(*, name: str, owner, slug: str = "", **settings: Any) -> Organization:
+    """Creates an organization with ``owner`` as its first owner."""
+    organization = Organization(name=name.strip(), slug=slug or _unique_slug(name), **settings)
+    organization.full_clean()
+    with transaction.atomic():
+        organization.save()
+        Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
+        _record(
+            organization=organization,
+            actor=owner,
+            action=Change.Action.CREATED,
+            entity="organization",
+            instance=organization,
+            fields=ORGANIZATION_FIELDS,
+        )
+    return organization
+
+
+def organization_update(
+    *, organization: Organization, actor, expected_version: int | None = None, **changes: Any
+) -> Organization:
+    return _update(
+        organization,
+        actor=actor,
+        entity="settings",
+        expected_version=expected_version,
+        allowed=ORGANIZATION_FIELDS,
+        changes=changes,
+        organization=organization,
+    )
+
+
+# --- segments ------------------------------------------------------------------------------
+
+
+def segment_create(*, organization: Organization, actor, name: str) -> Segment:
+    segment = Segment(organization=organization, name=name.strip())
+    return _create(segment, actor=actor, entity="segment", fields=("name",))
+
+
+def segment_update(
+    *, segment: Segment, actor, expected_version: int | None = None, name: str
+) -> Segment:
+    return _update(
+        segment,
+        actor=actor,
+        entity="segment",
+        expected_version=expected_version,
+        allowed=("name",),
+        changes={"name": name.strip()},
+    )
+
+
+def segment_delete(*, segment: Segment, actor) -> None:
+    _delete(segment, actor=actor, entity="segment", fields=("name",))
+
+
+# --- headcount -----------------------------------------------------------------------------
+
+
+def snapshot_create(
+    *,
+    organization: Organization,
+    actor,
+    quarter: int,
+    sales: int = 0,
+    customer_success: int = 0,
+    other: int = 0,
+) -> HeadcountSnapshot:
+    snapshot = HeadcountSnapshot(
+        organization=organization,
+        quarter=quarter,
+        sales=sales,
+        customer_success=customer_success,
+        other=other,
+    )
+    return _create(snapshot, actor=actor, entity="headcount", fields=SNAPSHOT_FIELDS)
+
+
+def snapshot_add_next(*, organization: Organization, actor, default_quarter: int):
+    """Adds the quarter after the latest one, pre-filled from it (or ``default_quarter``)."""
+    latest = HeadcountSnapshot.objects.filter(organization=organization).last()
+    if latest is None:
+        return snapshot_create(organization=organization, actor=actor, quarter=default_quarter)
+    return snapshot_create(
+        organization=organization,
+        actor=actor,
+        quarter=latest.quarter + 1,
+        sales=latest.sales,
+        customer_success=latest.customer_success,
+        other=latest.other,
+    )
+
+
+def snapshot_update(
+    *, snapshot: HeadcountSnapshot, actor, expected_version: int | None = None, **changes: Any
+) -> HeadcountSnapshot:
+    return _update(
+        snapshot,
+        actor=actor,
+        entity="headcount",
+        expected_version=expected_version,
+        allowed=SNAPSHOT_FIELDS,
+        changes=changes,
+    )
+
+
+def snapshot_delete(*, snapshot: HeadcountSnapshot, actor) -> None:
+    _delete(snapshot, actor=actor, entity="headcount", fields=("quarter", *SNAPSHOT_FIELDS))
+
+
+# --- team ----------------------------------------------------------------------------------
+
+
+def team_member_create(
+    *,
+    organization: Organization,
+    actor,
+    role: str,
+    name: str,
+    start_quarter: int,
+    end_quarter: int | None = None,
+) -> TeamMember:
+    member = TeamMember(
+        organization=organization,
+        role=role,
+        name=name.strip(),
+        start_quarter=start_quarter,
+        end_quarter=end_quarter,
+    )
+    return _create(member, actor=actor, entity="team member", fields=TEAM_MEMBER_FIELDS)
+
+
+def team_member_update(
+    *, member: TeamMember, actor, expected_version: int | None = None, **changes: Any
+) -> TeamMember:
+    return _update(
+        member,
+        actor=actor,
+        entity="team member",
+        expected_version=expected_version,
+        allowed=TEAM_MEMBER_FIELDS,
+        changes=changes,
+    )
+
+
+def team_member_delete(*, member: TeamMember, actor) -> None:
+    _delete(member, actor=actor, entity="team member", fields=TEAM_MEMBER_FIELDS)
+
+
+# --- planned hires -------------------------------------------------------------------------
+
+
+def hire_create(
+    *,
+    organization: Organization,
+    actor,
+    role: str,
+    target_quarter: int,
+    status: str = rules.PLANNED,
+    annual_cost=None,
+    notes: str = "",
+) -> PlannedHire:
+    if status == rules.HIRED:
+        raise ValidationError({"status": "Add the person to the team, or mark a hire as hired."})
+    hire = PlannedHire(
+        organization=organization,
+        role=role,
+        target_quarter=target_quarter,
+        status=status,
+        annual_cost=annual_cost,
+        notes=notes,
+    )
+    return _create(hire, actor=actor, entity="planned hire", fields=HIRE_FIELDS)
+
+
+def hire_update(
+    *, hire: PlannedHire, actor, expected_version: int | None = None, **changes: Any
+) -> PlannedHire:
+    if changes.get("status") == rules.HIRED and hire.status != rules.HIRED:
+        raise ValidationError({"status": "Use “Mark as hired” so the person joins the team."})
+    return _update(
+        hire,
+        actor=actor,
+        entity="planned hire",
+        expected_version=expected_version,
+        allowed=HIRE_FIELDS,
+        changes=changes,
+    )
+
+
+def hire_delete(*, hire: PlannedHire, actor) -> None:
+    _delete(hire, actor=actor, entity="planned hire", fields=HIRE_FIELDS)
+
+
+def hire_mark_hired(
+    *,
+    hire: PlannedHire,
+    actor,
+    name: str,
+    start_quarter: int | None = None,
+    expected_version: int | None = None,
+) -> TeamMember:
+    """The hire joins the team from ``start_quarter`` (default: its target quarter)."""
+    if hire.status not in rules.OPEN_HIRE_STATUSES:
+        raise ValidationError(
+            {"status": f"A {hire.get_status_display().lower()} hire cannot be marked hired."}
+        )
+    with transaction.atomic():
+        member = team_member_create(
+            organization=hire.organization,
+            actor=actor,
+            role=hire.role,
+            name=name,
+            start_quarter=start_quarter if start_quarter is not None else hire.target_quarter,
+        )
+        _update(
+            hire,
+            actor=actor,
+            entity="planned hire",
+            expected_version=expected_version,
+            allowed=HIRE_FIELDS,
+            changes={"status": rules.HIRED},
+        )
+        PlannedHire.objects.filter(pk=hire.pk).update(team_member=member)
+        hire.team_member = member
+    return member
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+def membership_create(*, organization: Organization, user, role: str, actor=None) -> Membership:
+    membership = Membership(organization=organization, user=user, role=role)
+    membership.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            membership.save()
+            _record(
+                organization=organization,
+                actor=actor,
+                action=Change.Action.CREATED,
+                entity="member",
+                instance=membership,
+                fields=("role",),
+            )
+    except IntegrityError:
+        raise ValidationError(f"{user} is already a member of {organization}.") from None
+    return membership
