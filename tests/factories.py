@@ -1,0 +1,86 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from planner import rules
+from planner.models import (
+    HeadcountSnapshot,
+    Membership,
+    Organization,
+    PlannedHire,
+    Segment,
+    TeamMember,
+)
+from planner.quarters import Quarter
+
+FY2027_Q1 = Quarter(2027, 1).ordinal
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.OWNER
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Segment {n}")
+
+
+class SnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HeadcountSnapshot
+
+    organization = factory.SubFactory(OrganizationFactory)
+    quarter = factory.Sequence(lambda n: FY2027_Q1 + n)
+    sales = 30
+    customer_success = 10
+    other = 5
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    organization = factory.SubFactory(OrganizationFactory)
+    role = rules.ENABLEMENT_LEADER
+    name = factory.Sequence(lambda n: f"Person {n}")
+    start_quarter = FY2027_Q1
+
+
+class PlannedHireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlannedHire
+
+    organization = factory.SubFactory(OrganizationFactory)
+    role = rules.SALES_ENABLEMENT
+    target_quarter = FY2027_Q1
+    status = rules.PLANNED
