@@ -1,1 +1,44 @@
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from planner.views import accounts, gap, headcount, organizations, roadmap, team
+
+org = "o/<slug:slug>/"
+
+urlpatterns = [
+    # Accounts: Django's login, logout, password change and reset, plus sign-up.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # The user's organizations
+    path("", organizations.home, name="home"),
+    path("orgs/new/", organizations.organization_create, name="organization_create"),
+    # Gap view (an organization's home page)
+    path(org, gap.gap, name="gap"),
+    # Organization settings and segments
+    path(f"{org}settings/", organizations.organization_settings, name="organization_settings"),
+    path(f"{org}segments/add/", organizations.segment_create, name="segment_create"),
+    path(f"{org}segments/<int:pk>/", organizations.segment_update, name="segment_update"),
+    path(f"{org}segments/<int:pk>/delete/", organizations.segment_delete, name="segment_delete"),
+    # Headcount per quarter
+    path(f"{org}headcount/", headcount.headcount, name="headcount"),
+    path(f"{org}headcount/add/", headcount.snapshot_add, name="snapshot_add"),
+    path(f"{org}headcount/<int:pk>/", headcount.snapshot_update, name="snapshot_update"),
+    path(f"{org}headcount/<int:pk>/delete/", headcount.snapshot_delete, name="snapshot_delete"),
+    # Team in seat and planned hires
+    path(f"{org}team/", team.team, name="team"),
+    path(f"{org}team/add/", team.team_member_create, name="team_member_create"),
+    path(f"{org}team/<int:pk>/", team.team_member_update, name="team_member_update"),
+    path(f"{org}team/<int:pk>/delete/", team.team_member_delete, name="team_member_delete"),
+    path(f"{org}hires/add/", team.hire_create, name="hire_create"),
+    path(f"{org}hires/<int:pk>/", team.hire_update, name="hire_update"),
+    path(f"{org}hires/<int:pk>/delete/", team.hire_delete, name="hire_delete"),
+    path(f"{org}hires/<int:pk>/hired/", team.hire_mark_hired, name="hire_mark_hired"),
+    # Roadmap and its CSV export
+    path(f"{org}roadmap/", roadmap.roadmap, name="roadmap"),
+    path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),
+]

@@ -1,0 +1,60 @@
+from django import template
+
+from planner import rules
+from planner.quarters import Quarter
+
+register = template.Library()
+
+
+@register.filter
+def quarter(ordinal: int | None) -> str:
+    """``FY2027 Q1`` from a stored quarter ordinal."""
+    if ordinal is None or ordinal == "":
+        return ""
+    return Quarter.from_ordinal(int(ordinal)).label
+
+
+@register.filter
+def quarter_start(ordinal: int, organization) -> str:
+    return organization.quarter_start(int(ordinal)).strftime("%-d %b %Y")
+
+
+@register.filter
+def quarter_key(ordinal: int) -> str:
+    """The compact form used in URLs: ``FY2027Q1``."""
+    q = Quarter.from_ordinal(int(ordinal))
+    return f"FY{q.fiscal_year}Q{q.number}"
+
+
+@register.filter
+def role_name(role: str) -> str:
+    return rules.ROLE_NAMES.get(role, role)
+
+
+@register.filter
+def practice_name(practice: str) -> str:
+    return rules.PRACTICE_NAMES.get(practice, practice)
+
+
+@register.filter
+def percent(share: float) -> int:
+    return round(share * 100)
+
+
+@register.filter
+def gap_class(gap: int) -> str:
+    if gap > 0:
+        return "gap-short"
+    if gap < 0:
+        return "gap-over"
+    return "gap-ok"
+
+
+@register.filter
+def signed(number: int) -> str:
+    return f"+{number}" if number > 0 else str(number)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

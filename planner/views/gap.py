@@ -1,0 +1,83 @@
+"""The gap view: stage, recommended team, ratio and the role-by-role gap for one quarter."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from planner import rules
+from planner.planning import Plan, current_quarter, load_plan
+from planner.quarters import Quarter
+from planner.views.access import get_membership, org_context
+
+
+def parse_quarter(raw: str | None) -> tuple[int | None, str]:
+    """The ordinal of ``?quarter=FY2027Q1`` and an error message if it made no sense."""
+    if not raw:
+        return None, ""
+    try:
+        return Quarter.parse(raw).ordinal, ""
+    except ValueError as error:
+        return None, str(error)
+
+
+def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dict:
+    """Everything the gap panel shows, all of it from the rules."""
+    organization = plan.organization
+    now = current_quarter(organization)
+    if quarter is None:
+        quarter = plan.default_quarter()
+    choices = []
+    if plan.snapshots:
+        choices = list(range(plan.snapshots[0].quarter, plan.snapshots[-1].quarter + 1))
+        if quarter is not None and quarter not in choices:
+            choices = sorted({*choices, quarter})
+    found = plan.headcount_for(quarter) if quarter is not None else None
+    gap = plan.gap(quarter) if found else None
+    context = {
+        "plan": plan,
+        "quarter": quarter,
+        "quarter_error": quarter_error,
+        "quarter_choices": choices,
+        "is_forecast": quarter is not None and quarter >= now,
+        "carried": bool(found and found[1]),
+        "gap": gap,
+    }
+    if gap is not None:
+        a = gap.assessment
+        in_seat = gap.in_seat_total
+        context.update(
+            assessment=a,
+            stage_range=rules.STAGES[a.stage - 1].range_label,
+            ratio=round(a.headcount.total / in_seat) if in_seat else None,
+            band_meaning=rules.RATIO_BAND_MEANINGS[gap.ratio_band],
+            recommended_share=round(a.leader_strategic_share * 100),
+            current_share=organization.leader_strategic_share,
+            next_hire_reasons=[
+                (role, rules.role_title(role, a.stage), a.reasons.get(role, ""))
+                for role in a.next_hires
+            ],
+            practices=[(p, rules.PRACTICE_NAMES[p], a.reasons[p]) for p in a.practices],
+            stage_one_focus=organization.get_stage_one_focus_display(),
+            focus_advice=rules.STAGE_1_FOCUS_ADVICE,
+            reports_to=organization.get_reports_to_display(),
+            reports_to_cro=organization.reports_to == organization.ReportsTo.CRO,
+        )
+    return context
+
+
+@login_required
+@require_GET
+def gap(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    quarter, error = parse_quarter(request.GET.get("quarter"))
+    context = org_context(
+        membership,
+        "gap",
+        compact=request.GET.get("compact") == "1",
+        **gap_context(load_plan(membership.organization), quarter, error),
+    )
+    template = "planner/gap.html"
+    if request.htmx and request.htmx.target == "gap-panel":
+        template += "#gap-panel"
+    return render(request, template, context)

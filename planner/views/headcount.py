@@ -1,0 +1,155 @@
+"""Customer-facing headcount per quarter: a grid edited cell by cell."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from planner import rules, services
+from planner.forms import FirstQuarterForm, SnapshotForm
+from planner.models import HeadcountSnapshot, Membership
+from planner.planning import Plan, current_quarter, load_plan
+from planner.views.access import get_membership, org_context
+from planner.views.gap import gap_context
+
+
+def _rows(plan: Plan, now: int, bound: SnapshotForm | None = None) -> list[dict]:
+    rows, previous_stage = [], None
+    for snapshot in plan.snapshots:
+        stage = rules.stage_for(snapshot.total)
+        form = bound if bound is not None and bound.instance.pk == snapshot.pk else None
+        rows.append(
+            {
+                "snapshot": snapshot,
+                "form": form
+                or SnapshotForm(instance=snapshot, initial={"version": snapshot.version}),
+                "stage": stage,
+                "actual": snapshot.quarter < now,
+                "stage_changed": previous_stage is not None and stage.number != previous_stage,
+            }
+        )
+        previous_stage = stage.number
+    return rows
+
+
+def _first_quarter_form(plan: Plan, now: int, data=None) -> FirstQuarterForm:
+    return FirstQuarterForm(data, ordinals=list(range(now - 8, now + 5)), initial_quarter=now)
+
+
+def _page_context(membership: Membership, plan: Plan, **overrides) -> dict:
+    now = current_quarter(plan.organization)
+    context = org_context(
+        membership,
+        "headcount",
+        rows=_rows(plan, now, overrides.pop("bound", None)),
+        first_quarter_form=overrides.pop("first_quarter_form", None)
+        or _first_quarter_form(plan, now),
+        compact=True,
+        next_quarter=plan.snapshots[-1].quarter + 1 if plan.snapshots else None,
+        **gap_context(plan, overrides.pop("panel_quarter", None)),
+    )
+    context.update(overrides)
+    return context
+
+
+@login_required
+@require_GET
+def headcount(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    plan = load_plan(membership.organization)
+    return render(request, "planner/headcount.html", _page_context(membership, plan))
+
+
+@login_required
+@require_POST
+def snapshot_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Adds the quarter after the latest, pre-filled from it; the first one is chosen."""
+    membership = get_membership(request, slug, write=True)
+    organization = membership.organization
+    now = current_quarter(organization)
+    plan = load_plan(organization)
+    first_quarter = now
+    if not plan.snapshots:
+        form = _first_quarter_form(plan, now, request.POST)
+        if not form.is_valid():
+            context = _page_context(membership, plan, first_quarter_form=form)
+            return render(request, "planner/headcount.html", context, status=422)
+        first_quarter = form.cleaned_data["quarter"]
+    try:
+        snapshot = services.snapshot_add_next(
+            organization=organization, actor=request.user, default_quarter=first_quarter
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("headcount", slug)
+    if not request.htmx:
+        messages.success(request, f"Added {organization.quarter_label(snapshot.quarter)}.")
+        return redirect("headcount", slug)
+    plan = load_plan(organization)
+    context = _page_context(membership, plan, panel_quarter=snapshot.quarter, oob=True)
+    return render(request, "planner/headcount.html#headcount-grid", context)
+
+
+@login_required
+@require_POST
+def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug, write=True)
+    organization = membership.organization
+    snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
+    form = SnapshotForm(request.POST, instance=snapshot)
+    status, stale = 200, None
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.SNAPSHOT_FIELDS}
+        try:
+            services.snapshot_update(
+                snapshot=snapshot,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **fields,
+            )
+        except services.StaleEdit as error:
+            stale, status = error.current, 409
+        if not request.htmx and stale is None:
+            return redirect("headcount", slug)
+    else:
+        status = 422
+    # The form's instance took the typed values; show the stored row's figures instead.
+    snapshot.refresh_from_db()
+    plan = load_plan(organization)
+    if not request.htmx:
+        context = _page_context(membership, plan, bound=form, stale=stale)
+        return render(request, "planner/headcount.html", context, status=status)
+    now = current_quarter(organization)
+    row = next(r for r in _rows(plan, now, form) if r["snapshot"].pk == snapshot.pk)
+    context = _page_context(
+        membership,
+        plan,
+        panel_quarter=snapshot.quarter,
+        oob=True,
+        row=row,
+        stale=stale,
+        saved=status == 200,
+    )
+    return render(request, "planner/headcount.html#snapshot-cells", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def snapshot_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET asks for confirmation (the page works without JavaScript); POST deletes."""
+    membership = get_membership(request, slug, write=True)
+    organization = membership.organization
+    snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
+    if request.method == "GET":
+        context = org_context(membership, "headcount", snapshot=snapshot)
+        return render(request, "planner/snapshot_confirm_delete.html", context)
+    label = organization.quarter_label(snapshot.quarter)
+    services.snapshot_delete(snapshot=snapshot, actor=request.user)
+    if not request.htmx:
+        messages.success(request, f"Deleted the headcount of {label}.")
+        return redirect("headcount", slug)
+    plan = load_plan(organization)
+    context = _page_context(membership, plan, oob=True)
+    return render(request, "planner/headcount.html#headcount-grid", context)
