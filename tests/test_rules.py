@@ -1,0 +1,791 @@
+"""The rules engine against RULES.md part B, written from the specification.
+
+Every expected number below is worked out by hand from RULES.md (stages, recommended
+team size, the nine-step fill order, ratio bands, gap, lead time), not read back from the
+implementation. The hypothesis properties at the end use small independent oracles built
+from the same text.
+"""
+
+from fractions import Fraction
+from math import ceil
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.quarters import Quarter
+from planner.rules import (
+    Headcount,
+    Hire,
+    Profile,
+    TeamSeat,
+    assess,
+    gap_for_quarter,
+    ratio_band,
+    roadmap,
+    role_title,
+)
+
+LEADER = "enablement_leader"
+ALS = "adult_learning_specialist"
+PM = "program_manager"
+CS = "cs_enablement"
+SALES = "sales_enablement"
+PRODUCT = "product_enablement"
+LIAISON = "enablement_liaison"
+CATALOGUE = (LEADER, ALS, PM, CS, SALES, PRODUCT, LIAISON)
+PRACTICES = ("change_management", "co_creation", "center_of_excellence")
+
+EXPERT = Profile(leader_has_adult_learning=True)
+NOVICE = Profile(leader_has_adult_learning=False)
+
+
+def sales_only(n: int) -> Headcount:
+    return Headcount(sales=n)
+
+
+# --- Stages and recommended team size ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "stage", "name", "share", "total"),
+    [
+        (0, 1, "Foundation", 0.25, 0),
+        (1, 1, "Foundation", 0.25, 1),
+        (50, 1, "Foundation", 0.25, 1),
+        (51, 2, "Expansion", 0.50, 2),
+        (500, 2, "Expansion", 0.50, 10),
+        (501, 3, "Scale", 1.00, 11),
+        (2000, 3, "Scale", 1.00, 40),
+        (2001, 4, "Enterprise", 1.00, 41),
+    ],
+)
+def test_it_places_every_stage_boundary_on_the_right_side(n, stage, name, share, total):
+    result = assess(sales_only(n), Profile())
+    assert result.stage == stage
+    assert result.stage_name == name
+    assert result.leader_strategic_share == pytest.approx(share)
+    assert result.recommended_total == total
+
+
+def test_it_counts_every_customer_facing_group_towards_the_stage():
+    # 20 + 20 + 11 = 51: stage 2, although no single group exceeds 50.
+    result = assess(Headcount(sales=20, customer_success=20, other=11), Profile())
+    assert result.stage == 2
+    assert result.recommended_total == 2
+
+
+def test_it_recommends_no_seats_and_no_roles_without_customer_facing_headcount():
+    result = assess(Headcount(), Profile(verticals=5))
+    assert result.recommended_total == 0
+    assert result.roles == {}
+    assert result.next_hires == ()
+    assert result.practices == ()
+
+
+@pytest.mark.parametrize("n", [1, 17, 50])
+def test_it_recommends_a_team_of_one_enablement_manager_in_stage_1(n):
+    result = assess(Headcount(sales=n, customer_success=0), Profile(target_ratio=10, verticals=4))
+    assert result.recommended_total == 1
+    assert result.roles == {LEADER: 1}
+    assert result.next_hires == ()
+    assert role_title(LEADER, 1) == "Enablement Manager"
+
+
+def test_it_uses_a_default_target_ratio_of_50():
+    assert Profile().target_ratio == 50
+    assert assess(sales_only(200), Profile()).recommended_total == 4
+
+
+@pytest.mark.parametrize(
+    ("n", "ratio", "total"),
+    [
+        (51, 10, 6),  # ceil(5.1)
+        (600, 10, 60),
+        (2001, 10, 201),  # ceil(200.1)
+        (51, 500, 2),  # ceil(0.102) = 1, raised to the minimum of 2
+        (500, 500, 2),  # exactly 1, raised to 2
+        (1001, 500, 3),  # ceil(2.002)
+        (5000, 500, 10),
+        (101, 50, 3),  # ceil(2.02)
+        (100, 50, 2),
+        (120, 100, 2),
+    ],
+)
+def test_it_sizes_the_team_as_max_2_ceil_n_over_r_with_custom_ratios(n, ratio, total):
+    assert assess(sales_only(n), Profile(target_ratio=ratio)).recommended_total == total
+
+
+@pytest.mark.parametrize("ratio", [9, 501, 0, -50])
+def test_it_rejects_a_target_ratio_outside_10_to_500(ratio):
+    with pytest.raises(ValueError):
+        Profile(target_ratio=ratio)
+
+
+@pytest.mark.parametrize("ratio", [10, 500])
+def test_it_accepts_the_target_ratio_at_both_ends_of_its_range(ratio):
+    assert Profile(target_ratio=ratio).target_ratio == ratio
+
+
+@pytest.mark.parametrize("headcount", [{"sales": -1}, {"customer_success": -1}, {"other": -1}])
+def test_it_rejects_negative_headcounts(headcount):
+    with pytest.raises(ValueError):
+        Headcount(**headcount)
+
+
+def test_it_rejects_a_negative_number_of_verticals():
+    with pytest.raises(ValueError):
+        Profile(verticals=-1)
+
+
+def test_it_states_the_size_reason_with_stage_ratio_and_seats():
+    result = assess(sales_only(200), Profile())
+    assert "Stage 2" in result.size_reason
+    assert "per 50" in result.size_reason
+    assert "4 seats" in result.size_reason
+
+
+@pytest.mark.parametrize("n", [0, 30, 51, 200, 501, 2001])
+def test_it_always_gives_a_size_reason_naming_the_seat_count(n):
+    result = assess(sales_only(n), Profile())
+    assert f"{result.recommended_total} seat" in result.size_reason
+
+
+# --- Composition: the fill order ---------------------------------------------------------
+
+
+def test_it_fills_stage_2_in_order_and_lists_what_it_did_not_reach():
+    # T = 2: leader, adult-learning specialist; then PM, sales, product are next hires.
+    result = assess(sales_only(51), NOVICE)
+    assert result.roles == {LEADER: 1, ALS: 1}
+    assert result.next_hires == (PM, SALES, PRODUCT)
+
+
+def test_it_skips_the_adult_learning_specialist_in_stage_2_when_the_leader_has_the_skill():
+    result = assess(sales_only(51), EXPERT)
+    assert result.roles == {LEADER: 1, PM: 1}
+    assert result.next_hires == (SALES, PRODUCT)
+    assert ALS not in result.reasons
+
+
+def test_it_fills_every_step_when_seats_exactly_cover_the_order():
+    # T = 4 with an expert leader, no CS, no verticals: steps 1, 3, 5, 6.
+    result = assess(sales_only(200), EXPERT)
+    assert result.roles == {LEADER: 1, PM: 1, SALES: 1, PRODUCT: 1}
+    assert result.next_hires == ()
+
+
+def test_it_leaves_product_enablement_as_the_next_hire_when_one_seat_short():
+    result = assess(sales_only(200), NOVICE)
+    assert result.roles == {LEADER: 1, ALS: 1, PM: 1, SALES: 1}
+    assert result.next_hires == (PRODUCT,)
+
+
+def test_it_fills_cs_enablement_before_sales_when_there_is_customer_success():
+    # T = 4: leader, ALS, PM, CS; sales and product not reached.
+    result = assess(Headcount(sales=150, customer_success=50), NOVICE)
+    assert result.roles == {LEADER: 1, ALS: 1, PM: 1, CS: 1}
+    assert result.next_hires == (SALES, PRODUCT)
+
+
+@pytest.mark.parametrize("n", [51, 200, 500, 1500, 5000])
+def test_it_never_recommends_cs_enablement_without_customer_success(n):
+    result = assess(Headcount(sales=n // 2, other=n - n // 2), Profile(target_ratio=10))
+    assert CS not in result.roles
+    assert CS not in result.next_hires
+
+
+@pytest.mark.parametrize("n", [501, 2000, 2001, 8000])
+@pytest.mark.parametrize("expert", [True, False])
+def test_it_always_includes_an_adult_learning_specialist_from_stage_3(n, expert):
+    result = assess(sales_only(n), Profile(leader_has_adult_learning=expert))
+    assert result.roles[ALS] >= 1
+
+
+def test_it_includes_the_adult_learning_specialist_at_the_minimum_stage_3_team():
+    # R = 500 at N = 501 gives T = 2: the leader and the always-present specialist.
+    result = assess(sales_only(501), Profile(target_ratio=500, leader_has_adult_learning=True))
+    assert result.stage == 3
+    assert result.roles == {LEADER: 1, ALS: 1}
+    assert result.next_hires == (PM, SALES, PRODUCT)
+
+
+@pytest.mark.parametrize(
+    ("verticals", "liaisons", "sales", "next_hires"),
+    [
+        # N = 500, T = 10, expert leader: leader, PM, sales, product = 4, six seats left.
+        (0, 0, 7, ()),
+        (1, 1, 6, ()),
+        (3, 3, 4, ()),
+        (6, 6, 1, ()),
+        (9, 6, 1, (LIAISON,)),
+    ],
+)
+def test_it_adds_one_liaison_per_vertical_as_far_as_seats_remain(
+    verticals, liaisons, sales, next_hires
+):
+    result = assess(sales_only(500), Profile(verticals=verticals, leader_has_adult_learning=True))
+    assert result.roles.get(LIAISON, 0) == liaisons
+    assert result.roles[SALES] == sales
+    assert result.next_hires == next_hires
+    assert sum(result.roles.values()) == 10
+
+
+def test_it_lists_the_liaison_as_a_next_hire_when_no_seat_reaches_it():
+    # T = 4 with a novice leader: leader, ALS, PM, sales; product and liaison unreached.
+    result = assess(sales_only(200), Profile(verticals=2))
+    assert LIAISON not in result.roles
+    assert result.next_hires == (PRODUCT, LIAISON)
+
+
+# --- Step 8: growth of program managers and adult-learning specialists -------------------
+
+
+def test_it_grows_program_managers_and_specialists_to_t_over_20_from_stage_3():
+    # N = 2000, T = 40, T // 20 = 2. Steps 1–6: 5 seats; step 8: +1 PM, +1 ALS; 33 to sales.
+    result = assess(sales_only(2000), Profile())
+    assert result.roles == {LEADER: 1, ALS: 2, PM: 2, SALES: 34, PRODUCT: 1}
+    assert result.next_hires == ()
+
+
+def test_it_grows_to_t_over_20_in_stage_4_too():
+    # N = 5000, T = 100, T // 20 = 5. Steps 1–6: 5; step 8: +4 PM, +4 ALS; 87 to sales.
+    result = assess(sales_only(5000), Profile())
+    assert result.stage == 4
+    assert result.roles == {LEADER: 1, ALS: 5, PM: 5, SALES: 88, PRODUCT: 1}
+
+
+@pytest.mark.parametrize(("n", "pms"), [(1000, 1), (1950, 1), (1951, 2)])
+def test_it_applies_the_t_over_20_threshold_exactly(n, pms):
+    # T = 20, 39, 40: max(1, T // 20) = 1, 1, 2.
+    result = assess(sales_only(n), Profile())
+    assert result.roles[PM] == pms
+    assert result.roles[ALS] == pms
+
+
+def test_it_does_not_grow_program_managers_in_stage_2():
+    # N = 500 with R = 10: T = 50 and T // 20 = 2, but growth starts at stage 3.
+    result = assess(sales_only(500), Profile(target_ratio=10))
+    assert result.stage == 2
+    assert result.roles == {LEADER: 1, ALS: 1, PM: 1, SALES: 46, PRODUCT: 1}
+
+
+@pytest.mark.parametrize(
+    ("verticals", "pms", "specialists", "next_hires"),
+    [
+        # N = 2000, T = 40, target 2. Steps 1–6 take 5 seats, liaisons take V.
+        (33, 2, 2, ()),  # 38 taken, 2 left: both grow
+        (34, 2, 1, (ALS,)),  # 39 taken, 1 left: program managers first
+        (35, 1, 1, (PM, ALS)),  # 40 taken: neither grows
+        (36, 1, 1, (LIAISON, PM, ALS)),  # liaisons short too, listed in fill order
+    ],
+)
+def test_it_grows_program_managers_first_as_far_as_seats_remain(
+    verticals, pms, specialists, next_hires
+):
+    result = assess(sales_only(2000), Profile(verticals=verticals))
+    assert result.roles[PM] == pms
+    assert result.roles[ALS] == specialists
+    assert result.next_hires == next_hires
+    assert result.roles[SALES] == 1
+    assert sum(result.roles.values()) == 40
+
+
+# --- Step 9: proportional split of the remaining seats -----------------------------------
+
+
+def test_it_gives_all_remaining_seats_to_sales_without_customer_success():
+    result = assess(Headcount(sales=300, other=200), Profile(leader_has_adult_learning=True))
+    # T = 10; leader, PM, sales, product = 4; 6 left, all to sales.
+    assert result.roles == {LEADER: 1, PM: 1, SALES: 7, PRODUCT: 1}
+
+
+def test_it_breaks_a_largest_remainder_tie_in_favour_of_sales():
+    # N = 200, R = 10: T = 20. Leader, PM, CS, sales, product = 5; 15 left.
+    # 15 × 100/200 = 7.5 each: 7 + 7, the tied last seat goes to sales.
+    result = assess(
+        Headcount(sales=100, customer_success=100),
+        Profile(target_ratio=10, leader_has_adult_learning=True),
+    )
+    assert result.roles == {LEADER: 1, PM: 1, CS: 8, SALES: 9, PRODUCT: 1}
+
+
+def test_it_counts_other_customer_facing_on_the_sales_side_of_the_split():
+    # Same tie as above, with sales + other = 100.
+    result = assess(
+        Headcount(sales=60, customer_success=100, other=40),
+        Profile(target_ratio=10, leader_has_adult_learning=True),
+    )
+    assert result.roles[SALES] == 9
+    assert result.roles[CS] == 8
+
+
+def test_it_gives_the_last_seat_to_cs_when_cs_has_the_larger_remainder():
+    # N = 200, R = 20: T = 10. Leader, PM, CS, sales, product = 5; 5 left.
+    # Sales 5 × 130/200 = 3.25, CS 5 × 70/200 = 1.75: CS's remainder wins the last seat
+    # although sales has the larger share.
+    result = assess(
+        Headcount(sales=130, customer_success=70),
+        Profile(target_ratio=20, leader_has_adult_learning=True),
+    )
+    assert result.roles == {LEADER: 1, PM: 1, CS: 3, SALES: 4, PRODUCT: 1}
+
+
+def test_it_gives_the_last_seat_to_sales_when_sales_has_the_larger_remainder():
+    # N = 300, R = 10: T = 30; 5 fixed seats, 25 left.
+    # Sales 25 × 200/300 = 16.67, CS 8.33: sales takes the extra seat.
+    result = assess(
+        Headcount(sales=200, customer_success=100),
+        Profile(target_ratio=10, leader_has_adult_learning=True),
+    )
+    assert result.roles == {LEADER: 1, PM: 1, CS: 9, SALES: 18, PRODUCT: 1}
+
+
+def test_it_splits_exactly_when_the_shares_are_whole():
+    # N = 200, R = 20: T = 10, 5 left; 5 × 120/200 = 3, 5 × 80/200 = 2.
+    result = assess(
+        Headcount(sales=120, customer_success=80),
+        Profile(target_ratio=20, leader_has_adult_learning=True),
+    )
+    assert result.roles[SALES] == 4
+    assert result.roles[CS] == 3
+
+
+# --- Practices, titles, reporting line, reasons ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "practices"), [(0, ()), (50, ()), (500, ()), (2000, ()), (2001, PRACTICES)]
+)
+def test_it_adds_the_three_practices_only_in_stage_4(n, practices):
+    result = assess(sales_only(n), Profile())
+    assert tuple(result.practices) == practices
+    assert not set(PRACTICES) & set(result.roles)
+
+
+def test_it_recommends_reporting_to_the_cro_only_in_stage_4():
+    assert "Chief Revenue Officer" in assess(sales_only(2001), Profile()).reporting_advice
+    assert "Chief Revenue Officer" not in assess(sales_only(2000), Profile()).reporting_advice
+
+
+@pytest.mark.parametrize("role", [CS, SALES, PRODUCT])
+def test_it_titles_specialists_as_leads_from_stage_3(role):
+    assert "specialist" in role_title(role, 2).lower()
+    assert "lead" in role_title(role, 3).lower()
+    assert "lead" in role_title(role, 4).lower()
+
+
+@pytest.mark.parametrize(
+    ("headcount", "profile"),
+    [
+        (Headcount(sales=30), Profile()),
+        (Headcount(sales=51), Profile(verticals=3)),
+        (Headcount(sales=150, customer_success=50), Profile(target_ratio=10, verticals=2)),
+        (Headcount(sales=2000), Profile(verticals=36)),
+        (Headcount(sales=4000, customer_success=2000, other=500), Profile(verticals=12)),
+    ],
+)
+def test_it_gives_every_role_and_practice_a_reason_naming_a_rule(headcount, profile):
+    result = assess(headcount, profile)
+    for key in (*result.roles, *result.practices):
+        reason = result.reasons[key]
+        assert reason.strip()
+        assert "A." in reason or "B" in reason
+
+
+# --- Ratio bands -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "e", "band"),
+    [
+        (0, 0, "none"),
+        (5000, 0, "none"),
+        (0, 1, "inefficient"),
+        (1, 1, "inefficient"),
+        (10, 1, "inefficient"),
+        (11, 1, "heavy"),
+        (20, 2, "inefficient"),  # exactly 10
+        (21, 2, "heavy"),  # 10.5
+        (30, 3, "inefficient"),  # exactly 10
+        (31, 3, "heavy"),  # 10.33…
+        (35, 1, "heavy"),
+        (36, 1, "typical"),
+        (70, 2, "heavy"),  # exactly 35
+        (71, 2, "typical"),  # 35.5
+        (50, 1, "typical"),
+        (75, 1, "typical"),
+        (76, 1, "lean"),
+        (150, 2, "typical"),  # exactly 75
+        (151, 2, "lean"),  # 75.5
+        (500, 1, "lean"),
+        (501, 1, "no_buy_in"),
+        (1000, 2, "lean"),  # exactly 500
+        (1001, 2, "no_buy_in"),  # 500.5
+        (1501, 3, "no_buy_in"),  # 500.33…
+    ],
+)
+def test_it_puts_the_ratio_in_the_right_band_at_every_cut_off(n, e, band):
+    assert ratio_band(n, e) == band
+
+
+@pytest.mark.parametrize(("n", "e"), [(-1, 1), (1, -1)])
+def test_it_rejects_negative_counts_for_the_ratio(n, e):
+    with pytest.raises(ValueError):
+        ratio_band(n, e)
+
+
+# --- Gap for a quarter -------------------------------------------------------------------
+
+Q = Quarter(2027, 2).ordinal
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "in_seat"),
+    [
+        (Q - 4, None, 1),
+        (Q, None, 1),  # starts this quarter
+        (Q + 1, None, 0),  # starts next quarter
+        (Q - 4, Q + 1, 1),  # leaves next quarter
+        (Q - 4, Q, 0),  # end quarter = Q: already gone
+        (Q - 4, Q - 1, 0),
+        (Q, Q + 1, 1),
+    ],
+)
+def test_it_counts_a_team_member_in_seat_when_start_le_q_and_end_gt_q(start, end, in_seat):
+    result = gap_for_quarter(Q, sales_only(30), Profile(), [TeamSeat(LEADER, start, end)], [])
+    (row,) = result.rows
+    assert row.role == LEADER
+    assert row.in_seat == in_seat
+    assert row.planned == 0
+    assert row.gap == 1 - in_seat
+    assert result.in_seat_total == in_seat
+
+
+@pytest.mark.parametrize(
+    ("status", "target", "planned"),
+    [
+        ("planned", Q, 1),
+        ("approved", Q, 1),
+        ("recruiting", Q, 1),
+        ("planned", Q - 3, 1),
+        ("approved", Q + 1, 0),  # not due yet
+        ("recruiting", Q + 4, 0),
+        ("hired", Q, 0),  # a hired hire is a team member, not a plan
+        ("hired", Q - 2, 0),
+        ("cancelled", Q, 0),  # counts nowhere
+        ("cancelled", Q - 2, 0),
+    ],
+)
+def test_it_counts_only_open_hires_due_by_the_quarter_as_planned(status, target, planned):
+    result = gap_for_quarter(Q, sales_only(30), Profile(), [], [Hire(LEADER, target, status)])
+    (row,) = result.rows
+    assert row.planned == planned
+    assert row.in_seat == 0
+    assert row.gap == 1 - planned
+    assert result.planned_total == planned
+
+
+def test_it_computes_gaps_per_role_in_catalogue_order_including_surpluses():
+    # N = 200, expert leader: T = 4 → leader, PM, sales, product.
+    team = [
+        TeamSeat(SALES, Q - 2, Q + 1),  # in seat
+        TeamSeat(SALES, Q - 2, Q),  # left at Q
+        TeamSeat(ALS, Q - 1),  # in seat, not recommended
+        TeamSeat(PM, Q),  # in seat
+        TeamSeat(LEADER, Q - 4),  # in seat
+        TeamSeat(PRODUCT, Q + 1),  # not yet
+    ]
+    hires = [
+        Hire(SALES, Q - 1, "approved"),
+        Hire(SALES, Q, "recruiting"),
+        Hire(PM, Q, "hired"),
+        Hire(PM, Q, "cancelled"),
+        Hire(LIAISON, Q, "planned"),  # planned, not recommended
+        Hire(PRODUCT, Q + 1, "planned"),  # not due yet
+    ]
+    result = gap_for_quarter(Q, sales_only(200), EXPERT, team, hires)
+    rows = [(r.role, r.recommended, r.in_seat, r.planned, r.gap) for r in result.rows]
+    assert rows == [
+        (LEADER, 1, 1, 0, 0),
+        (ALS, 0, 1, 0, -1),
+        (PM, 1, 1, 0, 0),
+        (SALES, 1, 1, 2, -2),
+        (PRODUCT, 1, 0, 0, 1),
+        (LIAISON, 0, 0, 1, -1),
+    ]
+    assert result.recommended_total == 4
+    assert result.in_seat_total == 4
+    assert result.planned_total == 3
+    assert result.gap_total == 4 - 4 - 3
+    # Surpluses do not offset the product shortfall.
+    assert result.still_to_plan == 1
+    assert all(row.reason.strip() for row in result.rows)
+
+
+def test_it_bands_the_ratio_on_enablement_in_seat_not_planned():
+    team = [TeamSeat(LEADER, Q - 1)]
+    hires = [Hire(PM, Q), Hire(SALES, Q)]
+    result = gap_for_quarter(Q, sales_only(200), EXPERT, team, hires)
+    assert result.ratio_band == "lean"  # 200 / 1
+    assert gap_for_quarter(Q, sales_only(200), EXPERT, [], hires).ratio_band == "none"
+
+
+def test_it_shows_an_empty_gap_with_no_headcount_and_no_team():
+    result = gap_for_quarter(Q, Headcount(), Profile(), [], [])
+    assert result.rows == ()
+    assert result.gap_total == 0
+    assert result.ratio_band == "none"
+
+
+# --- Roadmap -----------------------------------------------------------------------------
+
+Q0 = Quarter(2027, 1).ordinal
+
+
+def test_it_carries_the_last_snapshot_forward_into_quarters_without_one():
+    snapshots = {Q0: sales_only(40), Q0 + 3: sales_only(200)}
+    quarters = roadmap(snapshots, EXPERT, [TeamSeat(LEADER, Q0)], [], lead_time=1)
+    assert [q.quarter for q in quarters] == [Q0, Q0 + 1, Q0 + 2, Q0 + 3]
+    assert [q.carried for q in quarters] == [False, True, True, False]
+    assert [q.headcount for q in quarters] == [sales_only(40)] * 3 + [sales_only(200)]
+    assert [q.gap.recommended_total for q in quarters] == [1, 1, 1, 4]
+
+
+def test_it_flags_the_quarter_in_which_the_stage_changes():
+    snapshots = {Q0: sales_only(40), Q0 + 2: sales_only(200), Q0 + 3: sales_only(300)}
+    quarters = roadmap(snapshots, EXPERT, [], [], lead_time=1)
+    assert [q.stage_changed for q in quarters] == [False, False, True, False]
+
+
+def test_it_asks_for_requisitions_one_lead_time_before_the_shortfall_starts():
+    snapshots = {Q0: sales_only(40), Q0 + 3: sales_only(200), Q0 + 5: sales_only(200)}
+    team = [TeamSeat(LEADER, Q0)]
+    quarters = roadmap(snapshots, EXPERT, team, [], lead_time=1)
+    assert quarters[2].hires_to_plan == ()
+    for q in quarters[3:]:
+        assert [(h.role, h.seats, h.needed_in, h.open_requisition_by) for h in q.hires_to_plan] == [
+            (PM, 1, Q0 + 3, Q0 + 2),
+            (SALES, 1, Q0 + 3, Q0 + 2),
+            (PRODUCT, 1, Q0 + 3, Q0 + 2),
+        ]
+        assert q.open_requisition_by(PM) == Q0 + 2
+        assert q.open_requisition_by(LEADER) is None
+
+
+def test_it_restarts_the_shortfall_run_after_the_gap_closes():
+    # The PM is in seat only during Q0 + 1, so the shortfall runs Q0, then again from Q0 + 2.
+    snapshots = {Q0: sales_only(200), Q0 + 3: sales_only(200)}
+    team = [TeamSeat(LEADER, Q0), TeamSeat(PM, Q0 + 1, Q0 + 2)]
+    quarters = roadmap(snapshots, EXPERT, team, [], lead_time=2)
+    assert [q.open_requisition_by(PM) for q in quarters] == [Q0 - 2, None, Q0, Q0]
+    assert [q.open_requisition_by(SALES) for q in quarters] == [Q0 - 2] * 4
+
+
+def test_it_counts_planned_hires_against_the_roadmap_shortfall():
+    snapshots = {Q0: sales_only(200), Q0 + 2: sales_only(200)}
+    team = [TeamSeat(LEADER, Q0)]
+    hires = [Hire(PM, Q0 + 1, "recruiting")]
+    quarters = roadmap(snapshots, EXPERT, team, hires, lead_time=1)
+    assert [q.open_requisition_by(PM) for q in quarters] == [Q0 - 1, None, None]
+
+
+def test_it_asks_for_requisitions_in_the_quarter_itself_with_no_lead_time():
+    snapshots = {Q0: sales_only(40), Q0 + 1: sales_only(200)}
+    quarters = roadmap(snapshots, EXPERT, [], [], lead_time=0)
+    assert quarters[0].open_requisition_by(LEADER) == Q0
+    assert [(h.role, h.needed_in, h.open_requisition_by) for h in quarters[1].hires_to_plan] == [
+        (LEADER, Q0, Q0),
+        (PM, Q0 + 1, Q0 + 1),
+        (SALES, Q0 + 1, Q0 + 1),
+        (PRODUCT, Q0 + 1, Q0 + 1),
+    ]
+
+
+def test_it_returns_an_empty_roadmap_without_snapshots():
+    assert roadmap({}, Profile(), [], [], lead_time=1) == []
+
+
+def test_it_rejects_a_negative_lead_time():
+    with pytest.raises(ValueError):
+        roadmap({Q0: sales_only(10)}, Profile(), [], [], lead_time=-1)
+
+
+# --- Properties ----------------------------------------------------------------------------
+
+counts = st.integers(min_value=0, max_value=10_000)
+headcounts = st.builds(Headcount, sales=counts, customer_success=counts, other=counts)
+profiles = st.builds(
+    Profile,
+    target_ratio=st.integers(min_value=10, max_value=500),
+    verticals=st.integers(min_value=0, max_value=50),
+    leader_has_adult_learning=st.booleans(),
+)
+
+STAGE_TABLE = ((50, 1, 0.25), (500, 2, 0.50), (2000, 3, 1.00), (None, 4, 1.00))
+
+
+def expected_stage(n: int) -> tuple[int, float]:
+    for high, number, share in STAGE_TABLE:
+        if high is None or n <= high:
+            return number, share
+    raise AssertionError
+
+
+def expected_total(n: int, ratio: int) -> int:
+    if n == 0:
+        return 0
+    if n <= 50:
+        return 1
+    return max(2, ceil(Fraction(n, ratio)))
+
+
+def step_requirements(headcount: Headcount, profile: Profile, stage: int, total: int):
+    """Seats each applicable role needs by the end of step 8 (B), in fill order."""
+    grown = max(1, total // 20) if stage >= 3 else 1
+    steps = [(LEADER, 1)]
+    if stage >= 3 or not profile.leader_has_adult_learning:
+        steps.append((ALS, grown))
+    steps.append((PM, grown))
+    if headcount.customer_success > 0:
+        steps.append((CS, 1))
+    steps += [(SALES, 1), (PRODUCT, 1)]
+    if profile.verticals:
+        steps.append((LIAISON, profile.verticals))
+    return dict(steps)
+
+
+@given(headcounts, profiles)
+def test_property_stage_and_total_follow_the_tables(headcount, profile):
+    result = assess(headcount, profile)
+    stage, share = expected_stage(headcount.total)
+    assert result.stage == stage
+    assert result.leader_strategic_share == pytest.approx(share)
+    assert result.recommended_total == expected_total(headcount.total, profile.target_ratio)
+
+
+@given(headcounts, profiles)
+def test_property_role_counts_always_sum_to_the_recommended_total(headcount, profile):
+    result = assess(headcount, profile)
+    assert sum(result.roles.values()) == result.recommended_total
+    assert all(count > 0 for count in result.roles.values())
+    assert list(result.roles) == [role for role in CATALOGUE if role in result.roles]
+    if result.recommended_total > 0:
+        assert result.roles[LEADER] == 1
+    else:
+        assert result.roles == {}
+
+
+@given(headcounts, profiles)
+def test_property_next_hires_are_exactly_the_steps_left_short(headcount, profile):
+    result = assess(headcount, profile)
+    assert len(set(result.next_hires)) == len(result.next_hires)
+    if result.stage == 1:
+        assert result.next_hires == ()
+        return
+    needs = step_requirements(headcount, profile, result.stage, result.recommended_total)
+    short = {role for role, need in needs.items() if result.roles.get(role, 0) < need}
+    assert set(result.next_hires) == short
+    # Roles whose condition is not met are neither recommended nor listed.
+    for role in CATALOGUE:
+        if role not in needs:
+            assert role not in result.roles
+            assert role not in result.next_hires
+    assert result.roles.get(LIAISON, 0) <= profile.verticals
+
+
+@given(headcounts, profiles)
+def test_property_nothing_later_is_filled_while_an_earlier_step_is_short(headcount, profile):
+    result = assess(headcount, profile)
+    if result.stage == 1:
+        return
+    needs = step_requirements(headcount, profile, result.stage, result.recommended_total)
+    base = {role: (profile.verticals if role == LIAISON else 1) for role in needs}
+    order = list(needs)
+    roles = result.roles
+    for i, role in enumerate(order):
+        if roles.get(role, 0) < base[role]:  # a step 1–7 seat is short
+            assert all(roles.get(later, 0) == 0 for later in order[i + 1 :])
+            assert roles.get(PM, 0) <= 1 and roles.get(ALS, 0) <= 1  # no step 8
+            break
+    if roles.get(PM, 0) < needs[PM]:  # step 8 short for program managers
+        assert roles.get(ALS, 0) <= 1  # program managers first
+    if result.next_hires:  # no seat reached step 9
+        assert roles.get(SALES, 0) <= 1 and roles.get(CS, 0) <= 1
+
+
+@given(headcounts, profiles)
+def test_property_remaining_seats_split_by_largest_remainder_ties_to_sales(headcount, profile):
+    result = assess(headcount, profile)
+    if result.stage == 1 or result.next_hires:
+        return
+    needs = step_requirements(headcount, profile, result.stage, result.recommended_total)
+    for role, need in needs.items():
+        if role not in (SALES, CS):
+            assert result.roles[role] == need
+    left = result.recommended_total - sum(needs.values())
+    sales_side = headcount.sales + headcount.other
+    cs_side = headcount.customer_success
+    sales_quota = Fraction(left * sales_side, sales_side + cs_side)
+    cs_quota = left - sales_quota
+    sales_extra, cs_extra = int(sales_quota), int(cs_quota)  # floors: quotas are >= 0
+    if sales_extra + cs_extra < left:
+        if sales_quota - sales_extra >= cs_quota - cs_extra:
+            sales_extra += 1
+        else:
+            cs_extra += 1
+    assert result.roles[SALES] == 1 + sales_extra
+    assert result.roles.get(CS, 0) == (1 if cs_side else 0) + cs_extra
+
+
+@given(headcounts, profiles)
+def test_property_practices_and_reasons_follow_the_stage(headcount, profile):
+    result = assess(headcount, profile)
+    assert tuple(result.practices) == (PRACTICES if result.stage == 4 else ())
+    for key in (*result.roles, *result.practices):
+        assert result.reasons[key].strip()
+        assert "A." in result.reasons[key] or "B" in result.reasons[key]
+
+
+@given(counts, counts, counts, profiles)
+def test_property_other_customer_facing_counts_like_sales(sales, cs, other, profile):
+    together = assess(Headcount(sales=sales + other, customer_success=cs), profile)
+    apart = assess(Headcount(sales=sales, customer_success=cs, other=other), profile)
+    assert apart.roles == together.roles
+    assert apart.next_hires == together.next_hires
+
+
+@given(counts, st.integers(min_value=10, max_value=500))
+def test_property_recommended_total_never_shrinks_as_headcount_grows(n, ratio):
+    profile = Profile(target_ratio=ratio)
+    smaller = assess(sales_only(n), profile)
+    larger = assess(sales_only(n + 1), profile)
+    assert smaller.recommended_total <= larger.recommended_total
+    assert smaller.stage <= larger.stage
+
+
+BAND_ORDER = ("inefficient", "heavy", "typical", "lean", "no_buy_in")
+
+
+@given(counts, st.integers(min_value=0, max_value=2_000))
+def test_property_ratio_band_matches_the_exact_ratio(n, e):
+    band = ratio_band(n, e)
+    if e == 0:
+        assert band == "none"
+        return
+    ratio = Fraction(n, e)
+    if ratio <= 10:
+        assert band == "inefficient"
+    elif ratio <= 35:
+        assert band == "heavy"
+    elif ratio <= 75:
+        assert band == "typical"
+    elif ratio <= 500:
+        assert band == "lean"
+    else:
+        assert band == "no_buy_in"
+
+
+@given(counts, st.integers(min_value=1, max_value=2_000))
+def test_property_ratio_band_never_improves_as_headcount_grows(n, e):
+    assert BAND_ORDER.index(ratio_band(n, e)) <= BAND_ORDER.index(ratio_band(n + 1, e))
