@@ -77,7 +77,9 @@ class Quarter:
         return datetime.date(months // 12, months % 12 + 1, 1)
 
     def end_date(self, start_month: int) -> datetime.date:
-        return (self + 1).start_date(start_month) - datetime.timedelta(days=1)
+        start = self.start_date(start_month)
+        months = start.year * 12 + start.month - 1 + 3
+        return datetime.date(months // 12, months % 12 + 1, 1) - datetime.timedelta(days=1)
 
 
 def quarter_range(first: int, last: int) -> list[Quarter]:

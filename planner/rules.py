@@ -520,7 +520,7 @@ def gap_for_quarter(
             recommended=assessment.roles.get(role, 0),
             in_seat=in_seat[role],
             planned=planned[role],
-            reason=assessment.reasons.get(role, _unrecommended_reason(role, assessment)),
+            reason=_row_reason(role, assessment),
         )
         for role in ROLES
         if assessment.roles.get(role) or in_seat[role] or planned[role]
@@ -535,11 +535,16 @@ def gap_for_quarter(
     )
 
 
-def _unrecommended_reason(role: str, assessment: Assessment) -> str:
-    return (
+def _row_reason(role: str, assessment: Assessment) -> str:
+    if role in assessment.roles:
+        return assessment.reasons[role]
+    outside = (
         f"Not in the recommended team of {assessment.recommended_total} at stage "
-        f"{assessment.stage}."
+        f"{assessment.stage}"
     )
+    if role in assessment.next_hires:
+        return f"{outside}; next as you grow ({assessment.reasons[role]})"
+    return f"{outside}."
 
 
 # --- Roadmap -----------------------------------------------------------------------------

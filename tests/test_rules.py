@@ -789,3 +789,18 @@ def test_property_ratio_band_matches_the_exact_ratio(n, e):
 @given(counts, st.integers(min_value=1, max_value=2_000))
 def test_property_ratio_band_never_improves_as_headcount_grows(n, e):
     assert BAND_ORDER.index(ratio_band(n, e)) <= BAND_ORDER.index(ratio_band(n + 1, e))
+
+
+def test_a_role_in_seat_but_not_recommended_says_so_and_points_at_its_step():
+    # 60 customer-facing, stage 2: T = 2 (leader, adult-learning specialist).
+    gap = gap_for_quarter(
+        100,
+        Headcount(sales=60),
+        Profile(),
+        [TeamSeat(LEADER, 90), TeamSeat(SALES, 90)],
+        [],
+    )
+    sales = next(row for row in gap.rows if row.role == SALES)
+    assert sales.recommended == 0 and sales.gap == -1
+    assert sales.reason.startswith("Not in the recommended team of 2 at stage 2; next as you grow")
+    assert "B step 5" in sales.reason
