@@ -539,8 +539,7 @@ def _row_reason(role: str, assessment: Assessment) -> str:
     if role in assessment.roles:
         return assessment.reasons[role]
     outside = (
-        f"Not in the recommended team of {assessment.recommended_total} at stage "
-        f"{assessment.stage}"
+        f"Not in the recommended team of {assessment.recommended_total} at stage {assessment.stage}"
     )
     if role in assessment.next_hires:
         return f"{outside}; next as you grow ({assessment.reasons[role]})"

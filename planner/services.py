@@ -131,14 +131,19 @@ def _update(
         current = type(instance).objects.select_for_update().get(pk=instance.pk)
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(current)
+        if hasattr(instance, "organization_id") and organization is None:
+            current.organization = instance.organization
         before = {field: _display(current, field) for field in allowed}
         for field, value in changes.items():
             setattr(current, field, value)
-        current.full_clean()
+        # Only editable fields can break a rule here: re-checking the organization key
+        # and the natural key on every cell edit would cost queries and prove nothing.
+        fixed = [f.name for f in current._meta.fields if f.name not in allowed]
+        current.full_clean(exclude=fixed)
         current.version += 1
         current.save()
         _record(
-            organization=organization or current.organization,
+            organization=organization or instance.organization,
             actor=actor,
             action=Change.Action.UPDATED,
             entity=entity,

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from planner import rules
 from planner.quarters import Quarter
@@ -22,6 +23,8 @@ def quarter_start(ordinal: int, organization) -> str:
 @register.filter
 def quarter_key(ordinal: int) -> str:
     """The compact form used in URLs: ``FY2027Q1``."""
+    if ordinal is None or ordinal == "":
+        return ""
     q = Quarter.from_ordinal(int(ordinal))
     return f"FY{q.fiscal_year}Q{q.number}"
 
@@ -58,3 +61,9 @@ def signed(number: int) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.simple_tag
+def signup_enabled() -> bool:
+    """Whether self-service sign-up is on; read at render time, so tests can switch it."""
+    return settings.SIGNUP_ENABLED

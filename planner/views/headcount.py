@@ -19,12 +19,11 @@ def _rows(plan: Plan, now: int, bound: SnapshotForm | None = None) -> list[dict]
     rows, previous_stage = [], None
     for snapshot in plan.snapshots:
         stage = rules.stage_for(snapshot.total)
-        form = bound if bound is not None and bound.instance.pk == snapshot.pk else None
+        form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
         rows.append(
             {
                 "snapshot": snapshot,
-                "form": form
-                or SnapshotForm(instance=snapshot, initial={"version": snapshot.version}),
+                "form": form or SnapshotForm(snapshot=snapshot),
                 "stage": stage,
                 "actual": snapshot.quarter < now,
                 "stage_changed": previous_stage is not None and stage.number != previous_stage,
@@ -98,7 +97,8 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug, write=True)
     organization = membership.organization
     snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
-    form = SnapshotForm(request.POST, instance=snapshot)
+    snapshot.organization = organization
+    form = SnapshotForm(request.POST, snapshot=snapshot)
     status, stale = 200, None
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SNAPSHOT_FIELDS}
@@ -115,8 +115,6 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("headcount", slug)
     else:
         status = 422
-    # The form's instance took the typed values; show the stored row's figures instead.
-    snapshot.refresh_from_db()
     plan = load_plan(organization)
     if not request.htmx:
         context = _page_context(membership, plan, bound=form, stale=stale)

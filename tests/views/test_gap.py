@@ -1,0 +1,182 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from planner import rules
+from planner.models import Organization
+from planner.planning import current_quarter
+from planner.quarters import Quarter
+from tests.factories import (
+    PlannedHireFactory,
+    SegmentFactory,
+    SnapshotFactory,
+    TeamMemberFactory,
+)
+
+
+def gap_url(organization, quarter=None):
+    url = reverse("gap", args=[organization.slug])
+    return f"{url}?quarter={Quarter.from_ordinal(quarter).label}" if quarter else url
+
+
+@pytest.fixture
+def now(organization):
+    return current_quarter(organization)
+
+
+def test_it_sends_anonymous_users_to_login(client, organization):
+    response = client.get(gap_url(organization))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_hides_the_organization_from_outsiders(client, organization, outsider):
+    client.force_login(outsider)
+    assert client.get(gap_url(organization)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["owner", "editor", "viewer"])
+def test_every_member_can_read_it(client, organization, role, request, now):
+    SnapshotFactory(organization=organization, quarter=now)
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(gap_url(organization))
+    assert response.status_code == 200
+    assert b"<html" in response.content
+
+
+def test_it_rejects_post(client, organization, owner):
+    client.force_login(owner)
+    assert client.post(gap_url(organization)).status_code == 405
+
+
+def test_it_tells_a_new_organization_to_enter_headcount_first(client, organization, owner):
+    client.force_login(owner)
+    response = client.get(gap_url(organization))
+    assert b"Start with your customer-facing headcount" in response.content
+    assert reverse("headcount", args=[organization.slug]).encode() in response.content
+
+
+def test_it_shows_the_recommendation_of_the_rules_for_the_current_quarter(
+    client, organization, owner, now
+):
+    SnapshotFactory(organization=organization, quarter=now - 1, sales=20, customer_success=5)
+    SnapshotFactory(
+        organization=organization, quarter=now, sales=300, customer_success=150, other=50
+    )
+    for name in ("Mid-market", "Enterprise", "Public sector"):
+        SegmentFactory(organization=organization, name=name)
+    TeamMemberFactory(organization=organization, role=rules.ENABLEMENT_LEADER, start_quarter=now)
+    PlannedHireFactory(organization=organization, role=rules.PROGRAM_MANAGER, target_quarter=now)
+    client.force_login(owner)
+
+    response = client.get(gap_url(organization))
+
+    expected = rules.assess(
+        rules.Headcount(300, 150, 50), rules.Profile(target_ratio=50, verticals=3)
+    )
+    gap = response.context["gap"]
+    assert response.context["quarter"] == now
+    assert gap.assessment == expected
+    assert gap.in_seat_total == 1 and gap.planned_total == 1
+    html = response.content.decode()
+    assert "Stage 2 · Expansion" in html
+    assert 'id="gap-recommended">10<' in html
+    assert 'id="gap-to-plan">8<' in html
+    for role in expected.roles:
+        assert f'id="gap-row-{role}"' in html
+    assert expected.reasons[rules.ENABLEMENT_LIAISON] in html
+    assert "1 : 500" in html  # 500 customer-facing, one person in seat
+
+
+def test_it_falls_back_to_the_latest_quarter_with_data(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now - 6, sales=40)
+    SnapshotFactory(organization=organization, quarter=now - 5, sales=70)
+    client.force_login(owner)
+    response = client.get(gap_url(organization))
+    # The current quarter carries the latest snapshot forward.
+    assert response.context["quarter"] == now - 5
+
+
+def test_it_shows_a_chosen_quarter(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=40)
+    SnapshotFactory(organization=organization, quarter=now + 1, sales=80)
+    client.force_login(owner)
+    response = client.get(gap_url(organization, now + 1))
+    assert response.context["quarter"] == now + 1
+    assert response.context["assessment"].stage == 2
+    assert response.context["is_forecast"] is True
+
+
+def test_it_marks_a_quarter_without_snapshot_as_carried_forward(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=40)
+    SnapshotFactory(organization=organization, quarter=now + 3, sales=80)
+    client.force_login(owner)
+    response = client.get(gap_url(organization, now + 1))
+    assert response.context["carried"] is True
+    assert response.context["assessment"].headcount.sales == 40
+    assert b"carried forward" in response.content
+
+
+def test_it_explains_a_quarter_it_cannot_read_and_still_shows_the_default(
+    client, organization, owner, now
+):
+    SnapshotFactory(organization=organization, quarter=now, sales=40)
+    client.force_login(owner)
+    response = client.get(reverse("gap", args=[organization.slug]) + "?quarter=next-year")
+    assert response.status_code == 200
+    assert b"write it like FY2027 Q1" in response.content
+    assert response.context["quarter"] == now
+
+
+def test_it_shows_the_enterprise_practices_and_the_cro_advice(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=2500)
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    for practice in rules.PRACTICES:
+        assert rules.PRACTICE_NAMES[practice] in html
+    assert "report to the CRO" in html
+
+
+def test_it_compares_the_leaders_time_with_the_stage(client, organization, owner, now):
+    Organization.objects.filter(pk=organization.pk).update(leader_strategic_share=30)
+    SnapshotFactory(organization=organization, quarter=now, sales=100)
+    client.force_login(owner)
+    response = client.get(gap_url(organization))
+    assert response.context["recommended_share"] == 50
+    assert response.context["current_share"] == 30
+
+
+def test_an_htmx_request_for_the_panel_gets_only_the_panel(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=100)
+    client.force_login(owner)
+    response = client.get(
+        gap_url(organization),
+        headers={"HX-Request": "true", "HX-Target": "gap-panel"},
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.strip().startswith('<section id="gap-panel"')
+
+
+def test_it_runs_a_fixed_number_of_queries(
+    client, organization, owner, now, django_assert_max_num_queries
+):
+    for offset in range(40):
+        SnapshotFactory(organization=organization, quarter=now - 20 + offset, sales=offset * 30)
+    for n in range(50):
+        TeamMemberFactory(organization=organization, role=rules.ROLES[n % 7])
+        PlannedHireFactory(organization=organization, role=rules.ROLES[n % 7])
+    for _ in range(10):
+        SegmentFactory(organization=organization)
+    client.force_login(owner)
+    # session, user, membership, 4 for the plan (snapshots, team, hires, segments),
+    # the organization switcher
+    with django_assert_max_num_queries(8):
+        response = client.get(gap_url(organization))
+    assert response.status_code == 200
+
+
+def test_the_default_quarter_follows_the_fiscal_calendar(organization):
+    organization.fiscal_year_start_month = 2
+    assert current_quarter(organization, datetime.date(2026, 11, 27)) == Quarter(2027, 4).ordinal

@@ -1,0 +1,354 @@
+import pytest
+from django.urls import reverse
+
+from planner import rules
+from planner.models import Change, HeadcountSnapshot
+from planner.planning import current_quarter
+from tests.factories import (
+    OrganizationFactory,
+    PlannedHireFactory,
+    SegmentFactory,
+    SnapshotFactory,
+    TeamMemberFactory,
+)
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def now(organization):
+    return current_quarter(organization)
+
+
+@pytest.fixture
+def snapshot(organization, now):
+    return SnapshotFactory(
+        organization=organization, quarter=now, sales=30, customer_success=10, other=5
+    )
+
+
+def page_url(organization):
+    return reverse("headcount", args=[organization.slug])
+
+
+def add_url(organization):
+    return reverse("snapshot_add", args=[organization.slug])
+
+
+def update_url(snapshot):
+    return reverse("snapshot_update", args=[snapshot.organization.slug, snapshot.pk])
+
+
+def delete_url(snapshot):
+    return reverse("snapshot_delete", args=[snapshot.organization.slug, snapshot.pk])
+
+
+def edit(snapshot, **changes):
+    data = {
+        "sales": snapshot.sales,
+        "customer_success": snapshot.customer_success,
+        "other": snapshot.other,
+        "version": snapshot.version,
+    }
+    data.update(changes)
+    return data
+
+
+# --- the grid -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["owner", "editor", "viewer"])
+def test_every_member_sees_the_grid(client, organization, snapshot, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(page_url(organization))
+    assert response.status_code == 200
+    assert f'id="snapshot-{snapshot.pk}"'.encode() in response.content
+
+
+def test_a_viewer_gets_read_only_cells_and_no_buttons(client, organization, snapshot, viewer):
+    client.force_login(viewer)
+    html = client.get(page_url(organization)).content.decode()
+    assert "readonly" in html
+    assert 'id="add-quarter"' not in html
+    assert "view-only access" in html
+
+
+def test_it_hides_the_grid_from_outsiders(client, organization, outsider):
+    client.force_login(outsider)
+    assert client.get(page_url(organization)).status_code == 404
+
+
+def test_it_sends_anonymous_users_to_login(client, organization):
+    response = client.get(page_url(organization))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_it_labels_past_quarters_actual_and_the_rest_forecast(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now - 1)
+    SnapshotFactory(organization=organization, quarter=now)
+    client.force_login(owner)
+    rows = client.get(page_url(organization)).context["rows"]
+    assert [row["actual"] for row in rows] == [True, False]
+
+
+def test_it_marks_the_quarter_where_the_stage_changes(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=50, customer_success=0, other=0)
+    SnapshotFactory(
+        organization=organization, quarter=now + 1, sales=51, customer_success=0, other=0
+    )
+    client.force_login(owner)
+    response = client.get(page_url(organization))
+    assert [row["stage"].number for row in response.context["rows"]] == [1, 2]
+    assert b"Stage 2 starts" in response.content
+
+
+def test_it_guides_a_new_organization_to_its_first_quarter(client, organization, owner):
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    assert "No headcount yet" in html
+    assert '<label for="id_quarter">First quarter</label>' in html
+
+
+def test_the_grid_runs_a_fixed_number_of_queries(
+    client, organization, owner, now, django_assert_max_num_queries
+):
+    for offset in range(40):
+        SnapshotFactory(organization=organization, quarter=now - 20 + offset)
+    for n in range(30):
+        TeamMemberFactory(organization=organization, role=rules.ROLES[n % 7])
+        PlannedHireFactory(organization=organization)
+    SegmentFactory(organization=organization)
+    client.force_login(owner)
+    # session, user, membership, 4 for the plan, the organization switcher
+    with django_assert_max_num_queries(8):
+        assert client.get(page_url(organization)).status_code == 200
+
+
+# --- adding quarters --------------------------------------------------------------------------
+
+
+def test_the_first_quarter_is_the_one_chosen(client, organization, owner, now):
+    client.force_login(owner)
+    response = client.post(add_url(organization), {"quarter": now - 4})
+    assert response.status_code == 302
+    assert list(HeadcountSnapshot.objects.values_list("quarter", flat=True)) == [now - 4]
+
+
+def test_a_first_quarter_outside_the_list_is_refused(client, organization, owner, now):
+    client.force_login(owner)
+    response = client.post(add_url(organization), {"quarter": now + 400})
+    assert response.status_code == 422
+    assert b"Choose a quarter from the list." in response.content
+    assert not HeadcountSnapshot.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_the_next_quarter_is_a_copy_of_the_latest(client, organization, snapshot, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(add_url(organization), headers=HTMX)
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    added = HeadcountSnapshot.objects.get(quarter=snapshot.quarter + 1)
+    assert (added.sales, added.customer_success, added.other) == (30, 10, 5)
+    html = response.content.decode()
+    assert f'id="snapshot-{added.pk}"' in html
+    assert 'id="gap-panel" class="gap-panel compact" hx-swap-oob="true"' in html
+
+
+def test_a_viewer_cannot_add_a_quarter(client, organization, snapshot, viewer):
+    client.force_login(viewer)
+    assert client.post(add_url(organization)).status_code == 403
+    assert HeadcountSnapshot.objects.count() == 1
+
+
+def test_an_outsider_cannot_add_a_quarter(client, organization, snapshot, outsider):
+    client.force_login(outsider)
+    assert client.post(add_url(organization)).status_code == 404
+    assert HeadcountSnapshot.objects.count() == 1
+
+
+def test_adding_needs_a_login(client, organization):
+    response = client.post(add_url(organization))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_adding_rejects_get(client, organization, owner):
+    client.force_login(owner)
+    assert client.get(add_url(organization)).status_code == 405
+
+
+# --- editing cells ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_edit_saves_and_answers_with_the_changed_cells(client, snapshot, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(update_url(snapshot), edit(snapshot, sales=80), headers=HTMX)
+    assert response.status_code == 200
+    snapshot.refresh_from_db()
+    assert snapshot.sales == 80 and snapshot.version == 2
+    html = response.content.decode()
+    assert "<html" not in html
+    assert f'<span id="snapshot-{snapshot.pk}-total" hx-swap-oob="true">95</span>' in html
+    assert "2 · Expansion" in html
+    assert f'id="snapshot-{snapshot.pk}-version" value="2"' in html
+    assert "Stage 2 · Expansion" in html  # the gap panel follows, for the edited quarter
+    assert Change.objects.filter(entity="headcount", action="updated").count() == 1
+
+
+def test_an_edit_without_javascript_redirects_to_the_grid(client, snapshot, owner):
+    client.force_login(owner)
+    response = client.post(update_url(snapshot), edit(snapshot, other=7))
+    assert response.status_code == 302
+    assert response.url == page_url(snapshot.organization)
+    snapshot.refresh_from_db()
+    assert snapshot.other == 7
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sales", "abc", "Enter a whole number of people, like 42."),
+        ("sales", "4.5", "Enter a whole number of people, like 42."),
+        ("customer_success", "-1", "Headcount cannot be negative."),
+        ("other", "1000001", "That is more than 1,000,000 people; check the number."),
+        ("sales", "", "Enter a number (0 if none)."),
+        ("other", "9" * 400, "That is more than 1,000,000 people; check the number."),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_cell_and_nothing_is_saved(
+    client, snapshot, owner, field, value, message
+):
+    client.force_login(owner)
+    response = client.post(update_url(snapshot), edit(snapshot, **{field: value}), headers=HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'id="snapshot-{snapshot.pk}-{field}-error" hx-swap-oob="true">{message}<' in html
+    stored = HeadcountSnapshot.objects.get(pk=snapshot.pk)
+    assert (stored.sales, stored.customer_success, stored.other, stored.version) == (
+        30,
+        10,
+        5,
+        1,
+    )
+    assert not Change.objects.exists()
+
+
+def test_bad_input_without_javascript_shows_the_page_with_what_was_typed(client, snapshot, owner):
+    client.force_login(owner)
+    response = client.post(update_url(snapshot), edit(snapshot, sales="lots"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" in html
+    assert 'value="lots"' in html
+    assert "Enter a whole number of people, like 42." in html
+
+
+def test_a_stale_edit_is_refused_with_the_current_values(client, snapshot, owner, editor):
+    client.force_login(editor)
+    client.post(update_url(snapshot), edit(snapshot, sales=44), headers=HTMX)
+    client.force_login(owner)
+
+    response = client.post(update_url(snapshot), edit(snapshot, sales=99), headers=HTMX)
+
+    assert response.status_code == 409
+    assert b"Changed by someone else since you opened it: now 44 sales" in response.content
+    assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 44
+
+
+def test_a_viewer_cannot_edit(client, snapshot, viewer):
+    client.force_login(viewer)
+    assert client.post(update_url(snapshot), edit(snapshot, sales=1)).status_code == 403
+    assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 30
+
+
+def test_an_outsider_cannot_edit(client, snapshot, outsider):
+    client.force_login(outsider)
+    assert client.post(update_url(snapshot), edit(snapshot, sales=1)).status_code == 404
+
+
+def test_a_quarter_of_another_organization_is_not_found(client, snapshot, owner):
+    foreign = SnapshotFactory(organization=OrganizationFactory())
+    client.force_login(owner)
+    url = reverse("snapshot_update", args=[snapshot.organization.slug, foreign.pk])
+    assert client.post(url, edit(foreign, sales=1)).status_code == 404
+    assert HeadcountSnapshot.objects.get(pk=foreign.pk).sales == foreign.sales
+
+
+def test_editing_needs_a_login(client, snapshot):
+    response = client.post(update_url(snapshot), edit(snapshot, sales=1))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_editing_rejects_get(client, snapshot, owner):
+    client.force_login(owner)
+    assert client.get(update_url(snapshot)).status_code == 405
+
+
+def test_an_edit_runs_a_fixed_number_of_queries(
+    client, organization, owner, now, django_assert_max_num_queries
+):
+    snapshots = [
+        SnapshotFactory(organization=organization, quarter=now - 20 + n) for n in range(40)
+    ]
+    for n in range(30):
+        TeamMemberFactory(organization=organization, role=rules.ROLES[n % 7])
+    client.force_login(owner)
+    target = snapshots[20]
+    # session, user, membership, snapshot; the service: savepoint, locked re-read, update,
+    # change record, release; the stored row again; 4 for the plan; the switcher
+    with django_assert_max_num_queries(16):
+        response = client.post(update_url(target), edit(target, sales=99), headers=HTMX)
+    assert response.status_code == 200
+
+
+# --- deleting ---------------------------------------------------------------------------------
+
+
+def test_deleting_asks_for_confirmation_first(client, snapshot, owner):
+    client.force_login(owner)
+    response = client.get(delete_url(snapshot))
+    assert response.status_code == 200
+    assert b"Delete the headcount of" in response.content
+    assert HeadcountSnapshot.objects.filter(pk=snapshot.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_delete_answers_with_the_grid(client, snapshot, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(delete_url(snapshot), headers=HTMX)
+    assert response.status_code == 200
+    assert b'id="headcount-grid"' in response.content and b"<html" not in response.content
+    assert not HeadcountSnapshot.objects.exists()
+    assert Change.objects.filter(entity="headcount", action="deleted").count() == 1
+
+
+def test_a_delete_without_javascript_redirects(client, snapshot, owner):
+    client.force_login(owner)
+    response = client.post(delete_url(snapshot))
+    assert response.status_code == 302
+    assert not HeadcountSnapshot.objects.exists()
+
+
+def test_a_viewer_cannot_delete(client, snapshot, viewer):
+    client.force_login(viewer)
+    assert client.post(delete_url(snapshot)).status_code == 403
+    assert client.get(delete_url(snapshot)).status_code == 403
+    assert HeadcountSnapshot.objects.exists()
+
+
+def test_an_outsider_cannot_delete(client, snapshot, outsider):
+    client.force_login(outsider)
+    assert client.post(delete_url(snapshot)).status_code == 404
+    assert HeadcountSnapshot.objects.exists()
+
+
+def test_deleting_needs_a_login(client, snapshot):
+    response = client.post(delete_url(snapshot))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert HeadcountSnapshot.objects.exists()
+
+
+def test_deleting_rejects_put(client, snapshot, owner):
+    client.force_login(owner)
+    assert client.put(delete_url(snapshot)).status_code == 405
