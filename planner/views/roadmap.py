@@ -1,8 +1,60 @@
-from django.http import HttpResponse
+"""The hiring roadmap, quarter by quarter, and its CSV export. Read-only for every member."""
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from planner import exports
+from planner.planning import current_quarter, load_plan
+from planner.views.access import get_membership, org_context
 
 
-def _todo(request, *args, **kwargs):  # replaced by the roadmap work
-    return HttpResponse("todo")
+@login_required
+@require_GET
+def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    organization = membership.organization
+    plan = load_plan(organization)
+    context = org_context(
+        membership,
+        "roadmap",
+        quarters=plan.roadmap(),
+        now=current_quarter(organization),
+        lead=organization.hiring_lead_time,
+    )
+    return render(request, "planner/roadmap.html", context)
 
 
-roadmap = roadmap_csv = _todo
+class _Echo:
+    """A file-like object for csv.writer that hands each line back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_GET
+def roadmap_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    membership = get_membership(request, slug)
+    organization = membership.organization
+    rows = exports.roadmap_rows(load_plan(organization).roadmap(), organization)
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def lines() -> Iterator[str]:
+        # The byte-order mark tells spreadsheet software the file is UTF-8.
+        yield "\ufeff"
+        yield writer.writerow(exports.ROADMAP_COLUMNS)
+        for row in rows:
+            yield writer.writerow(row)
+
+    filename = f"roadmap-{organization.slug}-{timezone.localdate().isoformat()}.csv"
+    return StreamingHttpResponse(
+        lines(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

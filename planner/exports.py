@@ -1,0 +1,77 @@
+"""Rows for spreadsheet exports, built from the rules' results and nothing else.
+
+Pure: no database, no clock, no HTTP. The views only write these rows out with the csv
+module, so what a spreadsheet shows is exactly what the roadmap page shows.
+"""
+
+from collections.abc import Iterable
+
+from planner.models import Organization
+from planner.quarters import Quarter
+from planner.rules import RoadmapQuarter
+
+# OWASP "CSV Injection": a spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+Cell = str | int
+
+ROADMAP_COLUMNS = (
+    "quarter",
+    "quarter_start",
+    "customer_facing_headcount",
+    "stage",
+    "role",
+    "recommended",
+    "in_seat",
+    "planned",
+    "gap",
+    "open_requisition_by",
+    "reason",
+)
+
+
+def safe_cell(value: Cell) -> Cell:
+    """A text cell a spreadsheet cannot run as a formula; numbers pass through untouched.
+
+    Decided by type, not content: a negative gap is the number -3, not the text "-3".
+    The csv module's quoting takes care of quotes and line breaks inside a cell.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable[Cell]) -> list[Cell]:
+    return [safe_cell(value) for value in values]
+
+
+def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) -> list[list[Cell]]:
+    """One row per quarter and role the rules list, in fiscal then role-catalogue order.
+
+    ``roadmap`` is ``Plan.roadmap()``; its quarters are in fiscal order and each quarter's
+    gap rows in ``rules.ROLES`` order, holding every role recommended, in seat or planned.
+    """
+    month = organization.fiscal_year_start_month
+    rows = []
+    for quarter in roadmap:
+        fiscal = Quarter.from_ordinal(quarter.quarter)
+        for role in quarter.gap.rows:
+            deadline = quarter.open_requisition_by(role.role) if role.gap > 0 else None
+            rows.append(
+                safe_row(
+                    (
+                        fiscal.label,
+                        fiscal.start_date(month).isoformat(),
+                        quarter.headcount.total,
+                        quarter.gap.assessment.stage,
+                        role.role,
+                        role.recommended,
+                        role.in_seat,
+                        role.planned,
+                        role.gap,
+                        Quarter.from_ordinal(deadline).label if deadline is not None else "",
+                        role.reason,
+                    )
+                )
+            )
+    return rows

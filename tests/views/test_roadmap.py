@@ -1,0 +1,303 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from planner import rules
+from planner.models import HeadcountSnapshot, PlannedHire, TeamMember
+from planner.planning import current_quarter, load_plan
+from planner.quarters import Quarter
+from tests.factories import PlannedHireFactory, SnapshotFactory, TeamMemberFactory
+
+LEADER, ALS, PM = rules.ENABLEMENT_LEADER, rules.ADULT_LEARNING_SPECIALIST, rules.PROGRAM_MANAGER
+
+
+@pytest.fixture
+def plan_data(organization):
+    """Two actual quarters in stage 1, a carried one, then stage 2 from next quarter.
+
+    The fiscal year starts in February and requisitions open one quarter ahead. The
+    adult-learning specialist has been short since stage 2 starts (next quarter), so its
+    requisition is due now; the leader's gap in the first quarter is long overdue.
+    """
+    organization.fiscal_year_start_month = 2
+    organization.hiring_lead_time = 1
+    organization.save()
+    now = current_quarter(organization)
+    SnapshotFactory(organization=organization, quarter=now - 2, sales=30, customer_success=5)
+    SnapshotFactory(organization=organization, quarter=now, sales=40, customer_success=5)
+    SnapshotFactory(organization=organization, quarter=now + 1, sales=80, customer_success=30)
+    SnapshotFactory(organization=organization, quarter=now + 2, sales=100, customer_success=50)
+    TeamMemberFactory(organization=organization, role=LEADER, start_quarter=now - 1)
+    PlannedHireFactory(organization=organization, role=PM, target_quarter=now + 1)
+    PlannedHireFactory(
+        organization=organization,
+        role=rules.CS_ENABLEMENT,
+        target_quarter=now + 1,
+        status=rules.CANCELLED,
+    )
+    return now
+
+
+def url(organization, name="roadmap"):
+    return reverse(name, args=[organization.slug])
+
+
+def download(client, organization):
+    response = client.get(url(organization, "roadmap_csv"))
+    return response, b"".join(response.streaming_content)
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("member", ["owner", "editor", "viewer"])
+@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
+def test_it_lets_every_member_read(client, organization, plan_data, request, member, name):
+    client.force_login(request.getfixturevalue(member))
+    response = client.get(url(organization, name))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
+def test_it_rejects_outsiders(client, organization, outsider, name):
+    client.force_login(outsider)
+    assert client.get(url(organization, name)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
+def test_it_sends_anonymous_visitors_to_log_in(client, organization, name):
+    response = client.get(url(organization, name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
+def test_it_rejects_post(client, organization, owner, name):
+    client.force_login(owner)
+    assert client.post(url(organization, name)).status_code == 405
+
+
+# --- The page -------------------------------------------------------------------------------
+
+
+def test_it_shows_an_empty_state_that_leads_to_the_headcount(client, organization, viewer):
+    client.force_login(viewer)
+    response = client.get(url(organization))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body
+    assert "No headcount yet" in body
+    assert f'href="{reverse("headcount", args=[organization.slug])}"' in body
+    assert 'id="roadmap"' not in body
+
+
+def test_it_shows_every_quarter_from_the_first_snapshot_to_the_last(
+    client, organization, owner, plan_data
+):
+    now = plan_data
+    client.force_login(owner)
+    body = client.get(url(organization)).content.decode()
+    assert "<html" in body
+    for ordinal in range(now - 2, now + 3):
+        q = Quarter.from_ordinal(ordinal)
+        assert f'id="roadmap-FY{q.fiscal_year}Q{q.number}"' in body
+        assert q.label in body
+    first_start = Quarter.from_ordinal(now - 2).start_date(2)
+    assert f"from {first_start.day} {first_start:%b %Y}" in body
+    assert f'href="{url(organization, "roadmap_csv")}"' in body
+    assert "Download CSV" in body
+
+
+def row_html(body: str, ordinal: int) -> str:
+    q = Quarter.from_ordinal(ordinal)
+    start = body.index(f'id="roadmap-FY{q.fiscal_year}Q{q.number}"')
+    return body[start : body.index("</tr>", start)]
+
+
+def test_it_tags_actual_forecast_carried_and_the_stage_change(
+    client, organization, owner, plan_data
+):
+    now = plan_data
+    client.force_login(owner)
+    body = client.get(url(organization)).content.decode()
+    first, carried, current, stage_two = (row_html(body, now + d) for d in (-2, -1, 0, 1))
+    assert ">actual<" in first and ">actual<" in carried
+    assert ">forecast<" in current and ">forecast<" in stage_two
+    assert "carried forward" in carried
+    assert "carried forward" not in first and "carried forward" not in current
+    assert 'class="stage-change' in stage_two and "Stage 2 starts" in stage_two
+    assert "stage-change" not in current
+    assert body.count("Stage 2 starts") == 1
+
+
+def test_it_lists_the_hires_to_plan_with_requisition_deadlines(
+    client, organization, owner, plan_data
+):
+    now = plan_data
+    client.force_login(owner)
+    body = client.get(url(organization)).content.decode()
+    roadmap = {q.quarter: q for q in load_plan(organization).roadmap()}
+    # No one in seat in the first quarter: the leader was due a quarter before it.
+    first = row_html(body, now - 2)
+    assert roadmap[now - 2].hires_to_plan == (rules.HireToPlan(LEADER, 1, now - 2, now - 3),)
+    assert "1 × Enablement leader" in first
+    assert f"open requisition by {Quarter.from_ordinal(now - 3).label}" in first
+    assert "overdue" in first
+    # Stage 2 next quarter: the specialist's requisition opens now, which is not overdue.
+    stage_two = row_html(body, now + 1)
+    assert roadmap[now + 1].open_requisition_by(ALS) == now
+    assert "1 × Adult-learning specialist" in stage_two
+    assert f"open requisition by {Quarter.from_ordinal(now).label}" in stage_two
+    assert "overdue" not in stage_two
+    # The figures are the rules' own.
+    gap = roadmap[now + 1].gap
+    assert f'<td class="num">{gap.recommended_total}</td>' in stage_two
+    assert f'{gap.in_seat_total} <span class="muted">+ {gap.planned_total}</span>' in stage_two
+
+
+def test_it_explains_the_lead_time(client, organization, owner, plan_data):
+    client.force_login(owner)
+    body = client.get(url(organization)).content.decode()
+    assert "requisitions open 1 quarter before the hire is needed" in body
+    organization.hiring_lead_time = 2
+    organization.save()
+    body = client.get(url(organization)).content.decode()
+    assert "requisitions open 2 quarters before the hire is needed" in body
+
+
+# --- The CSV --------------------------------------------------------------------------------
+
+
+def test_it_downloads_a_utf8_csv_named_after_the_organization_and_day(
+    client, organization, viewer, plan_data
+):
+    client.force_login(viewer)
+    response, content = download(client, organization)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="roadmap-{organization.slug}-{today}.csv"'
+    )
+    assert content.startswith(b"\xef\xbb\xbf")
+    text = content.decode("utf-8-sig")
+    assert text.split("\r\n")[0] == (
+        "quarter,quarter_start,customer_facing_headcount,stage,role,recommended,in_seat,"
+        "planned,gap,open_requisition_by,reason"
+    )
+    assert text.endswith("\r\n")
+
+
+def test_it_exports_the_roadmap_of_the_rules_row_by_row(client, organization, owner, plan_data):
+    client.force_login(owner)
+    _, content = download(client, organization)
+    parsed = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    expected = []
+    for q in load_plan(organization).roadmap():
+        quarter = Quarter.from_ordinal(q.quarter)
+        for row in q.gap.rows:
+            deadline = q.open_requisition_by(row.role)
+            expected.append(
+                {
+                    "quarter": quarter.label,
+                    "quarter_start": quarter.start_date(2).isoformat(),
+                    "customer_facing_headcount": str(q.headcount.total),
+                    "stage": str(q.gap.assessment.stage),
+                    "role": row.role,
+                    "recommended": str(row.recommended),
+                    "in_seat": str(row.in_seat),
+                    "planned": str(row.planned),
+                    "gap": str(row.gap),
+                    "open_requisition_by": Quarter.from_ordinal(deadline).label
+                    if row.gap > 0
+                    else "",
+                    "reason": row.reason,
+                }
+            )
+    assert parsed == expected
+    assert len(parsed) > 5
+
+
+def test_it_exports_only_the_header_without_headcount(client, organization, owner):
+    client.force_login(owner)
+    _, content = download(client, organization)
+    assert content.decode("utf-8-sig").count("\r\n") == 1
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def large_plan(organization):
+    """40 quarters, 50 team members, 50 planned hires."""
+    now = current_quarter(organization)
+    roles = rules.ROLES
+    HeadcountSnapshot.objects.bulk_create(
+        HeadcountSnapshot(
+            organization=organization,
+            quarter=now - 10 + i,
+            sales=40 + 60 * i,
+            customer_success=10 * i,
+            other=5,
+        )
+        for i in range(40)
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(
+            organization=organization,
+            role=roles[i % len(roles)],
+            name=f"Person {i}",
+            start_quarter=now - 10 + i % 30,
+        )
+        for i in range(50)
+    )
+    PlannedHire.objects.bulk_create(
+        PlannedHire(
+            organization=organization,
+            role=roles[i % len(roles)],
+            target_quarter=now + i % 30,
+            status=rules.HIRE_STATUSES[i % len(rules.HIRE_STATUSES)],
+        )
+        for i in range(50)
+    )
+
+
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, organization, owner, large_plan, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    # session, user, membership with its organization, then load_plan's four (snapshots,
+    # team, hires, segments), and the user's organizations for the switcher.
+    with django_assert_max_num_queries(8):
+        response = client.get(url(organization))
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr id="roadmap-') == 40
+
+
+def test_the_csv_runs_a_fixed_number_of_queries(
+    client, organization, owner, large_plan, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    # session, user, membership with its organization, then load_plan's four (snapshots,
+    # team, hires, segments). Streaming the rows runs none.
+    with django_assert_max_num_queries(7):
+        response, content = download(client, organization)
+    assert response.status_code == 200
+    assert content.decode("utf-8-sig").count("\r\n") > 40
+
+
+def test_it_notes_seats_to_plan_by_role_when_a_surplus_hides_them(
+    client, organization, owner, plan_data
+):
+    # A sales-enablement person beyond the recommended team offsets the specialist's gap
+    # in the total, but not role by role.
+    now = plan_data
+    TeamMemberFactory(organization=organization, role=rules.SALES_ENABLEMENT, start_quarter=now)
+    client.force_login(owner)
+    gap = next(q.gap for q in load_plan(organization).roadmap() if q.quarter == now + 1)
+    assert (gap.gap_total, gap.still_to_plan) == (0, 1)
+    stage_two = row_html(client.get(url(organization)).content.decode(), now + 1)
+    assert "1 to plan by role" in stage_two
+    assert "1 × Adult-learning specialist" in stage_two
