@@ -1,9 +1,14 @@
 """Input validation and error messages for every form of the planner."""
 
-from django import forms
+import calendar
 
-from planner.models import HeadcountSnapshot
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from planner.models import HeadcountSnapshot, Organization, Segment
 from planner.quarters import Quarter
+from planner.services import ORGANIZATION_FIELDS
 
 MAX_HEADCOUNT = 1_000_000
 
@@ -58,3 +63,130 @@ class FirstQuarterForm(forms.Form):
         self.fields["quarter"] = QuarterChoiceField(
             ordinals=ordinals, initial=initial_quarter, label="First quarter"
         )
+
+
+# --- accounts and organizations --------------------------------------------------------------
+
+
+class SignupForm(UserCreationForm):
+    """Username, email and password twice; Django's password validators apply."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="For resetting your password. We send nothing else.",
+        error_messages={
+            "required": "Enter your email address; it is how you reset a forgotten password.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email already exists. Log in, or reset its password."
+            )
+        return email
+
+
+MONTH_CHOICES = [(number, calendar.month_name[number]) for number in range(1, 13)]
+
+
+def _help(field: str) -> str:
+    return Organization._meta.get_field(field).help_text
+
+
+class OrganizationForm(VersionedForm):
+    """The organization's name and the settings the rules read; ``version`` only on edit."""
+
+    fiscal_year_start_month = forms.TypedChoiceField(
+        label="Fiscal year starts in",
+        choices=MONTH_CHOICES,
+        coerce=int,
+        initial=1,
+        help_text=_help("fiscal_year_start_month"),
+        error_messages={"invalid_choice": "Choose a month from the list."},
+    )
+
+    class Meta:
+        model = Organization
+        fields = list(ORGANIZATION_FIELDS)
+        labels = {
+            "name": "Organization name",
+            "target_ratio": "Target ratio (customer-facing people per enablement person)",
+            "leader_has_adult_learning": "The enablement leader has adult-learning expertise",
+            "leader_strategic_share": "Leader's time on strategy today (%)",
+            "reports_to": "Enablement reports to",
+            "hiring_lead_time": "Hiring lead time (quarters)",
+            "stage_one_focus": "Focus of a team of one (stage 1)",
+        }
+        error_messages = {
+            "name": {
+                "required": "Give the organization a name.",
+                "max_length": "Keep the name to %(limit_value)d characters or fewer.",
+            },
+            "target_ratio": {
+                "required": "Enter a ratio from 10 to 500 (the article's typical is 50).",
+                "invalid": "Enter a whole number, like 50.",
+                "min_value": "Enter a ratio from 10 to 500 (the article's typical is 50).",
+                "max_value": "Enter a ratio from 10 to 500; above 500:1 the article reads "
+                "enablement as having no buy-in.",
+            },
+            "leader_strategic_share": {
+                "required": "Enter a percentage from 0 to 100.",
+                "invalid": "Enter a whole percentage, like 25.",
+                "min_value": "Enter a percentage from 0 to 100.",
+                "max_value": "Enter a percentage from 0 to 100.",
+            },
+            "hiring_lead_time": {
+                "required": "Enter 0 to 4 quarters.",
+                "invalid": "Enter a whole number of quarters, from 0 to 4.",
+                "min_value": "Enter 0 to 4 quarters.",
+                "max_value": "Enter 0 to 4 quarters.",
+            },
+            "reports_to": {"invalid_choice": "Choose a reporting line from the list."},
+            "stage_one_focus": {"invalid_choice": "Choose a focus from the list."},
+        }
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(maxlength=120, autocomplete="organization")
+        for name in ("target_ratio", "leader_strategic_share", "hiring_lead_time"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class SegmentForm(VersionedForm):
+    """A segment's name: unique within the organization whatever its case."""
+
+    class Meta:
+        model = Segment
+        fields = ["name"]
+        labels = {"name": "Name"}
+        error_messages = {
+            "name": {
+                "required": "Enter a name for the segment, like “Healthcare” or “EMEA”.",
+                "max_length": "Keep the name to %(limit_value)d characters or fewer "
+                "(this one has %(show_value)d).",
+            }
+        }
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Segment.objects.filter(organization=self.organization, name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"There is already a segment called “{name}”.")
+        return name

@@ -1,5 +1,28 @@
-from django.http import HttpResponse
+"""Self-service sign-up; login, logout and passwords are Django's own views."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from planner.forms import SignupForm
 
 
-def signup(request, *args, **kwargs):  # replaced by the accounts work
-    return HttpResponse("signup")
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Creates an account and logs it in; 404 where the operator turned sign-up off."""
+    if not settings.SIGNUP_ENABLED:
+        raise Http404("Sign-up is turned off on this site.")
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()
+            login(request, user)
+            messages.success(request, f"Welcome, {user.get_username()}. Your account is ready.")
+            return redirect("home")
+        return render(request, "registration/signup.html", {"form": form}, status=422)
+    return render(request, "registration/signup.html", {"form": form})

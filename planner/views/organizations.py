@@ -1,9 +1,252 @@
-from django.http import HttpResponse
+"""The user's organizations, creating one, its settings and its segments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from planner import services
+from planner.forms import OrganizationForm, SegmentForm
+from planner.models import Membership, Organization, Segment
+from planner.views.access import get_membership, org_context
+
+SETTINGS_TEMPLATE = "planner/organization_settings.html"
 
 
-def _todo(request, *args, **kwargs):  # replaced by the organizations work
-    return HttpResponse("todo")
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("organization")
+        .order_by("organization__name", "organization__pk")
+    )
+    return render(request, "planner/home.html", {"memberships": memberships})
 
 
-home = organization_create = organization_settings = _todo
-segment_create = segment_update = segment_delete = _todo
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.ORGANIZATION_FIELDS}
+        try:
+            organization = services.organization_create(owner=request.user, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Created {organization.name}. Start with your customer-facing headcount: "
+                "pick a quarter and fill it in.",
+            )
+            return redirect("headcount", organization.slug)
+    status = 422 if form.errors else 200
+    return render(request, "planner/organization_form.html", {"form": form}, status=status)
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def _settings_form(organization: Organization, membership: Membership) -> OrganizationForm:
+    return OrganizationForm(
+        instance=organization,
+        initial={"version": organization.version},
+        read_only=not membership.can_edit,
+    )
+
+
+def _shown(form: OrganizationForm, name: str, value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    choices = dict(getattr(form.fields[name], "choices", ()))
+    return str(choices.get(value, value))
+
+
+def _differences(form: OrganizationForm, current: Organization) -> list[tuple[str, str, str]]:
+    """(label, what this editor typed, what is stored now) for each field that differs."""
+    return [
+        (
+            form[name].label,
+            _shown(form, name, form.cleaned_data[name]),
+            _shown(form, name, getattr(current, name)),
+        )
+        for name in services.ORGANIZATION_FIELDS
+        if form.cleaned_data[name] != getattr(current, name)
+    ]
+
+
+def _segment_row(
+    segment: Segment,
+    organization: Organization,
+    *,
+    form: SegmentForm | None = None,
+    stale: Segment | None = None,
+    saved: bool = False,
+) -> dict:
+    if form is None:
+        form = SegmentForm(
+            instance=segment, organization=organization, initial={"version": segment.version}
+        )
+    return {"segment": segment, "form": form, "stale": stale, "saved": saved}
+
+
+def _settings_context(
+    membership: Membership,
+    *,
+    form: OrganizationForm | None = None,
+    add_form: SegmentForm | None = None,
+    row: dict | None = None,
+    **extra,
+) -> dict:
+    """The settings page; ``row`` replaces the row of the segment it holds."""
+    organization = membership.organization
+    rows = [
+        row
+        if row is not None and row["segment"].pk == segment.pk
+        else _segment_row(segment, organization)
+        for segment in organization.segments.all()
+    ]
+    return org_context(
+        membership,
+        "settings",
+        form=form or _settings_form(organization, membership),
+        add_form=add_form or SegmentForm(organization=organization),
+        segment_rows=rows,
+        **extra,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone in the organization sees the settings; editors and owners change them."""
+    membership = get_membership(request, slug, write=request.method == "POST")
+    organization = membership.organization
+    if request.method == "GET":
+        return render(request, SETTINGS_TEMPLATE, _settings_context(membership))
+    form = OrganizationForm(request.POST, instance=organization)
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.ORGANIZATION_FIELDS}
+        try:
+            services.organization_update(
+                organization=organization,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **fields,
+            )
+        except services.StaleEdit as error:
+            current = error.current
+            membership.organization = current
+            context = _settings_context(
+                membership,
+                form=_settings_form(current, membership),
+                stale=True,
+                differences=_differences(form, current),
+            )
+            return render(request, SETTINGS_TEMPLATE, context, status=409)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Settings saved. The gap and roadmap use them from now on.")
+            return redirect("organization_settings", slug)
+    # Validation wrote the typed values onto the organization; the page shows the stored ones.
+    organization.refresh_from_db()
+    return render(request, SETTINGS_TEMPLATE, _settings_context(membership, form=form), status=422)
+
+
+# --- segments ------------------------------------------------------------------------------
+
+
+def _plan_changed(response: HttpResponse) -> HttpResponse:
+    """Segments decide how many enablement liaisons the rules recommend: panels refresh."""
+    response["HX-Trigger"] = "planChanged"
+    return response
+
+
+def _segments_response(
+    request: HttpRequest, membership: Membership, status: int = 200, **overrides
+) -> HttpResponse:
+    """The whole page, or for htmx the segments section alone."""
+    context = _settings_context(membership, **overrides)
+    template = SETTINGS_TEMPLATE + ("#segments" if request.htmx else "")
+    response = render(request, template, context, status=status)
+    return _plan_changed(response) if request.htmx and status == 200 else response
+
+
+@login_required
+@require_POST
+def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug, write=True)
+    organization = membership.organization
+    form = SegmentForm(request.POST, organization=organization)
+    if form.is_valid():
+        try:
+            segment = services.segment_create(
+                organization=organization, actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error("name", error.messages)
+        else:
+            if not request.htmx:
+                messages.success(request, f"Added the segment “{segment.name}”.")
+                return redirect("organization_settings", slug)
+            return _segments_response(request, membership, added=segment)
+    return _segments_response(request, membership, status=422, add_form=form)
+
+
+@login_required
+@require_POST
+def segment_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Renames a segment; htmx swaps its row, a plain form gets the page back."""
+    membership = get_membership(request, slug, write=True)
+    organization = membership.organization
+    segment = get_object_or_404(Segment, pk=pk, organization=organization)
+    form = SegmentForm(request.POST, instance=segment, organization=organization)
+    status, row = 422, None
+    if form.is_valid():
+        try:
+            services.segment_update(
+                segment=segment,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                name=form.cleaned_data["name"],
+            )
+        except services.StaleEdit as error:
+            status, row = 409, _segment_row(error.current, organization, stale=error.current)
+            row["typed"] = form.cleaned_data["name"]
+        except ValidationError as error:
+            form.add_error("name", error.messages)
+        else:
+            if not request.htmx:
+                messages.success(request, f"Renamed the segment to “{segment.name}”.")
+                return redirect("organization_settings", slug)
+            row = _segment_row(segment, organization, saved=True)
+            context = org_context(membership, "settings", row=row)
+            return _plan_changed(render(request, "planner/_segment.html", context))
+    if row is None:
+        # Validation wrote the typed name onto the segment; the row shows the stored one.
+        segment.refresh_from_db()
+        row = _segment_row(segment, organization, form=form)
+    if request.htmx:
+        context = org_context(membership, "settings", row=row)
+        return render(request, "planner/_segment.html", context, status=status)
+    return render(request, SETTINGS_TEMPLATE, _settings_context(membership, row=row), status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def segment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET asks for confirmation (the page works without JavaScript); POST deletes."""
+    membership = get_membership(request, slug, write=True)
+    segment = get_object_or_404(Segment, pk=pk, organization=membership.organization)
+    if request.method == "GET":
+        context = org_context(membership, "settings", segment=segment)
+        return render(request, "planner/segment_confirm_delete.html", context)
+    services.segment_delete(segment=segment, actor=request.user)
+    if not request.htmx:
+        messages.success(request, f"Deleted the segment “{segment.name}”.")
+        return redirect("organization_settings", slug)
+    return _segments_response(request, membership)
