@@ -1,0 +1,90 @@
+"""The demo seed: a user who can log in and an organization that shows every feature."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from planner.models import (
+    HeadcountSnapshot,
+    Membership,
+    Organization,
+    PlannedHire,
+    Segment,
+    TeamMember,
+)
+from planner.planning import load_plan
+
+pytestmark = pytest.mark.django_db
+
+TABLES = (Organization, Membership, HeadcountSnapshot, Segment, TeamMember, PlannedHire)
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def printed_login(output: str) -> tuple[str, str]:
+    line = next(line for line in output.splitlines() if line.startswith("Log in as "))
+    username, password = line.removeprefix("Log in as ").split(" / ")
+    return username, password
+
+
+def test_it_prints_the_url_and_a_demo_login_that_works():
+    output = seed()
+    assert "http://127.0.0.1:8000/" in output
+    username, password = printed_login(output)
+    assert username == "demo"
+    assert authenticate(username=username, password=password) is not None
+    assert authenticate(username=username, password=password + "x") is None
+
+
+def test_it_prints_the_url_it_is_given():
+    out = StringIO()
+    call_command("seed_demo", url="https://planner.example.com/", stdout=out)
+    assert "https://planner.example.com/" in out.getvalue()
+
+
+def test_it_creates_an_organization_the_demo_user_owns():
+    seed()
+    user = get_user_model().objects.get(username="demo")
+    organization = Organization.objects.get()
+    assert Membership.objects.get(user=user, organization=organization).role == "owner"
+
+
+def test_it_creates_two_years_of_history_and_a_year_of_forecast():
+    seed()
+    organization = Organization.objects.get()
+    assert HeadcountSnapshot.objects.filter(organization=organization).count() == 12
+    assert Segment.objects.filter(organization=organization).count() == 3
+    assert TeamMember.objects.filter(organization=organization).exists()
+
+
+def test_it_creates_hires_in_at_least_four_statuses():
+    seed()
+    statuses = set(PlannedHire.objects.values_list("status", flat=True))
+    assert len(statuses) >= 4
+
+
+def test_it_grows_from_stage_1_into_stage_2():
+    seed()
+    roadmap = load_plan(Organization.objects.get()).roadmap()
+    stages = [quarter.gap.assessment.stage for quarter in roadmap]
+    assert len(stages) == 12
+    assert stages[0] == 1
+    assert 2 in stages
+    assert stages.index(2) > 0
+    assert any(quarter.stage_changed for quarter in roadmap)
+
+
+def test_it_changes_nothing_when_run_again():
+    seed()
+    counts = {model: model.objects.count() for model in (*TABLES, get_user_model())}
+    output = seed()
+    assert {model: model.objects.count() for model in counts} == counts
+    assert "already there" in output
+    username, password = printed_login(output)
+    assert authenticate(username=username, password=password) is not None
