@@ -6,6 +6,7 @@ with the values before and after.
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -57,10 +58,18 @@ def _display(instance: models.Model, field: str) -> Any:
         if field in ("quarter", "start_quarter", "end_quarter", "target_quarter") and value:
             return Quarter.from_ordinal(value).label
         return value
+    if isinstance(value, Decimal):
+        # 90000 and 90000.00 are one amount: record them alike, so re-saving is no change.
+        return f"{value:.{instance._meta.get_field(field).decimal_places}f}"
     return str(value)
 
 
 def _label(instance: models.Model) -> str:
+    # History is read within one organization: name the row without repeating it.
+    if isinstance(instance, HeadcountSnapshot):
+        return Quarter.from_ordinal(instance.quarter).label
+    if isinstance(instance, Membership):
+        return str(instance.user)[:200]
     return str(instance)[:200]
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from planner.views import accounts, gap, headcount, organizations, roadmap, team
+from planner.views import accounts, gap, headcount, history, organizations, roadmap, team
 
 org = "o/<slug:slug>/"
 
@@ -41,4 +41,6 @@ urlpatterns = [
     # Roadmap and its CSV export
     path(f"{org}roadmap/", roadmap.roadmap, name="roadmap"),
     path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),
+    # Change history
+    path(f"{org}history/", history.history, name="history"),
 ]

@@ -1,0 +1,132 @@
+"""The change history of an organization: who changed what, when, with before and after."""
+
+import calendar
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import capfirst
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from planner import rules
+from planner.models import Change, Organization, PlannedHire
+from planner.views.access import get_membership, org_context
+
+PAGE_SIZE = 50
+FORMER_USER = "someone no longer here"
+
+# The ?entity= filter: its value, its label, and the entities it covers. Creating the
+# organization records its first settings, so it belongs with later settings changes.
+ENTITY_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "headcount": ("Headcount", ("headcount",)),
+    "team member": ("Team members", ("team member",)),
+    "planned hire": ("Planned hires", ("planned hire",)),
+    "segment": ("Segments", ("segment",)),
+    "settings": ("Settings", ("settings", "organization")),
+    "member": ("Members and invitations", ("member", "invitation")),
+}
+
+FIELD_NAMES = {
+    "other": "Other customer-facing",
+    "fiscal_year_start_month": "Fiscal year starts in",
+    "leader_has_adult_learning": "Leader has adult-learning expertise",
+    "leader_strategic_share": "Leader's time on strategy",
+    "hiring_lead_time": "Hiring lead time (quarters)",
+    "stage_one_focus": "Focus of a team of one",
+}
+
+VALUE_NAMES: dict[str, dict[Any, str]] = {
+    "role": dict(rules.ROLE_NAMES),
+    "status": dict(PlannedHire.Status.choices),
+    "reports_to": dict(Organization.ReportsTo.choices),
+    "stage_one_focus": dict(Organization.Focus.choices),
+    "fiscal_year_start_month": dict(enumerate(calendar.month_name)),
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    change: Change
+    who: str
+    what: str
+    fields: list[FieldChange]
+
+
+def field_name(field: str) -> str:
+    """``customer_success`` → ``Customer success``."""
+    return FIELD_NAMES.get(field) or capfirst(field.replace("_", " "))
+
+
+def field_value(field: str, value: Any) -> str:
+    """A stored value in plain words; ``""`` for no value."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field in VALUE_NAMES:
+        return VALUE_NAMES[field].get(value, str(value))
+    if field == "leader_strategic_share":
+        return f"{value}%"
+    if field == "annual_cost":
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return str(value)
+
+
+def describe(change: Change) -> Entry:
+    fields = []
+    for field, pair in change.diff.items():
+        before, after = (field_value(field, value) for value in pair)
+        # A new or removed row lists only the values it had.
+        if change.action != Change.Action.UPDATED and not (before or after):
+            continue
+        fields.append(FieldChange(field_name(field), before, after))
+    return Entry(
+        change=change,
+        who=change.actor.get_username() if change.actor else FORMER_USER,
+        what=f"{change.get_action_display()} {change.entity} {change.label}".strip(),
+        fields=fields,
+    )
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    entity = request.GET.get("entity", "")
+    if entity not in ENTITY_FILTERS:
+        entity = ""
+    changes = Change.objects.filter(organization=membership.organization).select_related("actor")
+    if entity:
+        changes = changes.filter(entity__in=ENTITY_FILTERS[entity][1])
+    page = Paginator(changes.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = org_context(
+        membership,
+        "history",
+        page=page,
+        entries=[describe(change) for change in page],
+        entity=entity,
+        entity_label=ENTITY_FILTERS[entity][0] if entity else "",
+        entity_choices=[(value, label) for value, (label, _) in ENTITY_FILTERS.items()],
+    )
+    template = "planner/history.html"
+    # A history restore wants the whole page back, not the list.
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#history-list"
+    return render(request, template, context)
