@@ -67,3 +67,9 @@ def get_item(mapping, key):
 def signup_enabled() -> bool:
     """Whether self-service sign-up is on; read at render time, so tests can switch it."""
     return settings.SIGNUP_ENABLED
+
+
+@register.filter
+def minutes(duration) -> int:
+    """Whole minutes of a timedelta, rounded up: "try again in 15 minutes"."""
+    return -(-int(duration.total_seconds()) // 60)
