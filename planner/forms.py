@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from planner.models import HeadcountSnapshot, Organization, Segment
+from planner import rules
+from planner.models import HeadcountSnapshot, Organization, PlannedHire, Segment, TeamMember
 from planner.quarters import Quarter
 from planner.services import ORGANIZATION_FIELDS
 
@@ -190,3 +191,156 @@ class SegmentForm(VersionedForm):
         if taken.exists():
             raise forms.ValidationError(f"There is already a segment called “{name}”.")
         return name
+
+
+# --- team and planned hires ------------------------------------------------------------------
+
+ROLE_SELECT_CHOICES = [("", "Choose a role"), *((r, rules.ROLE_NAMES[r]) for r in rules.ROLES)]
+MAX_ANNUAL_COST_DIGITS = 12
+
+
+def role_field() -> forms.ChoiceField:
+    """The role catalogue as a select, titled as in RULES.md."""
+    return forms.ChoiceField(
+        label="Role",
+        choices=ROLE_SELECT_CHOICES,
+        error_messages={
+            "required": "Choose a role.",
+            "invalid_choice": "Choose a role from the list.",
+        },
+    )
+
+
+def quarter_select(
+    ordinals: list[int], *, label: str, required: bool = True, blank: str = "", **kwargs
+) -> "QuarterChoiceField":
+    field = QuarterChoiceField(
+        ordinals=ordinals,
+        label=label,
+        required=required,
+        empty_value=None,
+        error_messages={
+            "required": f"Choose the {label.lower()}.",
+            "invalid_choice": "Choose a quarter from the list.",
+        },
+        **kwargs,
+    )
+    if blank:
+        field.choices = [("", blank), *field.choices]
+    return field
+
+
+class TeamMemberForm(VersionedForm):
+    """A person in the enablement team; the quarter selects offer ``ordinals``."""
+
+    class Meta:
+        model = TeamMember
+        fields = ["name", "role", "start_quarter", "end_quarter"]
+        labels = {"name": "Name"}
+        error_messages = {
+            "name": {
+                "required": "Enter the person's name.",
+                "max_length": "Keep the name to %(limit_value)d characters or fewer "
+                "(this one has %(show_value)d).",
+            }
+        }
+
+    def __init__(self, *args, ordinals: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(autocomplete="off")
+        self.fields["role"] = role_field()
+        self.fields["start_quarter"] = quarter_select(
+            ordinals, label="Start quarter", help_text="Their first quarter in seat."
+        )
+        self.fields["end_quarter"] = quarter_select(
+            ordinals,
+            label="End quarter",
+            required=False,
+            blank="— still in seat",
+            help_text="Only if they leave: the first quarter they are no longer in seat.",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_quarter"), cleaned.get("end_quarter")
+        if start is not None and end is not None and end <= start:
+            self.add_error(
+                "end_quarter",
+                f"The end quarter must come after the start quarter "
+                f"({Quarter.from_ordinal(start).label}): it is the first quarter they are "
+                f"no longer in seat.",
+            )
+        return cleaned
+
+
+class HireForm(VersionedForm):
+    """A planned hire. ``statuses`` are the ones this hire may be set to from here."""
+
+    annual_cost = forms.DecimalField(
+        label="Annual cost (optional)",
+        required=False,
+        min_value=0,
+        max_digits=MAX_ANNUAL_COST_DIGITS,
+        decimal_places=2,
+        help_text="Fully loaded, per year, for finance. No currency sign.",
+        error_messages={
+            "invalid": "Enter an amount like 95000 or 95000.50, without a currency sign.",
+            "min_value": "The cost cannot be negative.",
+            "max_decimal_places": "Use at most 2 decimals (cents).",
+            "max_digits": "That amount is too large; check it.",
+            "max_whole_digits": "That amount is too large; check it.",
+        },
+    )
+
+    class Meta:
+        model = PlannedHire
+        fields = ["role", "target_quarter", "status", "annual_cost", "notes"]
+        labels = {"notes": "Notes (optional)"}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "notes": {
+                "max_length": "Keep the notes to %(limit_value)d characters or fewer "
+                "(these have %(show_value)d).",
+            }
+        }
+
+    def __init__(self, *args, ordinals: list[int], statuses: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"] = role_field()
+        self.fields["target_quarter"] = quarter_select(
+            ordinals, label="Target quarter", help_text="The quarter the hire should be in seat."
+        )
+        labels = [PlannedHire.Status(s).label.lower() for s in statuses]
+        allowed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+        self.fields["status"] = forms.ChoiceField(
+            label="Status",
+            choices=[(s, PlannedHire.Status(s).label) for s in statuses],
+            initial=statuses[0],
+            error_messages={
+                "required": "Choose a status.",
+                "invalid_choice": f"Choose {allowed}. When someone accepts, use “Mark hired” "
+                "so they join the team.",
+            },
+        )
+
+
+class MarkHiredForm(forms.Form):
+    """Who filled a planned hire and from which quarter they are in seat."""
+
+    name = forms.CharField(
+        label="Name of the person hired",
+        max_length=120,
+        error_messages={
+            "required": "Enter the name of the person hired.",
+            "max_length": "Keep the name to %(limit_value)d characters or fewer "
+            "(this one has %(show_value)d).",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, ordinals: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(autocomplete="off")
+        self.fields["start_quarter"] = quarter_select(
+            ordinals, label="Start quarter", help_text="They count in seat from this quarter."
+        )

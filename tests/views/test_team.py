@@ -1,0 +1,1229 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from planner import rules, services
+from planner.models import Change, PlannedHire, TeamMember
+from planner.planning import current_quarter, load_plan
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    PlannedHireFactory,
+    SegmentFactory,
+    SnapshotFactory,
+    TeamMemberFactory,
+)
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def now(organization):
+    return current_quarter(organization)
+
+
+@pytest.fixture
+def snapshot(organization, now):
+    """Stage 2 from now on: 90 customer-facing, a recommended team of 2."""
+    return SnapshotFactory(
+        organization=organization, quarter=now, sales=60, customer_success=20, other=10
+    )
+
+
+@pytest.fixture
+def member(organization, now):
+    return TeamMemberFactory(
+        organization=organization, role=rules.ENABLEMENT_LEADER, name="Ada", start_quarter=now - 2
+    )
+
+
+@pytest.fixture
+def hire(organization, now):
+    return PlannedHireFactory(
+        organization=organization,
+        role=rules.SALES_ENABLEMENT,
+        target_quarter=now + 1,
+        annual_cost=Decimal("95000.00"),
+        notes="Backfill for the EMEA launch",
+    )
+
+
+@pytest.fixture
+def foreign_hire(db):
+    return PlannedHireFactory(organization=OrganizationFactory())
+
+
+def page_url(organization):
+    return reverse("team", args=[organization.slug])
+
+
+def url(name, obj=None, organization=None):
+    organization = organization or obj.organization
+    return reverse(name, args=[organization.slug, *([obj.pk] if obj is not None else [])])
+
+
+def member_data(member, **changes):
+    data = {
+        "name": member.name,
+        "role": member.role,
+        "start_quarter": member.start_quarter,
+        "end_quarter": member.end_quarter or "",
+        "version": member.version,
+    }
+    data.update(changes)
+    return data
+
+
+def new_member(now, **changes):
+    data = {"name": "Grace", "role": rules.PROGRAM_MANAGER, "start_quarter": now, "end_quarter": ""}
+    data.update(changes)
+    return data
+
+
+def hire_data(hire, **changes):
+    data = {
+        "role": hire.role,
+        "target_quarter": hire.target_quarter,
+        "status": hire.status,
+        "annual_cost": "" if hire.annual_cost is None else str(hire.annual_cost),
+        "notes": hire.notes,
+        "version": hire.version,
+    }
+    data.update(changes)
+    return data
+
+
+def new_hire(now, **changes):
+    data = {
+        "role": rules.CS_ENABLEMENT,
+        "target_quarter": now + 2,
+        "status": rules.APPROVED,
+        "annual_cost": "88000.50",
+        "notes": "",
+    }
+    data.update(changes)
+    return data
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def stored(model, pk):
+    return model.objects.get(pk=pk)
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["owner", "editor", "viewer"])
+def test_every_member_sees_the_team_and_the_hires(
+    client, organization, member, hire, role, request
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(page_url(organization))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert "In seat" in html and "Planned hires" in html
+    assert f'<tr id="member-{member.pk}" hx-target="this" hx-swap="outerHTML"' in html
+    assert f'<tr id="hire-{hire.pk}" hx-target="this" hx-swap="outerHTML"' in html
+    assert "Ada" in html and "Sales enablement" in html and "95,000" in html
+    assert "Backfill for the EMEA launch" in html
+
+
+def test_a_viewer_gets_no_forms_and_no_buttons(client, organization, member, hire, viewer):
+    client.force_login(viewer)
+    html = client.get(page_url(organization)).content.decode()
+    assert "view-only access" in html
+    for name in ("add-member", "add-hire"):
+        assert f'id="{name}"' not in html
+    assert url("team_member_update", member) not in html
+    assert url("hire_mark_hired", hire) not in html
+    assert url("hire_delete", hire) not in html
+
+
+def test_it_hides_the_page_from_outsiders(client, organization, outsider):
+    client.force_login(outsider)
+    assert client.get(page_url(organization)).status_code == 404
+
+
+def test_the_page_needs_a_login(client, organization):
+    assert_login_redirect(client.get(page_url(organization)))
+
+
+def test_the_page_rejects_post(client, organization, owner):
+    client.force_login(owner)
+    assert client.post(page_url(organization)).status_code == 405
+
+
+def test_an_empty_team_says_what_to_do_first(client, organization, owner):
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    assert "Add the people already in your enablement team, starting with the leader" in html
+    assert "Plan the hires the" in html and "gap view</a> recommends" in html
+    # The first person is most likely the leader.
+    assert '<option value="enablement_leader" selected>' in html
+    assert "Enter headcount" in html  # no headcount yet, so no gap to show
+
+
+def test_every_input_has_a_visible_label(client, organization, owner, member, hire):
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    for field in ("name", "role", "start_quarter", "end_quarter"):
+        assert f'<label for="new-member-{field}">' in html
+    for field in ("role", "target_quarter", "status", "annual_cost", "notes"):
+        assert f'<label for="new-hire-{field}">' in html
+
+
+def test_it_shows_each_person_relative_to_the_current_quarter(client, organization, owner, now):
+    TeamMemberFactory(organization=organization, name="Now", start_quarter=now)
+    TeamMemberFactory(
+        organization=organization, name="Gone", start_quarter=now - 4, end_quarter=now
+    )
+    TeamMemberFactory(organization=organization, name="Soon", start_quarter=now + 1)
+    client.force_login(owner)
+    response = client.get(page_url(organization))
+    statuses = {row["member"].name: row["status_label"] for row in response.context["member_rows"]}
+    assert statuses == {"Now": "In seat", "Gone": "Left", "Soon": "Starts later"}
+    assert "—" in response.content.decode()  # no end quarter
+
+
+def test_cancelled_hires_stay_visible_and_greyed(client, organization, owner, now):
+    cancelled = PlannedHireFactory(
+        organization=organization, target_quarter=now, status=rules.CANCELLED
+    )
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    assert (
+        f'id="hire-{cancelled.pk}" hx-target="this" hx-swap="outerHTML" class="hire-cancelled"'
+        in (html)
+    )
+    assert "Cancelled: counts for nothing in the gap." in html
+    assert url("hire_mark_hired", cancelled) not in html
+
+
+def test_hired_hires_show_the_person_they_became(client, organization, owner, hire):
+    member = services.hire_mark_hired(hire=hire, actor=owner, name="Linus")
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    assert f'Now on the team: <a href="#member-{member.pk}">Linus</a>' in html
+    assert url("hire_mark_hired", hire) not in html
+
+
+def test_the_compact_gap_panel_sits_beside_and_refreshes_on_plan_changes(
+    client, organization, owner, snapshot
+):
+    client.force_login(owner)
+    response = client.get(page_url(organization))
+    html = response.content.decode()
+    assert response.context["compact"] is True
+    assert 'id="gap-panel" class="gap-panel compact"' in html
+    assert 'hx-trigger="planChanged from:body"' in html
+    assert "Stage 2 · Expansion" in html
+
+
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, organization, owner, now, django_assert_max_num_queries
+):
+    for offset in range(12):
+        SnapshotFactory(organization=organization, quarter=now - 6 + offset)
+    members = [
+        TeamMember(
+            organization=organization,
+            role=rules.ROLES[n % 7],
+            name=f"Person {n}",
+            start_quarter=now - 8 + n % 12,
+            end_quarter=now + 4 if n % 5 == 0 else None,
+        )
+        for n in range(60)
+    ]
+    TeamMember.objects.bulk_create(members)
+    members = list(TeamMember.objects.filter(organization=organization))
+    PlannedHire.objects.bulk_create(
+        PlannedHire(
+            organization=organization,
+            role=rules.ROLES[n % 7],
+            target_quarter=now + n % 8,
+            status=rules.HIRE_STATUSES[n % 5],
+            annual_cost=Decimal(90000 + n),
+            team_member=members[n] if rules.HIRE_STATUSES[n % 5] == rules.HIRED else None,
+        )
+        for n in range(60)
+    )
+    SegmentFactory(organization=organization)
+    client.force_login(owner)
+    # session, user, membership, 4 for the plan (snapshots, team, hires, segments),
+    # the organization switcher
+    with django_assert_max_num_queries(8):
+        response = client.get(page_url(organization))
+    assert response.status_code == 200
+    assert len(response.context["member_rows"]) == 60
+    assert len(response.context["hire_rows"]) == 60
+
+
+# --- adding a team member -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_add_answers_with_the_section_and_the_new_row(
+    client, organization, now, role, request
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(
+        url("team_member_create", organization=organization),
+        new_member(now, end_quarter=now + 3),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "planChanged"
+    added = TeamMember.objects.get(organization=organization)
+    assert (added.name, added.role, added.start_quarter, added.end_quarter) == (
+        "Grace",
+        rules.PROGRAM_MANAGER,
+        now,
+        now + 3,
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<section id="member-section"')
+    assert f'id="member-{added.pk}"' in html
+    assert Change.objects.filter(entity="team member", action="created").count() == 1
+
+
+def test_an_add_without_javascript_redirects_to_the_page(client, organization, owner, now):
+    client.force_login(owner)
+    response = client.post(url("team_member_create", organization=organization), new_member(now))
+    added = TeamMember.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"{page_url(organization)}#member-{added.pk}"
+    assert added.end_quarter is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Enter the person&#x27;s name."),
+        ("name", "   ", "Enter the person&#x27;s name."),
+        ("name", "x" * 121, "Keep the name to 120 characters or fewer (this one has 121)."),
+        ("role", "", "Choose a role."),
+        ("role", "chief_of_staff", "Choose a role from the list."),
+        ("start_quarter", "", "Choose the start quarter."),
+        ("start_quarter", "FY2027 Q1", "Choose a quarter from the list."),
+        ("start_quarter", "99999", "Choose a quarter from the list."),
+        ("end_quarter", "-1", "Choose a quarter from the list."),
+    ],
+)
+def test_bad_member_input_is_refused_next_to_the_field(
+    client, organization, owner, now, field, value, message
+):
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_create", organization=organization),
+        new_member(now, **{field: value}),
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" not in html
+    assert f'<ul class="errorlist" id="new-member-{field}_error"><li>{message}</li></ul>' in html
+    assert not TeamMember.objects.exists()
+    assert "HX-Trigger" not in response.headers
+
+
+@pytest.mark.parametrize("offset", [0, -1])
+def test_the_end_quarter_must_come_after_the_start(client, organization, owner, now, offset):
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_create", organization=organization),
+        new_member(now, end_quarter=now + offset),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" in html
+    assert "The end quarter must come after the start quarter" in html
+    assert 'value="Grace"' in html  # what was typed stays
+    assert not TeamMember.objects.exists()
+
+
+def test_a_viewer_cannot_add_a_member(client, organization, viewer, now):
+    client.force_login(viewer)
+    response = client.post(url("team_member_create", organization=organization), new_member(now))
+    assert response.status_code == 403
+    assert not TeamMember.objects.exists()
+
+
+def test_an_outsider_cannot_add_a_member(client, organization, outsider, now):
+    client.force_login(outsider)
+    response = client.post(url("team_member_create", organization=organization), new_member(now))
+    assert response.status_code == 404
+    assert not TeamMember.objects.exists()
+
+
+def test_adding_a_member_needs_a_login(client, organization, now):
+    assert_login_redirect(
+        client.post(url("team_member_create", organization=organization), new_member(now))
+    )
+    assert not TeamMember.objects.exists()
+
+
+def test_adding_a_member_rejects_get(client, organization, owner):
+    client.force_login(owner)
+    assert client.get(url("team_member_create", organization=organization)).status_code == 405
+
+
+# --- editing a team member ------------------------------------------------------------------
+
+
+def test_an_htmx_edit_link_answers_with_the_row_as_a_form(client, member, owner):
+    client.force_login(owner)
+    response = client.get(url("team_member_update", member), headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<tr id="member-{member.pk}" class="editing"')
+    assert f'hx-post="{url("team_member_update", member)}"' in html
+    assert f'name="version" value="{member.version}"' in html
+    assert f'<label for="member-{member.pk}-name">Name</label>' in html
+    assert 'value="Ada"' in html
+
+
+def test_the_edit_link_without_javascript_is_a_page(client, member, owner):
+    client.force_login(owner)
+    response = client.get(url("team_member_update", member))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html and "Edit Ada" in html
+
+
+def test_cancelling_an_htmx_edit_gives_back_the_row(client, member, owner):
+    client.force_login(owner)
+    response = client.get(url("team_member_update", member) + "?cancel=1", headers=HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<tr id="member-{member.pk}" hx-target="this"')
+    assert "<form" not in html
+
+
+def test_the_quarter_selects_keep_a_stored_quarter_outside_the_window(
+    client, organization, owner, now
+):
+    veteran = TeamMemberFactory(organization=organization, start_quarter=now - 40)
+    client.force_login(owner)
+    form = client.get(url("team_member_update", veteran), headers=HTMX).context["row"]["form"]
+    ordinals = [value for value, _ in form.fields["start_quarter"].choices]
+    assert now - 40 in ordinals
+    assert now - 12 in ordinals and now + 12 in ordinals
+    assert now - 13 not in ordinals and now + 13 not in ordinals
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_edit_saves_and_answers_with_the_row(client, member, now, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(
+        url("team_member_update", member),
+        member_data(member, name="Ada Lovelace", end_quarter=now + 2),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "planChanged"
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<tr id="member-{member.pk}" hx-target="this"')
+    assert "Ada Lovelace" in html
+    member.refresh_from_db()
+    assert (member.name, member.end_quarter, member.version) == ("Ada Lovelace", now + 2, 2)
+
+
+def test_renaming_a_hired_person_updates_their_hire_row_too(client, hire, owner):
+    person = services.hire_mark_hired(hire=hire, actor=owner, name="Linus")
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_update", person), member_data(person, name="Linus T."), headers=HTMX
+    )
+    html = response.content.decode()
+    assert f'<template>\n<tr id="hire-{hire.pk}"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert f'<a href="#member-{person.pk}">Linus T.</a>' in html
+
+
+def test_an_edit_without_javascript_redirects(client, member, owner):
+    client.force_login(owner)
+    response = client.post(url("team_member_update", member), member_data(member, name="Ada L"))
+    assert response.status_code == 302
+    assert response.url == f"{page_url(member.organization)}#member-{member.pk}"
+    assert stored(TeamMember, member.pk).name == "Ada L"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Enter the person&#x27;s name."),
+        ("role", "ceo", "Choose a role from the list."),
+        ("start_quarter", "soon", "Choose a quarter from the list."),
+        ("end_quarter", "0", "Choose a quarter from the list."),
+    ],
+)
+def test_a_bad_edit_is_refused_and_nothing_is_saved(client, member, owner, field, value, message):
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_update", member), member_data(member, **{field: value}), headers=HTMX
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'id="member-{member.pk}-{field}_error"><li>{message}</li>' in html
+    assert html.lstrip().startswith(f'<tr id="member-{member.pk}" class="editing"')
+    saved = stored(TeamMember, member.pk)
+    assert (saved.name, saved.role, saved.version) == ("Ada", rules.ENABLEMENT_LEADER, 1)
+    assert not Change.objects.exists()
+
+
+def test_an_end_before_the_start_is_refused_on_edit(client, member, owner):
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_update", member),
+        member_data(member, end_quarter=member.start_quarter - 1),
+    )
+    assert response.status_code == 422
+    assert b"<html" in response.content
+    assert b"The end quarter must come after the start quarter" in response.content
+    assert stored(TeamMember, member.pk).end_quarter is None
+
+
+def test_a_stale_member_edit_is_refused_with_the_current_values(client, member, owner, editor):
+    opened = member_data(member)  # both load the page at version 1
+    client.force_login(editor)
+    client.post(url("team_member_update", member), {**opened, "name": "Ada King"}, headers=HTMX)
+    client.force_login(owner)
+
+    response = client.post(
+        url("team_member_update", member), {**opened, "name": "Countess"}, headers=HTMX
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Changed by someone else since you opened it" in html
+    assert "now Ada King, Enablement leader" in html
+    assert 'value="Countess"' in html  # what was typed, ready to save again
+    assert 'name="version" value="2"' in html
+    saved = stored(TeamMember, member.pk)
+    assert (saved.name, saved.version) == ("Ada King", 2)
+    assert "HX-Trigger" not in response.headers
+
+
+def test_a_stale_member_edit_without_javascript_is_a_page(client, member, owner):
+    services.team_member_update(member=member, actor=owner, name="Ada King")
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_update", member), member_data(member, name="Countess", version=1)
+    )
+    assert response.status_code == 409
+    assert b"<html" in response.content
+    assert b"Changed by someone else since you opened it" in response.content
+    assert stored(TeamMember, member.pk).name == "Ada King"
+
+
+def test_a_viewer_cannot_edit_a_member(client, member, viewer):
+    client.force_login(viewer)
+    assert client.get(url("team_member_update", member), headers=HTMX).status_code == 403
+    response = client.post(url("team_member_update", member), member_data(member, name="V"))
+    assert response.status_code == 403
+    assert stored(TeamMember, member.pk).name == "Ada"
+
+
+def test_an_outsider_cannot_edit_a_member(client, member, outsider):
+    client.force_login(outsider)
+    assert client.get(url("team_member_update", member)).status_code == 404
+    response = client.post(url("team_member_update", member), member_data(member, name="O"))
+    assert response.status_code == 404
+    assert stored(TeamMember, member.pk).name == "Ada"
+
+
+def test_a_member_of_another_organization_is_not_found(client, organization, owner):
+    foreign = TeamMemberFactory(organization=OrganizationFactory(), name="Elsewhere")
+    client.force_login(owner)
+    target = reverse("team_member_update", args=[organization.slug, foreign.pk])
+    assert client.get(target, headers=HTMX).status_code == 404
+    assert client.post(target, member_data(foreign, name="Mine")).status_code == 404
+    assert stored(TeamMember, foreign.pk).name == "Elsewhere"
+
+
+def test_editing_a_member_needs_a_login(client, member):
+    assert_login_redirect(client.get(url("team_member_update", member)))
+    assert_login_redirect(client.post(url("team_member_update", member), member_data(member)))
+
+
+def test_editing_a_member_rejects_put(client, member, owner):
+    client.force_login(owner)
+    assert client.put(url("team_member_update", member)).status_code == 405
+
+
+# --- deleting a team member -----------------------------------------------------------------
+
+
+def test_deleting_a_member_asks_for_confirmation_first(client, member, owner):
+    client.force_login(owner)
+    response = client.get(url("team_member_delete", member))
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    assert b"Remove Ada from the team?" in response.content
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_member_delete_answers_with_both_sections(client, member, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(url("team_member_delete", member), headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "planChanged"
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<div id="team-sections">')
+    assert "starting with the leader" in html  # the team is empty again
+    assert not TeamMember.objects.exists()
+    assert Change.objects.filter(entity="team member", action="deleted").count() == 1
+
+
+def test_deleting_a_hired_person_keeps_their_hire_marked_hired(client, hire, owner):
+    person = services.hire_mark_hired(hire=hire, actor=owner, name="Linus")
+    client.force_login(owner)
+    response = client.post(url("team_member_delete", person), headers=HTMX)
+    assert "The person has since been removed from the team." in response.content.decode()
+    hire.refresh_from_db()
+    assert (hire.status, hire.team_member) == (rules.HIRED, None)
+
+
+def test_a_member_delete_without_javascript_redirects(client, member, owner):
+    client.force_login(owner)
+    response = client.post(url("team_member_delete", member))
+    assert response.status_code == 302 and response.url == page_url(member.organization)
+    assert not TeamMember.objects.exists()
+
+
+def test_a_viewer_cannot_delete_a_member(client, member, viewer):
+    client.force_login(viewer)
+    assert client.get(url("team_member_delete", member)).status_code == 403
+    assert client.post(url("team_member_delete", member)).status_code == 403
+    assert TeamMember.objects.exists()
+
+
+def test_an_outsider_cannot_delete_a_member(client, member, outsider):
+    client.force_login(outsider)
+    assert client.post(url("team_member_delete", member)).status_code == 404
+    assert TeamMember.objects.exists()
+
+
+def test_a_member_of_another_organization_cannot_be_deleted(client, organization, owner):
+    foreign = TeamMemberFactory(organization=OrganizationFactory())
+    client.force_login(owner)
+    target = reverse("team_member_delete", args=[organization.slug, foreign.pk])
+    assert client.post(target).status_code == 404
+    assert TeamMember.objects.filter(pk=foreign.pk).exists()
+
+
+def test_deleting_a_member_needs_a_login(client, member):
+    assert_login_redirect(client.post(url("team_member_delete", member)))
+    assert TeamMember.objects.exists()
+
+
+def test_deleting_a_member_rejects_put(client, member, owner):
+    client.force_login(owner)
+    assert client.put(url("team_member_delete", member)).status_code == 405
+
+
+# --- planning a hire ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_hire_answers_with_the_section_and_the_new_row(
+    client, organization, now, role, request
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(
+        url("hire_create", organization=organization),
+        new_hire(now, notes="For the CS team"),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "planChanged"
+    added = PlannedHire.objects.get(organization=organization)
+    assert (added.role, added.target_quarter, added.status, added.annual_cost, added.notes) == (
+        rules.CS_ENABLEMENT,
+        now + 2,
+        rules.APPROVED,
+        Decimal("88000.50"),
+        "For the CS team",
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<section id="hire-section"')
+    assert f'id="hire-{added.pk}"' in html and "88,000.50" in html
+    assert Change.objects.filter(entity="planned hire", action="created").count() == 1
+
+
+def test_a_hire_without_a_cost_or_notes_is_fine(client, organization, owner, now):
+    client.force_login(owner)
+    response = client.post(
+        url("hire_create", organization=organization), new_hire(now, annual_cost="")
+    )
+    added = PlannedHire.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"{page_url(organization)}#hire-{added.pk}"
+    assert (added.annual_cost, added.notes) == (None, "")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("role", "", "Choose a role."),
+        ("role", "recruiter", "Choose a role from the list."),
+        ("target_quarter", "", "Choose the target quarter."),
+        ("target_quarter", "next year", "Choose a quarter from the list."),
+        (
+            "status",
+            rules.HIRED,
+            "Choose planned, approved or recruiting. When someone accepts, use “Mark hired” "
+            "so they join the team.",
+        ),
+        ("status", rules.CANCELLED, "Choose planned, approved or recruiting."),
+        ("status", "", "Choose a status."),
+        ("annual_cost", "-1", "The cost cannot be negative."),
+        ("annual_cost", "95000.505", "Use at most 2 decimals (cents)."),
+        ("annual_cost", "$95,000", "Enter an amount like 95000 or 95000.50"),
+        ("annual_cost", "NaN", "Enter an amount like 95000 or 95000.50"),
+        ("annual_cost", "1" * 11, "That amount is too large; check it."),
+        ("notes", "n" * 2001, "Keep the notes to 2000 characters or fewer (these have 2001)."),
+    ],
+)
+def test_bad_hire_input_is_refused_next_to_the_field(
+    client, organization, owner, now, field, value, message
+):
+    client.force_login(owner)
+    response = client.post(
+        url("hire_create", organization=organization),
+        new_hire(now, **{field: value}),
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" not in html
+    assert f'<ul class="errorlist" id="new-hire-{field}_error"><li>{message}' in html
+    assert not PlannedHire.objects.exists()
+    assert "HX-Trigger" not in response.headers
+
+
+def test_bad_hire_input_without_javascript_shows_the_page_open_at_the_form(
+    client, organization, owner, now
+):
+    client.force_login(owner)
+    response = client.post(
+        url("hire_create", organization=organization),
+        new_hire(now, annual_cost="-5", notes="keep me"),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" in html and "The cost cannot be negative." in html
+    assert "keep me</textarea>" in html
+    assert not PlannedHire.objects.exists()
+
+
+def test_a_viewer_cannot_plan_a_hire(client, organization, viewer, now):
+    client.force_login(viewer)
+    assert (
+        client.post(url("hire_create", organization=organization), new_hire(now)).status_code == 403
+    )
+    assert not PlannedHire.objects.exists()
+
+
+def test_an_outsider_cannot_plan_a_hire(client, organization, outsider, now):
+    client.force_login(outsider)
+    assert (
+        client.post(url("hire_create", organization=organization), new_hire(now)).status_code == 404
+    )
+    assert not PlannedHire.objects.exists()
+
+
+def test_planning_a_hire_needs_a_login(client, organization, now):
+    assert_login_redirect(client.post(url("hire_create", organization=organization), new_hire(now)))
+    assert not PlannedHire.objects.exists()
+
+
+def test_planning_a_hire_rejects_get(client, organization, owner):
+    client.force_login(owner)
+    assert client.get(url("hire_create", organization=organization)).status_code == 405
+
+
+def test_planning_a_hire_runs_a_fixed_number_of_queries(
+    client, organization, owner, now, django_assert_max_num_queries
+):
+    PlannedHireFactory.create_batch(60, organization=organization, target_quarter=now)
+    TeamMemberFactory.create_batch(60, organization=organization, start_quarter=now)
+    client.force_login(owner)
+    # session, user, membership; the form's check constraints (role, status, cost, quarter:
+    # savepoint, check, release each = 12); the service's full_clean (organization exists,
+    # then the same 12); savepoint, insert, change record, release; 4 for the plan. None of
+    # it grows with the number of people or hires.
+    with django_assert_max_num_queries(36):
+        response = client.post(
+            url("hire_create", organization=organization), new_hire(now), headers=HTMX
+        )
+    assert response.status_code == 200
+
+
+# --- editing a hire -------------------------------------------------------------------------
+
+
+def test_an_htmx_hire_edit_link_answers_with_the_row_as_a_form(client, hire, owner):
+    client.force_login(owner)
+    response = client.get(url("hire_update", hire), headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<tr id="hire-{hire.pk}" class="editing"')
+    assert f'name="version" value="{hire.version}"' in html
+    assert '<option value="cancelled">Cancelled</option>' in html
+    assert 'value="hired"' not in html
+    assert "Backfill for the EMEA launch</textarea>" in html
+
+
+def test_the_hire_edit_link_without_javascript_is_a_page(client, hire, owner):
+    client.force_login(owner)
+    response = client.get(url("hire_update", hire))
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    assert b"Edit the sales enablement hire for" in response.content
+
+
+def test_cancelling_an_htmx_hire_edit_gives_back_the_row(client, hire, owner):
+    client.force_login(owner)
+    html = client.get(url("hire_update", hire) + "?cancel=1", headers=HTMX).content.decode()
+    assert html.lstrip().startswith(f'<tr id="hire-{hire.pk}" hx-target="this"')
+    assert "<form" not in html
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_hire_edit_saves_and_answers_with_the_row(client, hire, now, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(
+        url("hire_update", hire),
+        hire_data(hire, status=rules.RECRUITING, annual_cost="101000", target_quarter=now + 3),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "planChanged"
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<tr id="hire-{hire.pk}" hx-target="this"')
+    assert "Recruiting" in html and "101,000" in html
+    hire.refresh_from_db()
+    assert (hire.status, hire.annual_cost, hire.target_quarter, hire.version) == (
+        rules.RECRUITING,
+        Decimal("101000"),
+        now + 3,
+        2,
+    )
+
+
+def test_a_hire_edit_without_javascript_redirects(client, hire, owner):
+    client.force_login(owner)
+    response = client.post(url("hire_update", hire), hire_data(hire, notes="Updated"))
+    assert response.status_code == 302
+    assert response.url == f"{page_url(hire.organization)}#hire-{hire.pk}"
+    assert stored(PlannedHire, hire.pk).notes == "Updated"
+
+
+def test_cancelling_a_hire_is_an_edit_and_it_then_counts_nowhere(
+    client, organization, hire, owner, snapshot
+):
+    quarter = hire.target_quarter
+    assert load_plan(organization).gap(quarter).planned_total == 1
+    client.force_login(owner)
+    response = client.post(
+        url("hire_update", hire), hire_data(hire, status=rules.CANCELLED), headers=HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="hire-cancelled just-saved"' in html
+    assert "Cancelled: counts for nothing in the gap." in html
+    gap = load_plan(organization).gap(quarter)
+    assert (gap.planned_total, gap.in_seat_total) == (0, 0)
+    assert all(row.planned == 0 for row in gap.rows)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("role", "", "Choose a role."),
+        ("target_quarter", "12", "Choose a quarter from the list."),
+        ("status", rules.HIRED, "Choose planned, approved, recruiting or cancelled."),
+        ("annual_cost", "-0.01", "The cost cannot be negative."),
+        ("annual_cost", "1.234", "Use at most 2 decimals (cents)."),
+        ("notes", "n" * 2001, "Keep the notes to 2000 characters or fewer (these have 2001)."),
+    ],
+)
+def test_a_bad_hire_edit_is_refused_and_nothing_is_saved(
+    client, hire, owner, field, value, message
+):
+    client.force_login(owner)
+    response = client.post(
+        url("hire_update", hire), hire_data(hire, **{field: value}), headers=HTMX
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'id="hire-{hire.pk}-{field}_error"><li>{message}' in html
+    saved = stored(PlannedHire, hire.pk)
+    assert (saved.status, saved.annual_cost, saved.notes, saved.version) == (
+        rules.PLANNED,
+        Decimal("95000.00"),
+        "Backfill for the EMEA launch",
+        1,
+    )
+    assert not Change.objects.exists()
+
+
+def test_a_bad_hire_edit_without_javascript_is_a_page(client, hire, owner):
+    client.force_login(owner)
+    response = client.post(url("hire_update", hire), hire_data(hire, annual_cost="lots"))
+    assert response.status_code == 422
+    assert b"<html" in response.content
+    assert b"Enter an amount like 95000 or 95000.50" in response.content
+
+
+def test_a_hired_hire_keeps_its_status(client, hire, owner):
+    services.hire_mark_hired(hire=hire, actor=owner, name="Linus")
+    hire.refresh_from_db()
+    client.force_login(owner)
+    form = client.get(url("hire_update", hire), headers=HTMX).context["row"]["form"]
+    assert [value for value, _ in form.fields["status"].choices] == [rules.HIRED]
+    response = client.post(url("hire_update", hire), hire_data(hire, status=rules.PLANNED))
+    assert response.status_code == 422
+    assert stored(PlannedHire, hire.pk).status == rules.HIRED
+
+
+def test_a_stale_hire_edit_is_refused_with_the_current_values(client, hire, owner, editor):
+    opened = hire_data(hire)
+    client.force_login(editor)
+    client.post(url("hire_update", hire), {**opened, "status": rules.APPROVED}, headers=HTMX)
+    client.force_login(owner)
+
+    response = client.post(url("hire_update", hire), {**opened, "annual_cost": "1"}, headers=HTMX)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Changed by someone else since you opened it" in html
+    assert "approved, 95,000 a year" in html
+    assert 'name="version" value="2"' in html
+    saved = stored(PlannedHire, hire.pk)
+    assert (saved.status, saved.annual_cost) == (rules.APPROVED, Decimal("95000.00"))
+    assert "HX-Trigger" not in response.headers
+
+
+def test_a_viewer_cannot_edit_a_hire(client, hire, viewer):
+    client.force_login(viewer)
+    assert client.get(url("hire_update", hire), headers=HTMX).status_code == 403
+    assert client.post(url("hire_update", hire), hire_data(hire, notes="v")).status_code == 403
+    assert stored(PlannedHire, hire.pk).notes == "Backfill for the EMEA launch"
+
+
+def test_an_outsider_cannot_edit_a_hire(client, hire, outsider):
+    client.force_login(outsider)
+    assert client.get(url("hire_update", hire)).status_code == 404
+    assert client.post(url("hire_update", hire), hire_data(hire, notes="o")).status_code == 404
+
+
+def test_a_hire_of_another_organization_is_not_found(client, organization, owner, foreign_hire):
+    client.force_login(owner)
+    target = reverse("hire_update", args=[organization.slug, foreign_hire.pk])
+    assert client.get(target, headers=HTMX).status_code == 404
+    assert client.post(target, hire_data(foreign_hire, notes="mine")).status_code == 404
+    assert stored(PlannedHire, foreign_hire.pk).notes == ""
+
+
+def test_a_hire_is_not_found_under_its_owners_other_organization(client, hire):
+    """Someone in both organizations still cannot reach A's hire through B's address."""
+    other = MembershipFactory().organization
+    both = MembershipFactory(organization=hire.organization).user
+    MembershipFactory(organization=other, user=both)
+    client.force_login(both)
+    for name in ("hire_update", "hire_delete", "hire_mark_hired"):
+        target = reverse(name, args=[other.slug, hire.pk])
+        assert client.get(target).status_code == 404
+        assert client.post(target, {**hire_data(hire), "name": "X"}).status_code == 404
+    assert stored(PlannedHire, hire.pk).status == rules.PLANNED
+
+
+def test_editing_a_hire_needs_a_login(client, hire):
+    assert_login_redirect(client.get(url("hire_update", hire)))
+    assert_login_redirect(client.post(url("hire_update", hire), hire_data(hire)))
+
+
+def test_editing_a_hire_rejects_put(client, hire, owner):
+    client.force_login(owner)
+    assert client.put(url("hire_update", hire)).status_code == 405
+
+
+# --- deleting a hire ------------------------------------------------------------------------
+
+
+def test_deleting_a_hire_asks_for_confirmation_first(client, hire, owner):
+    client.force_login(owner)
+    response = client.get(url("hire_delete", hire))
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    assert b"Delete the sales enablement hire for" in response.content
+    assert PlannedHire.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_an_htmx_hire_delete_answers_with_the_section(client, hire, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(url("hire_delete", hire), headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "planChanged"
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<section id="hire-section"')
+    assert "Plan the hires the" in html
+    assert not PlannedHire.objects.exists()
+    assert Change.objects.filter(entity="planned hire", action="deleted").count() == 1
+
+
+def test_a_hire_delete_without_javascript_redirects(client, hire, owner):
+    client.force_login(owner)
+    response = client.post(url("hire_delete", hire))
+    assert response.status_code == 302 and response.url == page_url(hire.organization)
+    assert not PlannedHire.objects.exists()
+
+
+def test_a_viewer_cannot_delete_a_hire(client, hire, viewer):
+    client.force_login(viewer)
+    assert client.get(url("hire_delete", hire)).status_code == 403
+    assert client.post(url("hire_delete", hire)).status_code == 403
+    assert PlannedHire.objects.exists()
+
+
+def test_an_outsider_cannot_delete_a_hire(client, hire, outsider):
+    client.force_login(outsider)
+    assert client.post(url("hire_delete", hire)).status_code == 404
+    assert PlannedHire.objects.exists()
+
+
+def test_a_hire_of_another_organization_cannot_be_deleted(
+    client, organization, owner, foreign_hire
+):
+    client.force_login(owner)
+    target = reverse("hire_delete", args=[organization.slug, foreign_hire.pk])
+    assert client.get(target).status_code == 404
+    assert client.post(target).status_code == 404
+    assert PlannedHire.objects.filter(pk=foreign_hire.pk).exists()
+
+
+def test_deleting_a_hire_needs_a_login(client, hire):
+    assert_login_redirect(client.post(url("hire_delete", hire)))
+    assert PlannedHire.objects.exists()
+
+
+def test_deleting_a_hire_rejects_put(client, hire, owner):
+    client.force_login(owner)
+    assert client.put(url("hire_delete", hire)).status_code == 405
+
+
+# --- marking a hire hired -------------------------------------------------------------------
+
+
+def test_an_htmx_mark_hired_link_answers_with_a_small_form_in_the_row(client, hire, owner):
+    client.force_login(owner)
+    response = client.get(url("hire_mark_hired", hire), headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<tr id="hire-{hire.pk}" class="editing"')
+    assert f'<label for="hire-{hire.pk}-hired-name">Name of the person hired</label>' in html
+    assert f'<option value="{hire.target_quarter}" selected>' in html
+    assert 'hx-target="#team-sections"' in html
+
+
+def test_the_mark_hired_link_without_javascript_is_a_page(client, hire, owner):
+    client.force_login(owner)
+    response = client.get(url("hire_mark_hired", hire))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert "Mark the sales enablement hire for" in html
+    assert f'<option value="{hire.target_quarter}" selected>' in html
+
+
+@pytest.mark.parametrize("role", ["owner", "editor"])
+def test_marking_hired_puts_the_person_in_seat_instead_of_planned(
+    client, organization, hire, snapshot, role, request
+):
+    quarter = hire.target_quarter
+    before = {row.role: row for row in load_plan(organization).gap(quarter).rows}
+    assert (before[rules.SALES_ENABLEMENT].in_seat, before[rules.SALES_ENABLEMENT].planned) == (
+        0,
+        1,
+    )
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.post(
+        url("hire_mark_hired", hire),
+        {"name": "Linus", "start_quarter": quarter, "version": hire.version},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "planChanged"
+    person = TeamMember.objects.get(organization=organization)
+    assert (person.name, person.role, person.start_quarter, person.end_quarter) == (
+        "Linus",
+        rules.SALES_ENABLEMENT,
+        quarter,
+        None,
+    )
+    hire.refresh_from_db()
+    assert (hire.status, hire.team_member) == (rules.HIRED, person)
+    after = {row.role: row for row in load_plan(organization).gap(quarter).rows}
+    assert (after[rules.SALES_ENABLEMENT].in_seat, after[rules.SALES_ENABLEMENT].planned) == (
+        1,
+        0,
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<div id="team-sections">')
+    assert (
+        f'<tr id="member-{person.pk}" hx-target="this" hx-swap="outerHTML" class="just-saved">'
+        in (html)
+    )
+    assert f'Now on the team: <a href="#member-{person.pk}">Linus</a>' in html
+
+
+def test_a_hire_can_start_later_than_its_target(client, organization, hire, snapshot, owner):
+    quarter = hire.target_quarter
+    client.force_login(owner)
+    response = client.post(
+        url("hire_mark_hired", hire), {"name": "Late", "start_quarter": quarter + 2, "version": 1}
+    )
+    person = TeamMember.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"{page_url(organization)}#member-{person.pk}"
+    assert person.start_quarter == quarter + 2
+    # Hired: no longer planned in the target quarter, and not yet in seat either.
+    gap = load_plan(organization).gap(quarter)
+    assert (gap.in_seat_total, gap.planned_total) == (0, 0)
+    assert load_plan(organization).gap(quarter + 2).in_seat_total == 1
+
+
+@pytest.mark.parametrize("status", [rules.HIRED, rules.CANCELLED])
+def test_a_closed_hire_cannot_be_marked_hired_again(client, organization, hire, owner, status):
+    PlannedHire.objects.filter(pk=hire.pk).update(status=status)
+    client.force_login(owner)
+    response = client.post(
+        url("hire_mark_hired", hire),
+        {"name": "Twice", "start_quarter": hire.target_quarter, "version": 1},
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert f"A {status} hire cannot be marked hired." in response.content.decode()
+    assert not TeamMember.objects.exists()
+    assert "HX-Trigger" not in response.headers
+
+
+def test_a_closed_hire_without_javascript_shows_the_message_on_the_page(client, hire, owner):
+    PlannedHire.objects.filter(pk=hire.pk).update(status=rules.CANCELLED)
+    client.force_login(owner)
+    response = client.post(
+        url("hire_mark_hired", hire),
+        {"name": "Twice", "start_quarter": hire.target_quarter, "version": 1},
+    )
+    assert response.status_code == 422
+    assert b"<html" in response.content
+    assert b"A cancelled hire cannot be marked hired." in response.content
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Enter the name of the person hired."),
+        ("name", "n" * 121, "Keep the name to 120 characters or fewer (this one has 121)."),
+        ("start_quarter", "", "Choose the start quarter."),
+        ("start_quarter", "tomorrow", "Choose a quarter from the list."),
+    ],
+)
+def test_bad_mark_hired_input_is_refused_and_nothing_is_saved(
+    client, hire, owner, field, value, message
+):
+    client.force_login(owner)
+    data = {"name": "Linus", "start_quarter": hire.target_quarter, "version": 1, field: value}
+    response = client.post(url("hire_mark_hired", hire), data, headers=HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'id="hire-{hire.pk}-hired-{field}_error"><li>{message}</li>' in html
+    assert html.lstrip().startswith('<div id="team-sections">')  # the form's target
+    assert not TeamMember.objects.exists()
+    assert stored(PlannedHire, hire.pk).status == rules.PLANNED
+
+
+def test_a_stale_mark_hired_is_refused_and_nothing_is_saved(client, hire, owner):
+    services.hire_update(hire=hire, actor=owner, target_quarter=hire.target_quarter + 1)
+    client.force_login(owner)
+    response = client.post(
+        url("hire_mark_hired", hire),
+        {"name": "Linus", "start_quarter": hire.target_quarter, "version": 1},
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Changed by someone else since you opened it" in html
+    assert 'name="version" value="2"' in html
+    assert not TeamMember.objects.exists()
+    assert stored(PlannedHire, hire.pk).status == rules.PLANNED
+
+
+def test_a_viewer_cannot_mark_a_hire_hired(client, hire, viewer):
+    client.force_login(viewer)
+    assert client.get(url("hire_mark_hired", hire)).status_code == 403
+    response = client.post(
+        url("hire_mark_hired", hire), {"name": "V", "start_quarter": hire.target_quarter}
+    )
+    assert response.status_code == 403
+    assert not TeamMember.objects.exists()
+
+
+def test_an_outsider_cannot_mark_a_hire_hired(client, hire, outsider):
+    client.force_login(outsider)
+    response = client.post(
+        url("hire_mark_hired", hire), {"name": "O", "start_quarter": hire.target_quarter}
+    )
+    assert response.status_code == 404
+    assert not TeamMember.objects.exists()
+
+
+def test_a_hire_of_another_organization_cannot_be_marked_hired(
+    client, organization, owner, foreign_hire
+):
+    client.force_login(owner)
+    target = reverse("hire_mark_hired", args=[organization.slug, foreign_hire.pk])
+    assert client.get(target, headers=HTMX).status_code == 404
+    response = client.post(target, {"name": "X", "start_quarter": foreign_hire.target_quarter})
+    assert response.status_code == 404
+    assert not TeamMember.objects.exists()
+
+
+def test_marking_hired_needs_a_login(client, hire):
+    response = client.post(
+        url("hire_mark_hired", hire), {"name": "A", "start_quarter": hire.target_quarter}
+    )
+    assert_login_redirect(response)
+    assert not TeamMember.objects.exists()
+
+
+def test_marking_hired_rejects_put(client, hire, owner):
+    client.force_login(owner)
+    assert client.put(url("hire_mark_hired", hire)).status_code == 405
+
+
+def test_cancelled_hires_count_nowhere(organization, snapshot, now):
+    PlannedHireFactory(organization=organization, target_quarter=now, status=rules.CANCELLED)
+    gap = load_plan(organization).gap(now + 4)
+    assert (gap.in_seat_total, gap.planned_total) == (0, 0)
+    assert gap.still_to_plan == gap.recommended_total
