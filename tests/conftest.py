@@ -1,7 +1,17 @@
 import pytest
+from django.conf import settings as django_settings
 
 from planner.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is slow on purpose; tests that are about hashing restore it themselves."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS + django_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture
