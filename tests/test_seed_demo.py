@@ -88,7 +88,7 @@ def test_it_grows_from_stage_1_into_stage_2():
     assert any(quarter.stage_changed for quarter in roadmap)
 
 
-def test_it_changes_nothing_when_run_again():
+def test_it_changes_nothing_when_run_again(client):
     seed()
     counts = {model: model.objects.count() for model in (*TABLES, get_user_model())}
     output = seed()
