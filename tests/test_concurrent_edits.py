@@ -1,0 +1,153 @@
+"""No lost updates: two people save the same row from pages loaded at the same time.
+
+Both pages carry the version they were loaded at. Whichever save lands first wins; the
+other is refused with a 409 and the current value, and nothing is overwritten. On
+PostgreSQL the two saves really run at once, from two threads with their own database
+connections; on SQLite, which serialises writers, they run one after the other.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from planner import rules
+from planner.models import HeadcountSnapshot, Membership, Organization, PlannedHire, TeamMember
+from planner.services import ORGANIZATION_FIELDS
+from tests.factories import (
+    FY2027_Q1,
+    MembershipFactory,
+    OrganizationFactory,
+    PlannedHireFactory,
+    SnapshotFactory,
+    TeamMemberFactory,
+)
+
+
+def _snapshot_case(organization):
+    row = SnapshotFactory(organization=organization, sales=30, customer_success=10, other=5)
+    url = reverse("snapshot_update", args=[organization.slug, row.pk])
+
+    def data(sales):
+        return {"sales": sales, "customer_success": 10, "other": 5, "version": row.version}
+
+    return url, data, lambda: HeadcountSnapshot.objects.get(pk=row.pk).sales
+
+
+def _member_case(organization):
+    row = TeamMemberFactory(organization=organization, name="Maya", start_quarter=FY2027_Q1)
+    url = reverse("team_member_update", args=[organization.slug, row.pk])
+
+    def data(name):
+        return {
+            "name": name,
+            "role": rules.ENABLEMENT_LEADER,
+            "start_quarter": FY2027_Q1,
+            "end_quarter": "",
+            "version": row.version,
+        }
+
+    return url, data, lambda: TeamMember.objects.get(pk=row.pk).name
+
+
+def _hire_case(organization):
+    row = PlannedHireFactory(organization=organization, target_quarter=FY2027_Q1)
+    url = reverse("hire_update", args=[organization.slug, row.pk])
+
+    def data(notes):
+        return {
+            "role": row.role,
+            "target_quarter": FY2027_Q1,
+            "status": rules.PLANNED,
+            "annual_cost": "",
+            "notes": notes,
+            "version": row.version,
+        }
+
+    return url, data, lambda: PlannedHire.objects.get(pk=row.pk).notes
+
+
+def _settings_case(organization):
+    url = reverse("organization_settings", args=[organization.slug])
+
+    def data(ratio):
+        values = {field: getattr(organization, field) for field in ORGANIZATION_FIELDS}
+        values["leader_has_adult_learning"] = "on" if values["leader_has_adult_learning"] else ""
+        values.update(target_ratio=ratio, version=organization.version)
+        return values
+
+    return url, data, lambda: Organization.objects.get(pk=organization.pk).target_ratio
+
+
+CASES = {
+    "headcount": (_snapshot_case, 41, 42),
+    "team member": (_member_case, "Maya Kowalski", "Maya K."),
+    "planned hire": (_hire_case, "Budget approved", "On hold"),
+    "settings": (_settings_case, 40, 60),
+}
+
+
+def _two_editors(organization):
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(
+            MembershipFactory(organization=organization, role=Membership.Role.EDITOR).user
+        )
+        clients.append(client)
+    return clients
+
+
+def _saved(status: int) -> bool:
+    return status in (200, 302)
+
+
+@pytest.mark.parametrize("entity", CASES)
+def test_the_second_of_two_saves_from_the_same_page_state_is_refused(db, entity):
+    make, first_value, second_value = CASES[entity]
+    organization = OrganizationFactory()
+    url, data, stored = make(organization)
+    first, second = _two_editors(organization)
+    form_for_first, form_for_second = data(first_value), data(second_value)  # both "open"
+
+    assert _saved(first.post(url, form_for_first).status_code)
+    refused = second.post(url, form_for_second)
+
+    assert refused.status_code == 409
+    assert "someone else since you opened" in refused.content.decode()
+    assert str(first_value) in refused.content.decode()  # the current value is shown
+    assert stored() == first_value
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at the same instant need PostgreSQL; SQLite serialises them",
+)
+@pytest.mark.parametrize("entity", CASES)
+def test_two_simultaneous_saves_never_both_land(transactional_db, entity):
+    make, first_value, second_value = CASES[entity]
+    organization = OrganizationFactory()
+    url, data, stored = make(organization)
+    clients = _two_editors(organization)
+    forms = [data(first_value), data(second_value)]
+    start = threading.Barrier(2)
+    statuses: dict[int, int] = {}
+
+    def save(index: int) -> None:
+        try:
+            start.wait(timeout=10)
+            statuses[index] = clients[index].post(url, forms[index]).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(statuses.values()) in ([200, 409], [302, 409]), statuses
+    winner = next(i for i, status in statuses.items() if status != 409)
+    assert stored() == (first_value, second_value)[winner]
