@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from planner import rules
-from planner.models import HeadcountSnapshot, Organization, PlannedHire, Segment, TeamMember
+from planner.models import (
+    HeadcountSnapshot,
+    Membership,
+    Organization,
+    PlannedHire,
+    Segment,
+    TeamMember,
+)
 from planner.quarters import Quarter
 from planner.services import ORGANIZATION_FIELDS
 
@@ -344,3 +351,48 @@ class MarkHiredForm(forms.Form):
         self.fields["start_quarter"] = quarter_select(
             ordinals, label="Start quarter", help_text="They count in seat from this quarter."
         )
+
+
+# --- members and invitations -----------------------------------------------------------------
+
+MEMBER_ROLE_HELP = "Owners manage members and settings, editors change the plan, viewers only look."
+
+
+def member_role_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        error_messages={
+            "required": "Choose a role.",
+            "invalid_choice": "Choose owner, editor or viewer.",
+        },
+        **kwargs,
+    )
+
+
+class InvitationForm(forms.Form):
+    """Whom to invite by email, and with which role."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address of the person to invite.",
+            "invalid": "Enter an email address like name@example.com.",
+            "max_length": "An email address has at most %(limit_value)d characters.",
+        },
+    )
+    role = member_role_field(initial=Membership.Role.EDITOR, help_text=MEMBER_ROLE_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="off", placeholder="name@example.com")
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MemberRoleForm(forms.Form):
+    """A member's new role."""
+
+    role = member_role_field()

@@ -8,10 +8,14 @@ Every row a person edits carries a ``version`` that services bump on each save, 
 edit made from a stale page can be refused instead of silently overwriting a newer one.
 """
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from planner import rules
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
@@ -363,3 +367,69 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.entity} {self.label}"
+
+
+def _invitation_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        """Not yet accepted; expired ones included, so an owner sees whom to invite again."""
+        return self.filter(accepted_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An owner's invitation for an email address to join with a role.
+
+    The emailed link signs the id and ``key``; it works once (``accepted_at``) and for
+    ``VALID_FOR`` after it was sent. The key keeps a link naming this row alone, even
+    where ids could come round again (a database restored from a backup).
+    """
+
+    VALID_FOR = timedelta(days=7)
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)  # stored lower-case
+    role = models.CharField(max_length=8, choices=Membership.Role.choices)
+    key = models.CharField(max_length=32, default=_invitation_key, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "editor", "viewer"]), name="invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.VALID_FOR
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -10,13 +10,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from planner import rules
 from planner.models import (
     Change,
     HeadcountSnapshot,
+    Invitation,
     Membership,
     Organization,
     PlannedHire,
@@ -437,4 +440,207 @@ def membership_create(*, organization: Organization, user, role: str, actor=None
             )
     except IntegrityError:
         raise ValidationError(f"{user} is already a member of {organization}.") from None
+    return membership
+
+
+def _lock_owners(organization: Organization) -> list[Membership]:
+    """Locks the owner memberships until the transaction ends.
+
+    Of two concurrent demotions or removals, the second waits here and then counts the
+    owners the first one left, so both cannot pass the last-owner check.
+    """
+    owners = Membership.objects.filter(organization=organization, role=Membership.Role.OWNER)
+    return list(owners.select_for_update().order_by("pk"))
+
+
+class LastOwner(ValidationError):
+    """Refused: the organization would be left without an owner."""
+
+
+def _locked_membership(membership: Membership, *, actor, stays_owner: bool = False):
+    """The membership as it is now, locked; LastOwner if the last owner would go."""
+    owners = _lock_owners(membership.organization)
+    current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if current is None:
+        raise ValidationError(f"{membership.user} is no longer a member.")
+    current.user, current.organization = membership.user, membership.organization
+    if not stays_owner and current.role == Membership.Role.OWNER and len(owners) <= 1:
+        who = "You are" if actor.pk == current.user_id else f"{current.user} is"
+        raise LastOwner(
+            f"{who} the last owner of {current.organization}. Make someone else an owner "
+            "first: an organization always keeps at least one."
+        )
+    return current
+
+
+def membership_update(*, membership: Membership, actor, role: str) -> Membership:
+    """Changes a member's role; the last owner cannot be demoted."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose owner, editor or viewer."})
+    with transaction.atomic():
+        current = _locked_membership(
+            membership, actor=actor, stays_owner=role == Membership.Role.OWNER
+        )
+        before = {"role": current.role}
+        current.role = role
+        current.save(update_fields=["role"])
+        _record(
+            organization=membership.organization,
+            actor=actor,
+            action=Change.Action.UPDATED,
+            entity="member",
+            instance=current,
+            fields=("role",),
+            before=before,
+        )
+    membership.role = role
+    return membership
+
+
+def membership_delete(*, membership: Membership, actor) -> None:
+    """Removes a member, or lets one leave (``actor`` is then the member); never the last owner."""
+    with transaction.atomic():
+        current = _locked_membership(membership, actor=actor)
+        _record(
+            organization=membership.organization,
+            actor=actor,
+            action=Change.Action.DELETED,
+            entity="member",
+            instance=current,
+            fields=("role",),
+        )
+        current.delete()
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+INVITATION_SALT = "planner.invitation"
+INVITATION_FIELDS = ("email", "role")
+
+
+class AlreadyMember(ValidationError):
+    """The person invited, or accepting, is in the organization already."""
+
+
+class InvitationUnusable(Exception):
+    """An invitation link that cannot be accepted; ``status`` is the HTTP answer."""
+
+    status = 410
+    reason = ""
+    title = ""
+
+    def __init__(self):
+        super().__init__(self.title)
+
+
+class InvitationInvalid(InvitationUnusable):
+    status, reason, title = 400, "invalid", "This invitation link is not valid"
+
+
+class InvitationExpired(InvitationUnusable):
+    reason, title = "expired", "This invitation has expired"
+
+
+class InvitationWithdrawn(InvitationUnusable):
+    reason, title = "withdrawn", "This invitation is no longer valid"
+
+
+class InvitationUsed(InvitationUnusable):
+    reason, title = "used", "This invitation has already been used"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed, timestamped credential in the emailed link."""
+    return TimestampSigner(salt=INVITATION_SALT).sign(f"{invitation.pk}.{invitation.key}")
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link names, if it can still be accepted; else InvitationUnusable."""
+    signer = TimestampSigner(salt=INVITATION_SALT)
+    try:
+        value = signer.unsign(token, max_age=Invitation.VALID_FOR)
+    except SignatureExpired:
+        raise InvitationExpired() from None
+    except BadSignature:
+        raise InvitationInvalid() from None
+    pk, _, key = value.partition(".")
+    if not pk.isdigit():
+        raise InvitationInvalid()
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=int(pk), key=key)
+        .first()
+    )
+    if invitation is None:  # revoked, or replaced by a newer invitation
+        raise InvitationWithdrawn()
+    if invitation.accepted_at is not None:
+        raise InvitationUsed()
+    if invitation.is_expired:
+        raise InvitationExpired()
+    return invitation
+
+
+def invitation_create(*, organization: Organization, actor, email: str, role: str) -> Invitation:
+    """Invites ``email``; a pending invitation for the same address is replaced."""
+    email = email.strip().lower()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise AlreadyMember({"email": f"{email} is already a member of {organization}."})
+    invitation = Invitation(organization=organization, email=email, role=role, invited_by=actor)
+    try:
+        with transaction.atomic():
+            # Deleting the old row is what makes its emailed link stop working.
+            organization.invitations.pending().filter(email=email).delete()
+            invitation.full_clean()
+            invitation.save()
+            _record(
+                organization=organization,
+                actor=actor,
+                action=Change.Action.CREATED,
+                entity="invitation",
+                instance=invitation,
+                fields=INVITATION_FIELDS,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"email": f"{email} was invited a moment ago by someone else; reload to see it."}
+        ) from None
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, actor) -> None:
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation was accepted already; remove the member instead.")
+    _delete(invitation, actor=actor, entity="invitation", fields=INVITATION_FIELDS)
+
+
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """``user`` joins with the invited role; the invitation is used up."""
+    organization = invitation.organization
+    with transaction.atomic():
+        # Locked, so that the same link posted twice at once joins once.
+        current = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if current is None:
+            raise InvitationWithdrawn()
+        if current.accepted_at is not None:
+            raise InvitationUsed()
+        if current.is_expired:
+            raise InvitationExpired()
+        if Membership.objects.filter(organization=organization, user=user).exists():
+            raise AlreadyMember(f"You are already a member of {organization}.")
+        membership = membership_create(
+            organization=organization, user=user, role=current.role, actor=user
+        )
+        current.organization = organization
+        current.accepted_at, current.accepted_by = timezone.now(), user
+        current.save(update_fields=["accepted_at", "accepted_by"])
+        _record(
+            organization=organization,
+            actor=user,
+            action=Change.Action.UPDATED,
+            entity="invitation",
+            instance=current,
+            fields=("accepted_by",),
+            before={"accepted_by": None},
+        )
+    invitation.accepted_at, invitation.accepted_by = current.accepted_at, user
     return membership

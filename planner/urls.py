@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from planner.views import accounts, gap, headcount, history, organizations, roadmap, team
+from planner.views import accounts, gap, headcount, history, members, organizations, roadmap, team
 
 org = "o/<slug:slug>/"
 
@@ -43,4 +43,12 @@ urlpatterns = [
     path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),
     # Change history
     path(f"{org}history/", history.history, name="history"),
+    # Members and invitations
+    path(f"{org}members/", members.members, name="members"),
+    path(f"{org}members/invite/", members.member_invite, name="member_invite"),
+    path(f"{org}members/<int:pk>/", members.member_update, name="member_update"),
+    path(f"{org}members/<int:pk>/remove/", members.member_remove, name="member_remove"),
+    path(f"{org}members/leave/", members.member_leave, name="member_leave"),
+    path(f"{org}invitations/<int:pk>/revoke/", members.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
 ]
