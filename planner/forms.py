@@ -41,14 +41,26 @@ def headcount_field(label: str) -> forms.IntegerField:
     )
 
 
-class SnapshotForm(VersionedForm):
+class SnapshotForm(forms.Form):
+    """One row of the headcount grid. The service validates the row against the model."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     sales = headcount_field("Sales")
     customer_success = headcount_field("Customer success")
     other = headcount_field("Other customer-facing")
 
-    class Meta:
-        model = HeadcountSnapshot
-        fields = ["sales", "customer_success", "other"]
+    def __init__(self, *args, snapshot: HeadcountSnapshot, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": snapshot.version,
+                "sales": snapshot.sales,
+                "customer_success": snapshot.customer_success,
+                "other": snapshot.other,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.snapshot = snapshot
 
 
 class QuarterChoiceField(forms.TypedChoiceField):
