@@ -4,7 +4,6 @@ from django.conf import settings as django_settings
 from planner.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -265,3 +265,39 @@ def test_a_broken_reset_link_says_so(client):
     response = client.get(url)
     assert response.status_code == 200
     assert b"This link no longer works" in response.content
+
+
+def test_signup_returns_to_the_page_that_sent_the_user_here(client, db):
+    target = "/invitations/some-token/"
+    response = client.post(
+        reverse("signup") + f"?next={target}",
+        {
+            "username": "newcomer",
+            "email": "newcomer@example.com",
+            "password1": "a-long-passphrase-77",
+            "password2": "a-long-passphrase-77",
+            "next": target,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == target
+
+
+def test_signup_ignores_a_next_address_on_another_site(client, db):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newcomer",
+            "email": "newcomer@example.com",
+            "password1": "a-long-passphrase-77",
+            "password2": "a-long-passphrase-77",
+            "next": "https://evil.example.com/",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_the_signup_form_carries_next_along(client, db):
+    response = client.get(reverse("signup") + "?next=/invitations/abc/")
+    assert b'name="next" value="/invitations/abc/"' in response.content
