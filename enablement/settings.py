@@ -65,7 +65,9 @@ def database_from_url(url: str) -> dict:
         raise ImproperlyConfigured(
             f"DATABASE_URL must start with postgres://, postgresql:// or sqlite://, got {scheme!r}"
         )
-    config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+    config = dj_database_url.parse(
+        url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    )
     if scheme != "sqlite":
         config["CONN_HEALTH_CHECKS"] = True
     return config

@@ -23,7 +23,9 @@ def production_env(**extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DEBUG", "SECURE_", "SESSION_", "CSRF_", "STATICFILES_"))
+        if not key.startswith(
+            ("DEBUG", "SECURE_", "SESSION_", "CSRF_", "STATICFILES_", "DJANGO_ALLOW_ASYNC")
+        )
     }
     env.update(
         DEBUG="false",

@@ -168,3 +168,18 @@ def test_it_configures_smtp_from_the_environment():
         "'OPTIONS': {'host': 'mail.example.com', 'port': 2525, 'username': 'planner',"
         " 'password': 'secret', 'use_tls': False}"
     ) in result.stdout
+
+
+def test_a_negative_connection_age_is_refused():
+    code = "import enablement.settings"
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": "sqlite:///tmp.db",
+        "DATABASE_CONN_MAX_AGE": "-5",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "DATABASE_CONN_MAX_AGE must be at least 0" in result.stderr
