@@ -1,5 +1,7 @@
 """Generated input to every form endpoint: refused cleanly or accepted, never a 500."""
 
+from urllib.parse import quote
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -74,7 +76,8 @@ VALUES = st.one_of(
 )
 FORMS = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=6), VALUES, max_size=10)
 POSTABLE = [name for name, route in ORG_URLS]
-PUBLIC_FORMS = ["signup", "login", "password_reset", "organization_create"]
+PUBLIC_FORMS = ["signup", "login", "password_reset", "organization_create", "password_change"]
+LOGGED_IN_FORMS = {"organization_create", "password_change"}
 
 GENERATED = settings(
     max_examples=20,
@@ -110,6 +113,16 @@ def test_organization_forms_never_fail_on_generated_input(db, name, data):
 @given(data=FORMS)
 def test_account_forms_never_fail_on_generated_input(db, name, data):
     client = Client(raise_request_exception=False)
-    if name == "organization_create":
+    if name in LOGGED_IN_FORMS:
         client.force_login(MembershipFactory().user)
     _never_a_server_error(client, reverse(name), data)
+
+
+@GENERATED
+@given(token=st.text(max_size=200), data=FORMS)
+def test_invitation_links_never_fail_on_generated_tokens(db, token, data):
+    client = Client(raise_request_exception=False)
+    client.force_login(MembershipFactory().user)
+    url = reverse("invitation_accept", args=["x"]).replace("/x/", "/") + quote(token, safe="") + "/"
+    for response in (client.get(url), client.post(url, data)):
+        assert response.status_code < 500, (token, response.status_code)
