@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 
-from planner import rules
+from planner import rules, services
 from planner.models import (
     Change,
     HeadcountSnapshot,
@@ -49,21 +49,9 @@ VERSION = 1
 # Shown at most; a file with a hundred errors has one mistake repeated.
 MAX_ERRORS_SHOWN = 20
 
-ORGANIZATION_FIELDS = (
-    "name",
-    "slug",
-    "fiscal_year_start_month",
-    "target_ratio",
-    "leader_has_adult_learning",
-    "leader_strategic_share",
-    "reports_to",
-    "hiring_lead_time",
-    "stage_one_focus",
-    "version",
-    "created_at",
-    "updated_at",
-)
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
+# What a person edits, plus what identifies the organization and dates its rows.
+ORGANIZATION_FIELDS = ("slug", *services.ORGANIZATION_FIELDS, "version", *TIMESTAMP_FIELDS)
 
 
 class BackupError(Exception):
