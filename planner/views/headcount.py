@@ -99,6 +99,7 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
     snapshot.organization = organization
     form = SnapshotForm(request.POST, snapshot=snapshot)
+    stage_before = rules.stage_for(snapshot.total).number
     status, stale = 200, None
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SNAPSHOT_FIELDS}
@@ -121,6 +122,12 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return render(request, "planner/headcount.html", context, status=status)
     now = current_quarter(organization)
     row = next(r for r in _rows(plan, now, form) if r["snapshot"].pk == snapshot.pk)
+    if status == 200 and row["stage"].number != stage_before:
+        # Where a stage starts moves: redraw the grid so its markers follow.
+        context = _page_context(
+            membership, plan, panel_quarter=snapshot.quarter, oob=True, grid_oob=True
+        )
+        return render(request, "planner/headcount.html#grid-redraw", context)
     context = _page_context(
         membership,
         plan,

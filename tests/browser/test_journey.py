@@ -187,6 +187,7 @@ def test_a_new_user_plans_a_team_from_sign_up_to_csv(
     fourth = rows.nth(3)
     expect(fourth.locator(".stage-badge")).to_have_text(stage_badge(headcount))
     expect(fourth.locator(f"#snapshot-{last.pk}-total")).to_have_text(str(headcount.total))
+    expect(fourth.locator(".stage-change-note")).to_have_text("Stage 2 starts")
     expect(page.locator("#gap-panel .gap-title")).to_contain_text(label(first + 3))
     expect(page.locator("#gap-stage")).to_have_text("Stage 2 · Expansion")
     expect(page.locator("#gap-recommended")).to_have_text(str(assessment.recommended_total))

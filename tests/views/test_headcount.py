@@ -181,18 +181,21 @@ def test_adding_rejects_get(client, organization, owner):
 
 
 @pytest.mark.parametrize("role", ["owner", "editor"])
-def test_an_htmx_edit_saves_and_answers_with_the_changed_cells(client, snapshot, role, request):
+def test_an_htmx_edit_saves_and_answers_with_the_changed_cells(
+    client, snapshot, role, request
+):
     client.force_login(request.getfixturevalue(role))
-    response = client.post(update_url(snapshot), edit(snapshot, sales=80), headers=HTMX)
+    response = client.post(update_url(snapshot), edit(snapshot, sales=35), headers=HTMX)
     assert response.status_code == 200
     snapshot.refresh_from_db()
-    assert snapshot.sales == 80 and snapshot.version == 2
+    assert snapshot.sales == 35 and snapshot.version == 2
     html = response.content.decode()
     assert "<html" not in html
-    assert f'<span id="snapshot-{snapshot.pk}-total" hx-swap-oob="true">95</span>' in html
-    assert "2 · Expansion" in html
+    assert 'id="headcount-grid"' not in html  # the stage holds: only the cells change
+    assert f'<span id="snapshot-{snapshot.pk}-total" hx-swap-oob="true">50</span>' in html
+    assert "1 · Foundation" in html
     assert f'id="snapshot-{snapshot.pk}-version" value="2"' in html
-    assert "Stage 2 · Expansion" in html  # the gap panel follows, for the edited quarter
+    assert "Stage 1 · Foundation" in html  # the gap panel follows, for the edited quarter
     assert Change.objects.filter(entity="headcount", action="updated").count() == 1
 
 
@@ -352,3 +355,24 @@ def test_deleting_needs_a_login(client, snapshot):
 def test_deleting_rejects_put(client, snapshot, owner):
     client.force_login(owner)
     assert client.put(delete_url(snapshot)).status_code == 405
+
+
+def test_an_edit_that_changes_the_stage_redraws_the_grid_so_the_markers_follow(
+    client, organization, owner, now
+):
+    first = SnapshotFactory(
+        organization=organization, quarter=now, sales=40, customer_success=0, other=0
+    )
+    second = SnapshotFactory(
+        organization=organization, quarter=now + 1, sales=45, customer_success=0, other=0
+    )
+    client.force_login(owner)
+
+    response = client.post(update_url(second), edit(second, sales=60), headers=HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="headcount-grid" hx-swap-oob="true">')
+    assert "Stage 2 starts" in html
+    assert f'id="snapshot-{first.pk}"' in html
+    assert 'id="gap-panel" class="gap-panel compact" hx-swap-oob="true"' in html
