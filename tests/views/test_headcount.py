@@ -181,9 +181,7 @@ def test_adding_rejects_get(client, organization, owner):
 
 
 @pytest.mark.parametrize("role", ["owner", "editor"])
-def test_an_htmx_edit_saves_and_answers_with_the_changed_cells(
-    client, snapshot, role, request
-):
+def test_an_htmx_edit_saves_and_answers_with_the_changed_cells(client, snapshot, role, request):
     client.force_login(request.getfixturevalue(role))
     response = client.post(update_url(snapshot), edit(snapshot, sales=35), headers=HTMX)
     assert response.status_code == 200
