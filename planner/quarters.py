@@ -11,10 +11,14 @@ import datetime
 import re
 from dataclasses import dataclass
 
+# Quarters a person can enter and the database stores.
 MIN_FISCAL_YEAR = 2000
 MAX_FISCAL_YEAR = 2100
 MIN_ORDINAL = MIN_FISCAL_YEAR * 4
 MAX_ORDINAL = MAX_FISCAL_YEAR * 4 + 3
+# Quarters that can be worked out from stored ones, such as a requisition deadline a lead
+# time before the first stored quarter: a little wider, so those always have a label.
+_COMPUTED_YEARS = (MIN_FISCAL_YEAR - 10, MAX_FISCAL_YEAR + 10)
 
 _LABEL = re.compile(r"^\s*FY\s*(\d{4})\s*[-/ ]?\s*Q\s*([1-4])\s*$", re.IGNORECASE)
 
@@ -27,11 +31,9 @@ class Quarter:
     def __post_init__(self) -> None:
         if not 1 <= self.number <= 4:
             raise ValueError(f"A quarter number is 1 to 4, not {self.number}.")
-        if not MIN_FISCAL_YEAR <= self.fiscal_year <= MAX_FISCAL_YEAR:
-            raise ValueError(
-                f"Fiscal years run from {MIN_FISCAL_YEAR} to {MAX_FISCAL_YEAR}, "
-                f"not {self.fiscal_year}."
-            )
+        low, high = _COMPUTED_YEARS
+        if not low <= self.fiscal_year <= high:
+            raise ValueError(f"Fiscal years run from {low} to {high}, not {self.fiscal_year}.")
 
     @classmethod
     def from_ordinal(cls, ordinal: int) -> "Quarter":

@@ -12,6 +12,7 @@ only ever compares them and subtracts a lead time.
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 from math import ceil
 
 # --- B. Stages ---------------------------------------------------------------------------
@@ -553,7 +554,7 @@ def _row_reason(role: str, assessment: Assessment) -> str:
 class HireToPlan:
     role: str
     seats: int
-    needed_in: int  # the first quarter of the current run in which this role fell short
+    needed_in: int  # the quarter from which these seats have been short without a break
     open_requisition_by: int  # B: needed_in - lead time
 
 
@@ -567,6 +568,7 @@ class RoadmapQuarter:
     hires_to_plan: tuple[HireToPlan, ...] = field(default=())
 
     def open_requisition_by(self, role: str) -> int | None:
+        """The earliest deadline among the role's seats still to plan."""
         for hire in self.hires_to_plan:
             if hire.role == role:
                 return hire.open_requisition_by
@@ -588,7 +590,10 @@ def roadmap(
     team, hires = tuple(team), tuple(hires)
     first, last = min(snapshots), max(snapshots)
     quarters: list[RoadmapQuarter] = []
-    shortfall_since: dict[str, int] = {}
+    # Per role, the quarter in which each seat still to plan first fell short, oldest first.
+    # A growing shortfall adds seats needed from later quarters, each with its own deadline;
+    # a shrinking one keeps the oldest seats, so no deadline is ever shown later than due.
+    short_seats: dict[str, list[int]] = {}
     headcount = snapshots[first]
     previous_stage = None
     for quarter in range(first, last + 1):
@@ -598,13 +603,15 @@ def roadmap(
         gap = gap_for_quarter(quarter, headcount, profile, team, hires)
         to_plan = []
         for row in gap.rows:
-            if row.gap > 0:
-                since = shortfall_since.setdefault(row.role, quarter)
-                to_plan.append(HireToPlan(row.role, row.gap, since, since - lead_time))
-            else:
-                shortfall_since.pop(row.role, None)
-        for role in set(shortfall_since) - {row.role for row in gap.rows}:
-            del shortfall_since[role]
+            seats = short_seats.setdefault(row.role, [])
+            missing = max(row.gap, 0)
+            seats.extend([quarter] * (missing - len(seats)))
+            del seats[missing:]
+            for needed_in, batch in groupby(seats):
+                count = len(list(batch))
+                to_plan.append(HireToPlan(row.role, count, needed_in, needed_in - lead_time))
+        for role in set(short_seats) - {row.role for row in gap.rows}:
+            del short_seats[role]
         quarters.append(
             RoadmapQuarter(
                 quarter=quarter,

@@ -602,6 +602,56 @@ def test_it_asks_for_requisitions_in_the_quarter_itself_with_no_lead_time():
     ]
 
 
+def test_a_growing_shortfall_gives_each_new_seat_its_own_deadline():
+    # Stage 3 with sales only: the seats beyond the fixed roles go to sales enablement.
+    # 1000 customer-facing -> 20 seats; 1500 -> 30 seats: ten more sales seats from Q0 + 2.
+    snapshots = {Q0: sales_only(1000), Q0 + 2: sales_only(1500)}
+    recommended = assess(sales_only(1000), EXPERT).roles[SALES]
+    team = [
+        TeamSeat(role, Q0 - 8)
+        for role, n in assess(sales_only(1000), EXPERT).roles.items()
+        for _ in range(n)
+    ]
+    quarters = roadmap(snapshots, EXPERT, team, [], lead_time=1)
+    assert quarters[0].hires_to_plan == ()
+    grown = assess(sales_only(1500), EXPERT).roles[SALES] - recommended
+    assert grown > 0
+    sales = [h for h in quarters[2].hires_to_plan if h.role == SALES]
+    assert [(h.seats, h.needed_in, h.open_requisition_by) for h in sales] == [
+        (grown, Q0 + 2, Q0 + 1)
+    ]
+
+
+def test_seats_short_since_different_quarters_keep_their_own_deadlines():
+    # One sales seat short from Q0 + 1; the shortfall grows by more from Q0 + 3.
+    snapshots = {Q0: sales_only(1000), Q0 + 3: sales_only(1500)}
+    base = assess(sales_only(1000), EXPERT).roles
+    team = [TeamSeat(role, Q0 - 8) for role, n in base.items() for _ in range(n)]
+    leaving = next(i for i, seat in enumerate(team) if seat.role == SALES)
+    team[leaving] = TeamSeat(SALES, Q0 - 8, Q0 + 1)
+    quarters = roadmap(snapshots, EXPERT, team, [], lead_time=2)
+    grown = assess(sales_only(1500), EXPERT).roles[SALES] - base[SALES]
+
+    def sales_batches(q):
+        return [
+            (h.seats, h.needed_in, h.open_requisition_by)
+            for h in q.hires_to_plan
+            if h.role == SALES
+        ]
+
+    assert sales_batches(quarters[1]) == [(1, Q0 + 1, Q0 - 1)]
+    assert sales_batches(quarters[3]) == [(1, Q0 + 1, Q0 - 1), (grown, Q0 + 3, Q0 + 1)]
+    # The CSV's single deadline per quarter and role is the earliest of them.
+    assert quarters[3].open_requisition_by(SALES) == Q0 - 1
+
+
+def test_a_shrinking_shortfall_keeps_the_oldest_deadlines():
+    snapshots = {Q0: sales_only(1500), Q0 + 1: sales_only(1000)}
+    quarters = roadmap(snapshots, EXPERT, [], [], lead_time=1)
+    assert {h.needed_in for h in quarters[1].hires_to_plan} == {Q0}
+    assert sum(h.seats for h in quarters[1].hires_to_plan) == quarters[1].gap.still_to_plan
+
+
 def test_it_returns_an_empty_roadmap_without_snapshots():
     assert roadmap({}, Profile(), [], [], lead_time=1) == []
 

@@ -6,10 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planner import rules
-from planner.models import HeadcountSnapshot, PlannedHire, TeamMember
+from planner.models import HeadcountSnapshot, Membership, Organization, PlannedHire, TeamMember
 from planner.planning import current_quarter, load_plan
 from planner.quarters import Quarter
-from tests.factories import PlannedHireFactory, SnapshotFactory, TeamMemberFactory
+from tests.factories import (
+    MembershipFactory,
+    PlannedHireFactory,
+    SnapshotFactory,
+    TeamMemberFactory,
+)
 
 LEADER, ALS, PM = rules.ENABLEMENT_LEADER, rules.ADULT_LEARNING_SPECIALIST, rules.PROGRAM_MANAGER
 
@@ -301,3 +306,17 @@ def test_it_notes_seats_to_plan_by_role_when_a_surplus_hides_them(
     stage_two = row_html(client.get(url(organization)).content.decode(), now + 1)
     assert "1 to plan by role" in stage_two
     assert "1 × Adult-learning specialist" in stage_two
+
+
+def test_a_deadline_before_the_first_supported_year_still_has_a_label(client, db):
+    membership = MembershipFactory(role=Membership.Role.OWNER)
+    organization = membership.organization
+    Organization.objects.filter(pk=organization.pk).update(hiring_lead_time=4)
+    SnapshotFactory(organization=organization, quarter=Quarter(2000, 1).ordinal, sales=200)
+    client.force_login(membership.user)
+    page = client.get(reverse("roadmap", args=[organization.slug]))
+    assert page.status_code == 200
+    assert b"FY1999 Q1" in page.content
+    export = client.get(reverse("roadmap_csv", args=[organization.slug]))
+    assert export.status_code == 200
+    assert "FY1999 Q1" in b"".join(export.streaming_content).decode("utf-8-sig")
