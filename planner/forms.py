@@ -21,10 +21,32 @@ from planner.services import ORGANIZATION_FIELDS
 MAX_HEADCOUNT = 1_000_000
 
 
+MISSING_VERSION = (
+    "This form does not say which version of the row it changes, so it could overwrite "
+    "someone else's edit. Reload the page and try again."
+)
+
+
+def require_version(cleaned_data: dict) -> dict:
+    """An edit must name the version it was made from, or the stale-edit check is skipped."""
+    if cleaned_data.get("version") is None:
+        raise forms.ValidationError(MISSING_VERSION, code="missing_version")
+    return cleaned_data
+
+
 class VersionedForm(forms.ModelForm):
-    """Carries the version of the row as the editor saw it, for the stale-edit check."""
+    """Carries the version of the row as the editor saw it, for the stale-edit check.
+
+    Optional when creating a row, required when editing one.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            require_version(cleaned_data)
+        return cleaned_data
 
 
 def headcount_field(label: str) -> forms.IntegerField:
@@ -61,6 +83,9 @@ class SnapshotForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
+
+    def clean(self):
+        return require_version(super().clean())
 
 
 class QuarterChoiceField(forms.TypedChoiceField):
@@ -363,6 +388,9 @@ class MarkHiredForm(forms.Form):
         self.fields["start_quarter"] = quarter_select(
             ordinals, label="Start quarter", help_text="They count in seat from this quarter."
         )
+
+    def clean(self):
+        return require_version(super().clean())
 
 
 # --- members and invitations -----------------------------------------------------------------
