@@ -21,6 +21,15 @@ def parse_quarter(raw: str | None) -> tuple[int | None, str]:
         return None, str(error)
 
 
+def ratio_label(customer_facing: int, enablement: int) -> str | None:
+    """Customer-facing per enablement person as shown after "1 :"; None with no one in seat."""
+    if not enablement:
+        return None
+    ratio = customer_facing / enablement
+    # Whole numbers read best at the article's scale (1 : 50); below 10 a decimal matters.
+    return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}".removesuffix(".0")
+
+
 def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dict:
     """Everything the gap panel shows, all of it from the rules."""
     organization = plan.organization
@@ -49,7 +58,7 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
         context.update(
             assessment=a,
             stage_range=rules.STAGES[a.stage - 1].range_label,
-            ratio=round(a.headcount.total / in_seat) if in_seat else None,
+            ratio=ratio_label(a.headcount.total, in_seat),
             band_meaning=rules.RATIO_BAND_MEANINGS[gap.ratio_band],
             recommended_share=round(a.leader_strategic_share * 100),
             current_share=organization.leader_strategic_share,

@@ -7,6 +7,7 @@ from planner import rules
 from planner.models import Organization
 from planner.planning import current_quarter
 from planner.quarters import Quarter
+from planner.views.gap import ratio_label
 from tests.factories import (
     PlannedHireFactory,
     SegmentFactory,
@@ -180,3 +181,23 @@ def test_it_runs_a_fixed_number_of_queries(
 def test_the_default_quarter_follows_the_fiscal_calendar(organization):
     organization.fiscal_year_start_month = 2
     assert current_quarter(organization, datetime.date(2026, 11, 27)) == Quarter(2027, 4).ordinal
+
+
+@pytest.mark.parametrize(
+    ("customer_facing", "in_seat", "shown"),
+    [(500, 1, "500"), (127, 3, "42"), (2, 5, "0.4"), (12, 3, "4"), (0, 2, "0")],
+)
+def test_the_ratio_in_seat_reads_as_one_to_n(customer_facing, in_seat, shown):
+    assert ratio_label(customer_facing, in_seat) == shown
+
+
+def test_the_ratio_is_shown_even_when_enablement_outnumbers_the_field(
+    client, organization, owner, now
+):
+    SnapshotFactory(organization=organization, quarter=now, sales=2, customer_success=0, other=0)
+    for _ in range(5):
+        TeamMemberFactory(organization=organization, start_quarter=now)
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    assert "Ratio in seat: 1 : 0.4" in html
+    assert "no one in seat" not in html
