@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -106,18 +107,28 @@ def _record(
     )
 
 
+CLASHED = (
+    "Someone saved the same thing a moment ago, so this would duplicate it. "
+    "Reload the page to see it."
+)
+
+
 def _create(instance: models.Model, *, actor, entity: str, fields: Iterable[str]):
     instance.full_clean()
-    with transaction.atomic():
-        instance.save()
-        _record(
-            organization=instance.organization,
-            actor=actor,
-            action=Change.Action.CREATED,
-            entity=entity,
-            instance=instance,
-            fields=fields,
-        )
+    try:
+        with transaction.atomic():
+            instance.save()
+            _record(
+                organization=instance.organization,
+                actor=actor,
+                action=Change.Action.CREATED,
+                entity=entity,
+                instance=instance,
+                fields=fields,
+            )
+    except IntegrityError:
+        # full_clean passed, so another request won the race for the same natural key.
+        raise ValidationError(CLASHED) from None
     return instance
 
 
@@ -139,8 +150,34 @@ def _update(
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    try:
+        return _apply_update(
+            instance,
+            actor=actor,
+            entity=entity,
+            expected_version=expected_version,
+            allowed=allowed,
+            changes=changes,
+            organization=organization,
+        )
+    except IntegrityError:
+        raise ValidationError(CLASHED) from None
+
+
+def _apply_update(
+    instance: models.Model,
+    *,
+    actor,
+    entity: str,
+    expected_version: int | None,
+    allowed: Iterable[str],
+    changes: dict[str, Any],
+    organization: Organization | None,
+):
     with transaction.atomic():
-        current = type(instance).objects.select_for_update().get(pk=instance.pk)
+        current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+        if current is None:
+            raise Http404("This was deleted by someone else since you opened it.")
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(current)
         if hasattr(instance, "organization_id") and organization is None:
@@ -196,17 +233,25 @@ def organization_create(*, name: str, owner, slug: str = "", **settings: Any) ->
     """Creates an organization with ``owner`` as its first owner."""
     organization = Organization(name=name.strip(), slug=slug or _unique_slug(name), **settings)
     organization.full_clean()
-    with transaction.atomic():
-        organization.save()
-        Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
-        _record(
-            organization=organization,
-            actor=owner,
-            action=Change.Action.CREATED,
-            entity="organization",
-            instance=organization,
-            fields=ORGANIZATION_FIELDS,
-        )
+    try:
+        with transaction.atomic():
+            organization.save()
+            Membership.objects.create(
+                user=owner, organization=organization, role=Membership.Role.OWNER
+            )
+            _record(
+                organization=organization,
+                actor=owner,
+                action=Change.Action.CREATED,
+                entity="organization",
+                instance=organization,
+                fields=ORGANIZATION_FIELDS,
+            )
+    except IntegrityError:
+        # Another organization took the same web address between the check and the save.
+        raise ValidationError(
+            {"name": "An organization with this name was created a moment ago; try again."}
+        ) from None
     return organization
 
 

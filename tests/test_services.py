@@ -1,0 +1,50 @@
+"""Writes that lose a race end in a clear refusal, never a server error."""
+
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+
+from planner import services
+from planner.models import Organization, Segment
+from tests.factories import SegmentFactory, UserFactory
+
+
+def test_a_create_that_loses_a_race_for_its_natural_key_is_refused(organization):
+    # full_clean saw no duplicate, then another request saved the same name first.
+    with (
+        mock.patch.object(Segment, "save", side_effect=IntegrityError("duplicate key")),
+        pytest.raises(ValidationError, match="would duplicate it"),
+    ):
+        services.segment_create(organization=organization, actor=None, name="Retail")
+    assert not Segment.objects.exists()
+
+
+def test_an_update_that_loses_such_a_race_is_refused(organization):
+    segment = SegmentFactory(organization=organization, name="Retail")
+    with (
+        mock.patch.object(Segment, "save", side_effect=IntegrityError("duplicate key")),
+        pytest.raises(ValidationError, match="would duplicate it"),
+    ):
+        services.segment_update(
+            segment=segment, actor=None, name="Public sector", expected_version=1
+        )
+    assert Segment.objects.get(pk=segment.pk).name == "Retail"
+
+
+def test_an_update_of_a_row_deleted_meanwhile_is_not_found(organization):
+    segment = SegmentFactory(organization=organization)
+    Segment.objects.filter(pk=segment.pk).delete()
+    with pytest.raises(Http404):
+        services.segment_update(segment=segment, actor=None, name="Gone", expected_version=1)
+
+
+def test_an_organization_whose_address_was_taken_meanwhile_is_refused(db):
+    owner = UserFactory()
+    with (
+        mock.patch.object(Organization, "save", side_effect=IntegrityError("duplicate slug")),
+        pytest.raises(ValidationError, match="created a moment ago"),
+    ):
+        services.organization_create(name="Northwind", owner=owner)
