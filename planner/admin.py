@@ -10,27 +10,40 @@ from planner.models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnly:
+    """The admin is for looking. Changes go through the app, where every write is
+    validated, version-checked, recorded in the history and, for members, keeps the last
+    owner; an admin form would bypass all of that."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MembershipInline(ReadOnly, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
 
 
-class SegmentInline(admin.TabularInline):
+class SegmentInline(ReadOnly, admin.TabularInline):
     model = Segment
     extra = 0
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["name", "slug", "target_ratio", "fiscal_year_start_month", "reports_to"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline, SegmentInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["user", "organization", "role"]
     list_filter = ["role"]
     list_select_related = ["user", "organization"]
@@ -38,21 +51,21 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeadcountSnapshot)
-class HeadcountSnapshotAdmin(admin.ModelAdmin):
+class HeadcountSnapshotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["organization", "quarter", "sales", "customer_success", "other"]
     list_filter = ["organization"]
     list_select_related = ["organization"]
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["name", "organization", "role", "start_quarter", "end_quarter"]
     list_filter = ["organization", "role"]
     list_select_related = ["organization"]
 
 
 @admin.register(PlannedHire)
-class PlannedHireAdmin(admin.ModelAdmin):
+class PlannedHireAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["organization", "role", "target_quarter", "status", "annual_cost"]
     list_filter = ["organization", "status", "role"]
     list_select_related = ["organization"]
