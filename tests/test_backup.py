@@ -86,7 +86,7 @@ def add_hostile_rows(organization: Organization) -> None:
 
 @pytest.fixture
 def northwind() -> Organization:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", allow_without_debug=True, stdout=StringIO())
     organization = Organization.objects.get(slug="northwind")
     add_hostile_rows(organization)
     return Organization.objects.get(pk=organization.pk)

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
@@ -25,7 +26,7 @@ TABLES = (Organization, Membership, HeadcountSnapshot, Segment, TeamMember, Plan
 
 def seed() -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", allow_without_debug=True, stdout=out)
     return out.getvalue()
 
 
@@ -52,7 +53,9 @@ def test_it_prints_the_url_and_a_demo_login_that_works():
 
 def test_it_prints_the_url_it_is_given():
     out = StringIO()
-    call_command("seed_demo", url="https://planner.example.com/", stdout=out)
+    call_command(
+        "seed_demo", allow_without_debug=True, url="https://planner.example.com/", stdout=out
+    )
     assert "https://planner.example.com/" in out.getvalue()
 
 
@@ -96,3 +99,9 @@ def test_it_changes_nothing_when_run_again(client):
     assert "already there" in output
     username, password = printed_login(output)
     assert logs_in(username, password)
+
+
+def test_it_refuses_to_create_a_public_login_with_debug_off_unless_told_to():
+    with pytest.raises(CommandError, match="--allow-without-debug"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.filter(username="demo").exists()

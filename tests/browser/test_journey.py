@@ -317,7 +317,7 @@ OVERFLOWING = """
 
 
 def test_the_demo_fits_a_phone_screen(live_server, page: Page, issues, screenshot_dir):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("demo")

@@ -1,7 +1,8 @@
 """A demo organization to explore: two years of growth from a team of one into stage 2."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from planner import rules, services
@@ -31,8 +32,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="URL to print.")
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Seed even with DEBUG off, for a deliberate demo server: the demo login's "
+            "password is public.",
+        )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "seed_demo creates a login whose password is printed here and in the README; "
+                "with DEBUG off that would be a public account on a real deployment. Run it "
+                "with DEBUG=true, or pass --allow-without-debug for a deliberate demo server."
+            )
         user_model = get_user_model()
         with transaction.atomic():
             user, _ = user_model.objects.get_or_create(
