@@ -68,12 +68,17 @@ class Organization(Versioned):
         CONTENT = "content", rules.STAGE_1_FOCUSES["content"]
         PROCESS = "process", rules.STAGE_1_FOCUSES["process"]
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(
+        max_length=120,
+        help_text="Your company or business unit, as your CRO would name it.",
+    )
     slug = models.SlugField(max_length=60, unique=True)
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="The month your fiscal year starts. FY2027 is the year that ends in 2027.",
+        help_text="The month your fiscal year starts. FY2027 is the year that ends in 2027. "
+        "Changing it keeps every quarter's name (FY2027 Q1 stays FY2027 Q1) but moves the "
+        "calendar months it covers, and with them which quarters count as actual.",
     )
     target_ratio = models.PositiveSmallIntegerField(
         default=rules.DEFAULT_TARGET_RATIO,
@@ -271,6 +276,10 @@ class TeamMember(Versioned):
             ),
             models.CheckConstraint(
                 condition=_quarter_in_range("start_quarter"), name="team_member_start_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_quarter__isnull=True) | _quarter_in_range("end_quarter"),
+                name="team_member_end_range",
             ),
         ]
 
