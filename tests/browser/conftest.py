@@ -7,11 +7,15 @@ errors too), an uncaught exception, a 5xx response or a failed static file fails
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,6 +79,8 @@ class PageIssues:
                 self.static.append(response.url)
 
     def request_failed(self, request) -> None:
+        if request.url.endswith("/favicon.svg") and request.failure == "net::ERR_ABORTED":
+            return  # fetched after the page loaded, so leaving the page quickly cancels it
         if "/static/" in request.url:
             self.errors.append(f"static file {request.url} failed: {request.failure}")
 
@@ -153,3 +159,31 @@ def screenshot_dir(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("browser-screenshots")
     print(f"\nBrowser screenshots: {directory}")
     return directory
+
+
+@pytest.fixture
+def open_page(browser) -> "Iterator[Callable[..., tuple[Page, PageIssues]]]":
+    """Opens a watched page in a browser context of its own: a second user beside ``page``, or
+    a context with other options (``java_script_enabled=False``). Each is checked at the end.
+    """
+    opened: list[tuple[BrowserContext, PageIssues]] = []
+
+    def open_page(**options) -> "tuple[Page, PageIssues]":
+        settings = {"accept_downloads": True, "viewport": {"width": 1280, "height": 900}}
+        context = browser.new_context(**{**settings, **options})
+        context.set_default_timeout(10_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        page, issues = context.new_page(), PageIssues()
+        page.on("console", issues.console)
+        page.on("pageerror", issues.page_error)
+        page.on("response", issues.response)
+        page.on("requestfailed", issues.request_failed)
+        opened.append((context, issues))
+        return page, issues
+
+    yield open_page
+    for context, _ in opened:
+        context.close()
+    found = [error for _, issues in opened for error in issues.errors]
+    if found:
+        pytest.fail("After the test, a page went wrong in the browser:\n" + "\n".join(found))
