@@ -436,3 +436,27 @@ class MemberRoleForm(forms.Form):
     """A member's new role."""
 
     role = member_role_field()
+
+
+MISSING_DELETE_VERSION = (
+    "This delete does not say which version of the row it removes, so it could throw away "
+    "someone else's newer edit. Nothing was deleted. Reload the page and try again."
+)
+
+
+class DeleteForm(forms.Form):
+    """The version of the row as the person deleting it saw it, for the stale-edit check."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": MISSING_DELETE_VERSION,
+            "invalid": MISSING_DELETE_VERSION,
+            "min_value": MISSING_DELETE_VERSION,
+        },
+    )
+
+    @property
+    def message(self) -> str:
+        return " ".join(self.errors.get("version", []))

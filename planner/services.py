@@ -1,8 +1,8 @@
 """Every write to the planner: validated, atomic, version-checked and recorded.
 
 Functions are ``<entity>_<verb>(*, ...)``. Each validates with ``full_clean()`` before it
-saves, refuses an update made from a stale copy (``StaleEdit``), and records a ``Change``
-with the values before and after.
+saves, refuses an update or a delete made from a stale copy (``StaleEdit``), and records a
+``Change`` with the values before and after.
 """
 
 from collections.abc import Iterable
@@ -205,17 +205,30 @@ def _apply_update(
     return instance
 
 
-def _delete(instance: models.Model, *, actor, entity: str, fields: Iterable[str]) -> None:
+def _delete(
+    instance: models.Model, *, actor, entity: str, fields: Iterable[str], expected_version: int
+) -> None:
+    """Deletes the row if it is still at ``expected_version``; else StaleEdit.
+
+    Locked like an update: a delete from a page loaded before someone's edit must not
+    silently throw that edit away.
+    """
     with transaction.atomic():
+        current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+        if current is None:
+            raise Http404("This was deleted by someone else since you opened it.")
+        current.organization = instance.organization
+        if current.version != expected_version:
+            raise StaleEdit(current)
         _record(
             organization=instance.organization,
             actor=actor,
             action=Change.Action.DELETED,
             entity=entity,
-            instance=instance,
+            instance=current,
             fields=fields,
         )
-        instance.delete()
+        current.delete()
 
 
 # --- organizations -------------------------------------------------------------------------
@@ -290,8 +303,14 @@ def segment_update(
     )
 
 
-def segment_delete(*, segment: Segment, actor) -> None:
-    _delete(segment, actor=actor, entity="segment", fields=("name",))
+def segment_delete(*, segment: Segment, actor, expected_version: int) -> None:
+    _delete(
+        segment,
+        actor=actor,
+        entity="segment",
+        fields=("name",),
+        expected_version=expected_version,
+    )
 
 
 # --- headcount -----------------------------------------------------------------------------
@@ -344,8 +363,14 @@ def snapshot_update(
     )
 
 
-def snapshot_delete(*, snapshot: HeadcountSnapshot, actor) -> None:
-    _delete(snapshot, actor=actor, entity="headcount", fields=("quarter", *SNAPSHOT_FIELDS))
+def snapshot_delete(*, snapshot: HeadcountSnapshot, actor, expected_version: int) -> None:
+    _delete(
+        snapshot,
+        actor=actor,
+        entity="headcount",
+        fields=("quarter", *SNAPSHOT_FIELDS),
+        expected_version=expected_version,
+    )
 
 
 # --- team ----------------------------------------------------------------------------------
@@ -383,8 +408,14 @@ def team_member_update(
     )
 
 
-def team_member_delete(*, member: TeamMember, actor) -> None:
-    _delete(member, actor=actor, entity="team member", fields=TEAM_MEMBER_FIELDS)
+def team_member_delete(*, member: TeamMember, actor, expected_version: int) -> None:
+    _delete(
+        member,
+        actor=actor,
+        entity="team member",
+        fields=TEAM_MEMBER_FIELDS,
+        expected_version=expected_version,
+    )
 
 
 # --- planned hires -------------------------------------------------------------------------
@@ -428,8 +459,14 @@ def hire_update(
     )
 
 
-def hire_delete(*, hire: PlannedHire, actor) -> None:
-    _delete(hire, actor=actor, entity="planned hire", fields=HIRE_FIELDS)
+def hire_delete(*, hire: PlannedHire, actor, expected_version: int) -> None:
+    _delete(
+        hire,
+        actor=actor,
+        entity="planned hire",
+        fields=HIRE_FIELDS,
+        expected_version=expected_version,
+    )
 
 
 def hire_mark_hired(
@@ -655,7 +692,17 @@ def invitation_create(*, organization: Organization, actor, email: str, role: st
 def invitation_revoke(*, invitation: Invitation, actor) -> None:
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation was accepted already; remove the member instead.")
-    _delete(invitation, actor=actor, entity="invitation", fields=INVITATION_FIELDS)
+    # Invitations carry no version: nobody edits one, so there is no newer edit to lose.
+    with transaction.atomic():
+        _record(
+            organization=invitation.organization,
+            actor=actor,
+            action=Change.Action.DELETED,
+            entity="invitation",
+            instance=invitation,
+            fields=INVITATION_FIELDS,
+        )
+        invitation.delete()
 
 
 def invitation_accept(*, invitation: Invitation, user) -> Membership:

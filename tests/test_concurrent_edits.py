@@ -9,9 +9,10 @@ connections; on SQLite, which serialises writers, they run one after the other.
 import threading
 
 import pytest
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from planner import rules
 from planner.models import HeadcountSnapshot, Membership, Organization, PlannedHire, TeamMember
@@ -151,3 +152,50 @@ def test_two_simultaneous_saves_never_both_land(transactional_db, entity):
     assert sorted(statuses.values()) in ([200, 409], [302, 409]), statuses
     winner = next(i for i, status in statuses.items() if status != 409)
     assert stored() == (first_value, second_value)[winner]
+
+
+DELETES = {
+    "headcount": "snapshot_delete",
+    "team member": "team_member_delete",
+    "planned hire": "hire_delete",
+}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at the same instant need PostgreSQL; SQLite serialises them",
+)
+@pytest.mark.parametrize("entity", DELETES)
+def test_an_edit_and_a_delete_from_the_same_page_state_never_both_land(transactional_db, entity):
+    make, edited_value, _ = CASES[entity]
+    organization = OrganizationFactory()
+    url, data, stored = make(organization)
+    delete_url = reverse(DELETES[entity], kwargs=resolve(url).kwargs)
+    clients = _two_editors(organization)
+    posts = [(url, data(edited_value)), (delete_url, {"version": 1})]
+    start = threading.Barrier(2)
+    statuses: dict[str, int] = {}
+
+    def send(index: int) -> None:
+        try:
+            start.wait(timeout=10)
+            target, form = posts[index]
+            statuses[("edit", "delete")[index]] = clients[index].post(target, form).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    if statuses["delete"] == 302:
+        # The delete went first: the edit finds the row gone.
+        assert statuses["edit"] == 404, statuses
+        with pytest.raises(ObjectDoesNotExist):
+            stored()
+    else:
+        # The edit went first: the delete, made from the older version, is refused.
+        assert statuses == {"edit": 302, "delete": 409}, statuses
+        assert stored() == edited_value

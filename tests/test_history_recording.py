@@ -112,7 +112,7 @@ def test_updating_a_snapshot_records_only_the_fields_that_changed(snapshot, acto
 
 
 def test_deleting_a_snapshot_records_what_it_held(snapshot, actor):
-    services.snapshot_delete(snapshot=snapshot, actor=actor)
+    services.snapshot_delete(snapshot=snapshot, actor=actor, expected_version=snapshot.version)
     change = only_change()
     assert (change.action, change.entity, change.actor) == ("deleted", "headcount", actor)
     assert change.diff == {
@@ -190,7 +190,7 @@ def test_updating_a_team_member_records_before_and_after(member, actor):
 
 
 def test_deleting_a_team_member_records_what_they_were(member, actor):
-    services.team_member_delete(member=member, actor=actor)
+    services.team_member_delete(member=member, actor=actor, expected_version=member.version)
     change = only_change()
     assert (change.action, change.entity, change.label) == (
         "deleted",
@@ -263,7 +263,7 @@ def test_the_same_cost_written_differently_is_no_change(hire, actor):
 
 
 def test_deleting_a_hire_records_what_it_was(hire, actor):
-    services.hire_delete(hire=hire, actor=actor)
+    services.hire_delete(hire=hire, actor=actor, expected_version=hire.version)
     change = only_change()
     assert (change.action, change.entity, change.actor) == ("deleted", "planned hire", actor)
     assert change.diff["role"] == [rules.SALES_ENABLEMENT, None]
@@ -318,7 +318,7 @@ def test_renaming_a_segment_records_both_names(segment, actor):
 
 
 def test_deleting_a_segment_records_its_name(segment, actor):
-    services.segment_delete(segment=segment, actor=actor)
+    services.segment_delete(segment=segment, actor=actor, expected_version=segment.version)
     change = only_change()
     assert (change.action, change.entity, change.label) == ("deleted", "segment", "Healthcare")
     assert change.diff == {"name": ["Healthcare", None]}

@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.http import Http404
 
 from planner import services
-from planner.models import Organization, Segment
+from planner.models import Change, Organization, Segment
 from tests.factories import SegmentFactory, UserFactory
 
 
@@ -48,3 +48,28 @@ def test_an_organization_whose_address_was_taken_meanwhile_is_refused(db):
         pytest.raises(ValidationError, match="created a moment ago"),
     ):
         services.organization_create(name="Northwind", owner=owner)
+
+
+def test_a_delete_must_name_the_version_it_was_made_from(organization):
+    segment = SegmentFactory(organization=organization)
+    with pytest.raises(TypeError, match="expected_version"):
+        services.segment_delete(segment=segment, actor=None)
+    assert Segment.objects.filter(pk=segment.pk).exists()
+
+
+def test_a_delete_from_a_stale_copy_is_refused_with_the_current_row(organization):
+    segment = SegmentFactory(organization=organization, name="Retail")
+    services.segment_update(segment=segment, actor=None, name="Retail EMEA", expected_version=1)
+    with pytest.raises(services.StaleEdit) as refused:
+        services.segment_delete(segment=segment, actor=None, expected_version=1)
+    assert (refused.value.current.name, refused.value.current.version) == ("Retail EMEA", 2)
+    assert Segment.objects.filter(pk=segment.pk).exists()
+    assert not Change.objects.filter(action=Change.Action.DELETED).exists()
+
+
+def test_a_delete_of_a_row_deleted_meanwhile_is_not_found(organization):
+    segment = SegmentFactory(organization=organization)
+    Segment.objects.filter(pk=segment.pk).delete()
+    with pytest.raises(Http404):
+        services.segment_delete(segment=segment, actor=None, expected_version=1)
+    assert not Change.objects.filter(action=Change.Action.DELETED).exists()

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planner import rules, services
-from planner.forms import FirstQuarterForm, SnapshotForm
+from planner.forms import DeleteForm, FirstQuarterForm, SnapshotForm
 from planner.models import HeadcountSnapshot, Membership
 from planner.planning import Plan, current_quarter, load_plan
 from planner.views.access import get_membership, org_context
@@ -143,18 +143,41 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def snapshot_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """GET asks for confirmation (the page works without JavaScript); POST deletes."""
+    """GET asks for confirmation (the page works without JavaScript); POST deletes.
+
+    The POST names the version the person saw: a quarter changed since is not deleted.
+    """
     membership = get_membership(request, slug, write=True)
     organization = membership.organization
     snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
     if request.method == "GET":
         context = org_context(membership, "headcount", snapshot=snapshot)
         return render(request, "planner/snapshot_confirm_delete.html", context)
-    label = organization.quarter_label(snapshot.quarter)
-    services.snapshot_delete(snapshot=snapshot, actor=request.user)
+    form = DeleteForm(request.POST)
+    status, stale = 422, None
+    if form.is_valid():
+        label = organization.quarter_label(snapshot.quarter)
+        try:
+            services.snapshot_delete(
+                snapshot=snapshot,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleEdit as error:
+            status, stale = 409, error.current
+        else:
+            if not request.htmx:
+                messages.success(request, f"Deleted the headcount of {label}.")
+                return redirect("headcount", slug)
+            plan = load_plan(organization)
+            context = _page_context(membership, plan, oob=True)
+            return render(request, "planner/headcount.html#headcount-grid", context)
     if not request.htmx:
-        messages.success(request, f"Deleted the headcount of {label}.")
-        return redirect("headcount", slug)
-    plan = load_plan(organization)
-    context = _page_context(membership, plan, oob=True)
-    return render(request, "planner/headcount.html#headcount-grid", context)
+        context = org_context(
+            membership, "headcount", snapshot=stale or snapshot, stale=stale, error=form.message
+        )
+        return render(request, "planner/snapshot_confirm_delete.html", context, status=status)
+    # Redraw the grid as it is now, the reason right under the row the person tried to delete.
+    refused = {"pk": snapshot.pk, "message": form.message, "stale": stale}
+    context = _page_context(membership, load_plan(organization), oob=True, delete_refused=refused)
+    return render(request, "planner/headcount.html#headcount-grid", context, status=status)

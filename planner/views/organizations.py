@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planner import services
-from planner.forms import OrganizationForm, SegmentForm
+from planner.forms import DeleteForm, OrganizationForm, SegmentForm
 from planner.models import Membership, Organization, Segment
 from planner.views.access import get_membership, org_context
 
@@ -85,12 +85,21 @@ def _segment_row(
     form: SegmentForm | None = None,
     stale: Segment | None = None,
     saved: bool = False,
+    delete_stale: bool = False,
+    delete_error: str = "",
 ) -> dict:
     if form is None:
         form = SegmentForm(
             instance=segment, organization=organization, initial={"version": segment.version}
         )
-    return {"segment": segment, "form": form, "stale": stale, "saved": saved}
+    return {
+        "segment": segment,
+        "form": form,
+        "stale": stale,
+        "saved": saved,
+        "delete_stale": delete_stale,
+        "delete_error": delete_error,
+    }
 
 
 def _settings_context(
@@ -239,14 +248,38 @@ def segment_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def segment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """GET asks for confirmation (the page works without JavaScript); POST deletes."""
+    """GET asks for confirmation (the page works without JavaScript); POST deletes.
+
+    The POST names the version the person saw: a segment renamed since is not deleted.
+    """
     membership = get_membership(request, slug, write=True)
-    segment = get_object_or_404(Segment, pk=pk, organization=membership.organization)
+    organization = membership.organization
+    segment = get_object_or_404(Segment, pk=pk, organization=organization)
     if request.method == "GET":
         context = org_context(membership, "settings", segment=segment)
         return render(request, "planner/segment_confirm_delete.html", context)
-    services.segment_delete(segment=segment, actor=request.user)
+    form = DeleteForm(request.POST)
+    status, stale = 422, None
+    if form.is_valid():
+        try:
+            services.segment_delete(
+                segment=segment, actor=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except services.StaleEdit as error:
+            status, stale = 409, error.current
+        else:
+            if not request.htmx:
+                messages.success(request, f"Deleted the segment “{segment.name}”.")
+                return redirect("organization_settings", slug)
+            return _segments_response(request, membership)
+    current = stale or segment
     if not request.htmx:
-        messages.success(request, f"Deleted the segment “{segment.name}”.")
-        return redirect("organization_settings", slug)
-    return _segments_response(request, membership)
+        context = org_context(
+            membership, "settings", segment=current, stale=stale, error=form.message
+        )
+        return render(request, "planner/segment_confirm_delete.html", context, status=status)
+    # The segments as they are now, the reason on the row the person tried to delete.
+    row = _segment_row(
+        current, organization, delete_stale=stale is not None, delete_error=form.message
+    )
+    return _segments_response(request, membership, status=status, row=row)

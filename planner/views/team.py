@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planner import rules, services
-from planner.forms import HireForm, MarkHiredForm, TeamMemberForm
+from planner.forms import DeleteForm, HireForm, MarkHiredForm, TeamMemberForm
 from planner.models import Membership, PlannedHire, TeamMember
 from planner.planning import Plan, current_quarter, load_plan
 from planner.quarters import Quarter
@@ -278,7 +278,10 @@ def team_member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_member_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """GET asks for confirmation (the page works without JavaScript); POST deletes."""
+    """GET asks for confirmation (the page works without JavaScript); POST deletes.
+
+    The POST names the version the person saw: someone changed since is not deleted.
+    """
     membership = get_membership(request, slug, write=True)
     organization = membership.organization
     member = get_object_or_404(TeamMember, pk=pk, organization=organization)
@@ -286,14 +289,38 @@ def team_member_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         hire = PlannedHire.objects.filter(team_member=member).first()
         context = org_context(membership, "team", member=member, from_hire=hire)
         return render(request, "planner/team_member_confirm_delete.html", context)
-    name = member.name
-    services.team_member_delete(member=member, actor=request.user)
+    form = DeleteForm(request.POST)
+    status, stale = 422, None
+    if form.is_valid():
+        name = member.name
+        try:
+            services.team_member_delete(
+                member=member, actor=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except services.StaleEdit as error:
+            status, stale = 409, error.current
+        else:
+            if not request.htmx:
+                messages.success(request, f"Removed {name} from the team.")
+                return redirect("team", slug)
+            # Both sections: a hire this person came from no longer names them.
+            context = _page_context(membership, load_plan(organization))
+            return _plan_changed(render(request, f"{PAGE}#team-sections", context))
     if not request.htmx:
-        messages.success(request, f"Removed {name} from the team.")
-        return redirect("team", slug)
-    # Both sections: a hire this person came from no longer names them.
-    context = _page_context(membership, load_plan(organization))
-    return _plan_changed(render(request, f"{PAGE}#team-sections", context))
+        current = stale or member
+        context = org_context(
+            membership,
+            "team",
+            member=current,
+            from_hire=PlannedHire.objects.filter(team_member=current).first(),
+            stale=stale,
+            error=form.message,
+        )
+        return render(request, "planner/team_member_confirm_delete.html", context, status=status)
+    # The sections as they are now, the reason on the row the person tried to delete.
+    row = {"delete_stale": stale is not None, "delete_error": form.message}
+    context = _page_context(membership, load_plan(organization), rows={("member", pk): row})
+    return render(request, f"{PAGE}#team-sections", context, status=status)
 
 
 # --- planned hires ----------------------------------------------------------------------------
@@ -387,22 +414,44 @@ def hire_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hire_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """GET asks for confirmation (the page works without JavaScript); POST deletes."""
+    """GET asks for confirmation (the page works without JavaScript); POST deletes.
+
+    The POST names the version the person saw: a hire changed since is not deleted.
+    """
     membership = get_membership(request, slug, write=True)
     organization = membership.organization
     hire = _get_hire(membership, pk)
     if request.method == "GET":
         context = org_context(membership, "team", hire=hire)
         return render(request, "planner/hire_confirm_delete.html", context)
-    label = (
-        f"{hire.get_role_display().lower()} hire for {Quarter.from_ordinal(hire.target_quarter)}"
-    )
-    services.hire_delete(hire=hire, actor=request.user)
+    form = DeleteForm(request.POST)
+    status, stale = 422, None
+    if form.is_valid():
+        label = (
+            f"{hire.get_role_display().lower()} hire for "
+            f"{Quarter.from_ordinal(hire.target_quarter)}"
+        )
+        try:
+            services.hire_delete(
+                hire=hire, actor=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except services.StaleEdit as error:
+            status, stale = 409, error.current
+        else:
+            if not request.htmx:
+                messages.success(request, f"Deleted the {label}.")
+                return redirect("team", slug)
+            context = _page_context(membership, load_plan(organization))
+            return _plan_changed(render(request, f"{PAGE}#hire-section", context))
     if not request.htmx:
-        messages.success(request, f"Deleted the {label}.")
-        return redirect("team", slug)
-    context = _page_context(membership, load_plan(organization))
-    return _plan_changed(render(request, f"{PAGE}#hire-section", context))
+        context = org_context(
+            membership, "team", hire=stale or hire, stale=stale, error=form.message
+        )
+        return render(request, "planner/hire_confirm_delete.html", context, status=status)
+    # The section as it is now, the reason on the row the person tried to delete.
+    row = {"delete_stale": stale is not None, "delete_error": form.message}
+    context = _page_context(membership, load_plan(organization), rows={("hire", pk): row})
+    return render(request, f"{PAGE}#hire-section", context, status=status)
 
 
 @login_required

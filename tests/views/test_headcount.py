@@ -306,18 +306,23 @@ def test_an_edit_runs_a_fixed_number_of_queries(
 # --- deleting ---------------------------------------------------------------------------------
 
 
+def version_of(snapshot):
+    return {"version": snapshot.version}
+
+
 def test_deleting_asks_for_confirmation_first(client, snapshot, owner):
     client.force_login(owner)
     response = client.get(delete_url(snapshot))
     assert response.status_code == 200
     assert b"Delete the headcount of" in response.content
+    assert b'<input type="hidden" name="version" value="1">' in response.content
     assert HeadcountSnapshot.objects.filter(pk=snapshot.pk).exists()
 
 
 @pytest.mark.parametrize("role", ["owner", "editor"])
 def test_an_htmx_delete_answers_with_the_grid(client, snapshot, role, request):
     client.force_login(request.getfixturevalue(role))
-    response = client.post(delete_url(snapshot), headers=HTMX)
+    response = client.post(delete_url(snapshot), version_of(snapshot), headers=HTMX)
     assert response.status_code == 200
     assert b'id="headcount-grid"' in response.content and b"<html" not in response.content
     assert not HeadcountSnapshot.objects.exists()
@@ -326,26 +331,105 @@ def test_an_htmx_delete_answers_with_the_grid(client, snapshot, role, request):
 
 def test_a_delete_without_javascript_redirects(client, snapshot, owner):
     client.force_login(owner)
-    response = client.post(delete_url(snapshot))
+    response = client.post(delete_url(snapshot), version_of(snapshot))
     assert response.status_code == 302
     assert not HeadcountSnapshot.objects.exists()
 
 
+def test_a_delete_with_the_current_version_works_after_an_edit(client, snapshot, owner):
+    client.force_login(owner)
+    client.post(update_url(snapshot), edit(snapshot, sales=40), headers=HTMX)
+    response = client.post(delete_url(snapshot), {"version": 2}, headers=HTMX)
+    assert response.status_code == 200
+    assert not HeadcountSnapshot.objects.exists()
+
+
+def test_an_htmx_delete_from_before_an_edit_is_refused(client, snapshot, owner, editor):
+    seen = version_of(snapshot)
+    client.force_login(editor)
+    client.post(update_url(snapshot), edit(snapshot, sales=40), headers=HTMX)
+    client.force_login(owner)
+    response = client.post(delete_url(snapshot), seen, headers=HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" not in html and 'id="headcount-grid"' in html
+    assert f'id="snapshot-{snapshot.pk}-delete-refused"' in html
+    assert (
+        "Changed by someone else since you opened it</strong>: now 40 sales, 10 customer "
+        "success, 5 other. Nothing was deleted" in html
+    )
+    # The grid is redrawn as it is now: the row's version input lets a second try go through.
+    assert f'id="snapshot-{snapshot.pk}-version" value="2"' in html
+    assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 40
+    assert not Change.objects.filter(entity="headcount", action="deleted").exists()
+
+
+def test_a_delete_without_javascript_from_before_an_edit_shows_the_current_values(
+    client, snapshot, owner, editor
+):
+    seen = version_of(snapshot)
+    client.force_login(editor)
+    client.post(update_url(snapshot), edit(snapshot, sales=40))
+    client.force_login(owner)
+    response = client.post(delete_url(snapshot), seen)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" in html and "Delete the headcount of" in html
+    assert "Changed by someone else since you opened it</strong>: now 40 sales" in html
+    assert "40 sales, 10 customer success and 5 other customer-facing (55 in all)" in html
+    assert '<input type="hidden" name="version" value="2">' in html
+    assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 40
+
+
+@pytest.mark.parametrize("data", [{}, {"version": ""}, {"version": "two"}, {"version": 0}])
+def test_a_delete_without_a_version_is_refused(client, snapshot, owner, data):
+    client.force_login(owner)
+    response = client.post(delete_url(snapshot), data)
+    assert response.status_code == 422
+    assert "<html" in response.content.decode()
+    assert "does not say which version" in response.content.decode()
+    assert HeadcountSnapshot.objects.filter(pk=snapshot.pk).exists()
+    assert not Change.objects.filter(entity="headcount", action="deleted").exists()
+
+
+def test_an_htmx_delete_without_a_version_says_why_on_the_row(client, snapshot, owner):
+    client.force_login(owner)
+    response = client.post(delete_url(snapshot), headers=HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" not in html
+    assert f'id="snapshot-{snapshot.pk}-delete-refused"' in html
+    assert "does not say which version" in html
+    assert HeadcountSnapshot.objects.filter(pk=snapshot.pk).exists()
+
+
+def test_the_delete_button_sends_the_rows_current_version(client, snapshot, owner):
+    client.force_login(owner)
+    response = client.post(update_url(snapshot), edit(snapshot, sales=35), headers=HTMX)
+    # An edit refreshes the row's version input in place; the delete button includes it.
+    assert f'id="snapshot-{snapshot.pk}-version" value="2" hx-swap-oob="true"' in (
+        response.content.decode()
+    )
+    html = client.get(page_url(snapshot.organization)).content.decode()
+    assert f'hx-post="{delete_url(snapshot)}" hx-include="#snapshot-{snapshot.pk}-version"' in html
+    assert f'id="snapshot-{snapshot.pk}-version" value="2"' in html
+
+
 def test_a_viewer_cannot_delete(client, snapshot, viewer):
     client.force_login(viewer)
-    assert client.post(delete_url(snapshot)).status_code == 403
+    assert client.post(delete_url(snapshot), version_of(snapshot)).status_code == 403
     assert client.get(delete_url(snapshot)).status_code == 403
     assert HeadcountSnapshot.objects.exists()
 
 
 def test_an_outsider_cannot_delete(client, snapshot, outsider):
     client.force_login(outsider)
-    assert client.post(delete_url(snapshot)).status_code == 404
+    assert client.post(delete_url(snapshot), version_of(snapshot)).status_code == 404
     assert HeadcountSnapshot.objects.exists()
 
 
 def test_deleting_needs_a_login(client, snapshot):
-    response = client.post(delete_url(snapshot))
+    response = client.post(delete_url(snapshot), version_of(snapshot))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert HeadcountSnapshot.objects.exists()
 

@@ -131,7 +131,7 @@ def test_values_read_in_plain_words(client, organization, owner):
         target_quarter=FY2027_Q1,
         annual_cost=95000,
     )
-    services.hire_delete(hire=hire, actor=owner)
+    services.hire_delete(hire=hire, actor=owner, expected_version=hire.version)
     client.force_login(owner)
     html = client.get(history_url(organization)).content.decode()
     assert '<span class="before">VP Sales</span>' in html

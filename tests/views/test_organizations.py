@@ -569,6 +569,10 @@ def delete_url(segment) -> str:
     return reverse("segment_delete", args=[segment.organization.slug, segment.pk])
 
 
+def rename(client, segment, name: str, **kwargs):
+    return client.post(update_url(segment), {"name": name, "version": segment.version}, **kwargs)
+
+
 @pytest.mark.parametrize("who", ALLOWED)
 def test_deleting_asks_for_confirmation_without_javascript(client, request, segment, who):
     login(client, request, who)
@@ -576,13 +580,14 @@ def test_deleting_asks_for_confirmation_without_javascript(client, request, segm
     assert response.status_code == 200
     assert b"<html" in response.content
     assert "Delete the segment “Healthcare”?" in response.content.decode()
+    assert b'<input type="hidden" name="version" value="1">' in response.content
     assert Segment.objects.filter(pk=segment.pk).exists()
 
 
 @pytest.mark.parametrize("who", ALLOWED)
 def test_owners_and_editors_delete_a_segment(client, request, segment, who):
     login(client, request, who)
-    response = client.post(delete_url(segment))
+    response = client.post(delete_url(segment), {"version": 1})
     assert response.status_code == 302
     assert response.url == reverse("organization_settings", args=[segment.organization.slug])
     assert not Segment.objects.exists()
@@ -590,7 +595,7 @@ def test_owners_and_editors_delete_a_segment(client, request, segment, who):
 
 def test_deleting_with_htmx_returns_the_segment_list(client, owner, segment):
     client.force_login(owner)
-    response = client.post(delete_url(segment), headers=HTMX)
+    response = client.post(delete_url(segment), {"version": 1}, headers=HTMX)
     assert response.status_code == 200
     assert b"<html" not in response.content
     assert b'id="segments-empty"' in response.content
@@ -598,31 +603,96 @@ def test_deleting_with_htmx_returns_the_segment_list(client, owner, segment):
     assert not Segment.objects.exists()
 
 
+def test_deleting_with_the_current_version_works_after_a_rename(client, owner, segment):
+    client.force_login(owner)
+    rename(client, segment, "Life sciences")
+    response = client.post(delete_url(segment), {"version": 2}, headers=HTMX)
+    assert response.status_code == 200
+    assert not Segment.objects.exists()
+
+
+def test_an_htmx_delete_from_before_a_rename_is_refused(client, owner, editor, segment):
+    client.force_login(editor)
+    rename(client, segment, "Life sciences")
+    client.force_login(owner)
+    response = client.post(delete_url(segment), {"version": 1}, headers=HTMX)
+    assert response.status_code == 409
+    assert "HX-Trigger" not in response.headers
+    content = response.content.decode()
+    assert "<html" not in content and 'id="segments"' in content
+    assert (
+        f'id="segment-{segment.pk}-stale">Changed by someone else since you opened it: '
+        "now “Life sciences”. Nothing was deleted" in content
+    )
+    assert """hx-vals='{"version": "2"}'""" in content
+    assert Segment.objects.get(pk=segment.pk).name == "Life sciences"
+    assert not Change.objects.filter(entity="segment", action="deleted").exists()
+
+
+def test_a_delete_without_javascript_from_before_a_rename_shows_the_current_name(
+    client, owner, editor, segment
+):
+    client.force_login(editor)
+    rename(client, segment, "Life sciences")
+    client.force_login(owner)
+    response = client.post(delete_url(segment), {"version": 1})
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "<html" in content and "Delete the segment “Life sciences”?" in content
+    assert "Changed by someone else since you opened it</strong>: now “Life sciences”" in content
+    assert '<input type="hidden" name="version" value="2">' in content
+    assert Segment.objects.get(pk=segment.pk).name == "Life sciences"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("data", [{}, {"version": ""}, {"version": "abc"}, {"version": "0"}])
+def test_a_delete_without_a_version_is_refused(client, owner, segment, data, htmx):
+    client.force_login(owner)
+    response = client.post(delete_url(segment), data, headers=HTMX if htmx else {})
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert ("<html" in content) is not htmx
+    assert "does not say which version" in content
+    assert Segment.objects.filter(pk=segment.pk).exists()
+    assert not Change.objects.filter(entity="segment", action="deleted").exists()
+
+
 def test_the_delete_button_confirms_with_htmx(client, owner, segment):
     client.force_login(owner)
     response = client.get(reverse("organization_settings", args=[segment.organization.slug]))
     content = response.content.decode()
     assert f'href="{delete_url(segment)}"' in content
-    assert f'hx-post="{delete_url(segment)}" hx-confirm="Delete the segment' in content
+    assert f'hx-post="{delete_url(segment)}"' in content
+    assert 'hx-confirm="Delete the segment' in content
+
+
+def test_the_delete_button_sends_the_rows_current_version(client, owner, segment):
+    client.force_login(owner)
+    response = rename(client, segment, "Life sciences", headers=HTMX)
+    # The renamed row replaces the old one whole, its delete button with the new version.
+    delete = f"""hx-post="{delete_url(segment)}" hx-vals='{{"version": "2"}}'"""
+    assert delete in response.content.decode()
+    settings = client.get(reverse("organization_settings", args=[segment.organization.slug]))
+    assert delete in settings.content.decode()
 
 
 def test_viewers_cannot_delete_segments(client, viewer, segment):
     client.force_login(viewer)
     assert client.get(delete_url(segment)).status_code == 403
-    assert client.post(delete_url(segment)).status_code == 403
+    assert client.post(delete_url(segment), {"version": 1}).status_code == 403
     assert Segment.objects.filter(pk=segment.pk).exists()
 
 
 def test_outsiders_cannot_delete_segments(client, outsider, segment):
     client.force_login(outsider)
     assert client.get(delete_url(segment)).status_code == 404
-    assert client.post(delete_url(segment)).status_code == 404
+    assert client.post(delete_url(segment), {"version": 1}).status_code == 404
     assert Segment.objects.filter(pk=segment.pk).exists()
 
 
 @pytest.mark.django_db
 def test_deleting_sends_anonymous_visitors_to_login(client, segment):
-    assert_redirects_to_login(client.post(delete_url(segment)))
+    assert_redirects_to_login(client.post(delete_url(segment), {"version": 1}))
     assert Segment.objects.filter(pk=segment.pk).exists()
 
 
@@ -634,7 +704,7 @@ def test_deleting_rejects_other_methods(client, owner, segment):
 
 def test_deleting_is_recorded(client, owner, segment):
     client.force_login(owner)
-    client.post(delete_url(segment))
+    client.post(delete_url(segment), {"version": 1})
     change = Change.objects.get(entity="segment", action="deleted")
     assert change.actor == owner
     assert change.diff == {"name": ["Healthcare", None]}

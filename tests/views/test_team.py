@@ -561,19 +561,24 @@ def test_editing_a_member_rejects_put(client, member, owner):
 # --- deleting a team member -----------------------------------------------------------------
 
 
+def version_of(row):
+    return {"version": row.version}
+
+
 def test_deleting_a_member_asks_for_confirmation_first(client, member, owner):
     client.force_login(owner)
     response = client.get(url("team_member_delete", member))
     assert response.status_code == 200
     assert b"<html" in response.content
     assert b"Remove Ada from the team?" in response.content
+    assert b'<input type="hidden" name="version" value="1">' in response.content
     assert TeamMember.objects.filter(pk=member.pk).exists()
 
 
 @pytest.mark.parametrize("role", ["owner", "editor"])
 def test_an_htmx_member_delete_answers_with_both_sections(client, member, role, request):
     client.force_login(request.getfixturevalue(role))
-    response = client.post(url("team_member_delete", member), headers=HTMX)
+    response = client.post(url("team_member_delete", member), version_of(member), headers=HTMX)
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "planChanged"
     html = response.content.decode()
@@ -585,9 +590,9 @@ def test_an_htmx_member_delete_answers_with_both_sections(client, member, role, 
 
 
 def test_deleting_a_hired_person_keeps_their_hire_marked_hired(client, hire, owner):
-    person = services.hire_mark_hired(hire=hire, actor=owner, name="Linus")
+    person = services.hire_mark_hired(hire=hire, actor=owner, name="Linus", expected_version=1)
     client.force_login(owner)
-    response = client.post(url("team_member_delete", person), headers=HTMX)
+    response = client.post(url("team_member_delete", person), version_of(person), headers=HTMX)
     assert "The person has since been removed from the team." in response.content.decode()
     hire.refresh_from_db()
     assert (hire.status, hire.team_member) == (rules.HIRED, None)
@@ -595,21 +600,91 @@ def test_deleting_a_hired_person_keeps_their_hire_marked_hired(client, hire, own
 
 def test_a_member_delete_without_javascript_redirects(client, member, owner):
     client.force_login(owner)
-    response = client.post(url("team_member_delete", member))
+    response = client.post(url("team_member_delete", member), version_of(member))
     assert response.status_code == 302 and response.url == page_url(member.organization)
     assert not TeamMember.objects.exists()
+
+
+def test_a_member_delete_with_the_current_version_works_after_an_edit(client, member, owner):
+    client.force_login(owner)
+    client.post(url("team_member_update", member), member_data(member, name="Ada L."))
+    response = client.post(url("team_member_delete", member), {"version": 2}, headers=HTMX)
+    assert response.status_code == 200
+    assert not TeamMember.objects.exists()
+
+
+def test_an_htmx_member_delete_from_before_an_edit_is_refused(client, member, owner, editor):
+    seen = version_of(member)
+    client.force_login(editor)
+    client.post(url("team_member_update", member), member_data(member, name="Ada Lovelace"))
+    client.force_login(owner)
+    response = client.post(url("team_member_delete", member), seen, headers=HTMX)
+    assert response.status_code == 409
+    assert "HX-Trigger" not in response.headers
+    html = response.content.decode()
+    assert "<html" not in html and html.lstrip().startswith('<div id="team-sections">')
+    assert f'id="member-{member.pk}-stale"' in html
+    assert (
+        "<strong>Changed by someone else since you opened it</strong>: now Ada Lovelace, "
+        "Enablement leader" in html
+    )
+    assert "Nothing was deleted" in html
+    # The row is redrawn as it is now, so a second try names the new version.
+    assert """hx-vals='{"version": "2"}'""" in html
+    assert stored(TeamMember, member.pk).name == "Ada Lovelace"
+    assert not Change.objects.filter(entity="team member", action="deleted").exists()
+
+
+def test_a_member_delete_without_javascript_from_before_an_edit_shows_the_current_values(
+    client, member, owner, editor
+):
+    seen = version_of(member)
+    client.force_login(editor)
+    client.post(url("team_member_update", member), member_data(member, name="Ada Lovelace"))
+    client.force_login(owner)
+    response = client.post(url("team_member_delete", member), seen)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" in html and "Remove Ada Lovelace from the team?" in html
+    assert "Changed by someone else since you opened it</strong>: now Ada Lovelace" in html
+    assert '<input type="hidden" name="version" value="2">' in html
+    assert stored(TeamMember, member.pk).name == "Ada Lovelace"
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+@pytest.mark.parametrize("data", [{}, {"version": "x"}, {"version": -1}])
+def test_a_member_delete_without_a_version_is_refused(client, member, owner, data, headers):
+    client.force_login(owner)
+    response = client.post(url("team_member_delete", member), data, headers=headers)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert ("<html" in html) is not bool(headers)
+    assert "does not say which version" in html
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+    assert not Change.objects.filter(entity="team member", action="deleted").exists()
+
+
+def test_the_member_delete_button_sends_the_rows_current_version(client, member, owner):
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_update", member), member_data(member, name="Ada L."), headers=HTMX
+    )
+    # The saved row replaces the old one whole, its delete button with the new version.
+    delete = f'hx-post="{url("team_member_delete", member)}" hx-vals=\'{{"version": "2"}}\''
+    assert delete in response.content.decode()
+    assert delete in client.get(page_url(member.organization)).content.decode()
 
 
 def test_a_viewer_cannot_delete_a_member(client, member, viewer):
     client.force_login(viewer)
     assert client.get(url("team_member_delete", member)).status_code == 403
-    assert client.post(url("team_member_delete", member)).status_code == 403
+    assert client.post(url("team_member_delete", member), version_of(member)).status_code == 403
     assert TeamMember.objects.exists()
 
 
 def test_an_outsider_cannot_delete_a_member(client, member, outsider):
     client.force_login(outsider)
-    assert client.post(url("team_member_delete", member)).status_code == 404
+    assert client.post(url("team_member_delete", member), version_of(member)).status_code == 404
     assert TeamMember.objects.exists()
 
 
@@ -617,12 +692,12 @@ def test_a_member_of_another_organization_cannot_be_deleted(client, organization
     foreign = TeamMemberFactory(organization=OrganizationFactory())
     client.force_login(owner)
     target = reverse("team_member_delete", args=[organization.slug, foreign.pk])
-    assert client.post(target).status_code == 404
+    assert client.post(target, version_of(foreign)).status_code == 404
     assert TeamMember.objects.filter(pk=foreign.pk).exists()
 
 
 def test_deleting_a_member_needs_a_login(client, member):
-    assert_login_redirect(client.post(url("team_member_delete", member)))
+    assert_login_redirect(client.post(url("team_member_delete", member), version_of(member)))
     assert TeamMember.objects.exists()
 
 
@@ -971,13 +1046,14 @@ def test_deleting_a_hire_asks_for_confirmation_first(client, hire, owner):
     assert response.status_code == 200
     assert b"<html" in response.content
     assert b"Delete the sales enablement hire for" in response.content
+    assert b'<input type="hidden" name="version" value="1">' in response.content
     assert PlannedHire.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["owner", "editor"])
 def test_an_htmx_hire_delete_answers_with_the_section(client, hire, role, request):
     client.force_login(request.getfixturevalue(role))
-    response = client.post(url("hire_delete", hire), headers=HTMX)
+    response = client.post(url("hire_delete", hire), version_of(hire), headers=HTMX)
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "planChanged"
     html = response.content.decode()
@@ -990,21 +1066,90 @@ def test_an_htmx_hire_delete_answers_with_the_section(client, hire, role, reques
 
 def test_a_hire_delete_without_javascript_redirects(client, hire, owner):
     client.force_login(owner)
-    response = client.post(url("hire_delete", hire))
+    response = client.post(url("hire_delete", hire), version_of(hire))
     assert response.status_code == 302 and response.url == page_url(hire.organization)
     assert not PlannedHire.objects.exists()
+
+
+def test_a_hire_delete_with_the_current_version_works_after_an_edit(client, hire, owner):
+    client.force_login(owner)
+    client.post(url("hire_update", hire), hire_data(hire, notes="Approved in March"))
+    response = client.post(url("hire_delete", hire), {"version": 2}, headers=HTMX)
+    assert response.status_code == 200
+    assert not PlannedHire.objects.exists()
+
+
+def test_an_htmx_hire_delete_from_before_an_edit_is_refused(client, hire, owner, editor):
+    seen = version_of(hire)
+    client.force_login(editor)
+    client.post(url("hire_update", hire), hire_data(hire, status=rules.APPROVED))
+    client.force_login(owner)
+    response = client.post(url("hire_delete", hire), seen, headers=HTMX)
+    assert response.status_code == 409
+    assert "HX-Trigger" not in response.headers
+    html = response.content.decode()
+    assert "<html" not in html and html.lstrip().startswith('<section id="hire-section"')
+    assert f'id="hire-{hire.pk}-stale"' in html
+    assert (
+        "<strong>Changed by someone else since you opened it</strong>: now Sales enablement "
+        "for" in html
+    )
+    assert ", approved, 95,000 a year" in html and "Nothing was deleted" in html
+    assert """hx-vals='{"version": "2"}'""" in html
+    assert stored(PlannedHire, hire.pk).status == rules.APPROVED
+    assert not Change.objects.filter(entity="planned hire", action="deleted").exists()
+
+
+def test_a_hire_delete_without_javascript_from_before_an_edit_shows_the_current_values(
+    client, hire, owner, editor
+):
+    seen = version_of(hire)
+    client.force_login(editor)
+    client.post(url("hire_update", hire), hire_data(hire, status=rules.RECRUITING))
+    client.force_login(owner)
+    response = client.post(url("hire_delete", hire), seen)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" in html and "Delete the sales enablement hire for" in html
+    assert "Changed by someone else since you opened it</strong>: now Sales enablement" in html
+    assert "Status: recruiting" in html
+    assert '<input type="hidden" name="version" value="2">' in html
+    assert stored(PlannedHire, hire.pk).status == rules.RECRUITING
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX])
+@pytest.mark.parametrize("data", [{}, {"version": ""}, {"version": "1.5"}])
+def test_a_hire_delete_without_a_version_is_refused(client, hire, owner, data, headers):
+    client.force_login(owner)
+    response = client.post(url("hire_delete", hire), data, headers=headers)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert ("<html" in html) is not bool(headers)
+    assert "does not say which version" in html
+    assert PlannedHire.objects.filter(pk=hire.pk).exists()
+    assert not Change.objects.filter(entity="planned hire", action="deleted").exists()
+
+
+def test_the_hire_delete_button_sends_the_rows_current_version(client, hire, owner):
+    client.force_login(owner)
+    response = client.post(
+        url("hire_update", hire), hire_data(hire, notes="Approved in March"), headers=HTMX
+    )
+    delete = f'hx-post="{url("hire_delete", hire)}" hx-vals=\'{{"version": "2"}}\''
+    assert delete in response.content.decode()
+    assert delete in client.get(page_url(hire.organization)).content.decode()
 
 
 def test_a_viewer_cannot_delete_a_hire(client, hire, viewer):
     client.force_login(viewer)
     assert client.get(url("hire_delete", hire)).status_code == 403
-    assert client.post(url("hire_delete", hire)).status_code == 403
+    assert client.post(url("hire_delete", hire), version_of(hire)).status_code == 403
     assert PlannedHire.objects.exists()
 
 
 def test_an_outsider_cannot_delete_a_hire(client, hire, outsider):
     client.force_login(outsider)
-    assert client.post(url("hire_delete", hire)).status_code == 404
+    assert client.post(url("hire_delete", hire), version_of(hire)).status_code == 404
     assert PlannedHire.objects.exists()
 
 
@@ -1014,12 +1159,12 @@ def test_a_hire_of_another_organization_cannot_be_deleted(
     client.force_login(owner)
     target = reverse("hire_delete", args=[organization.slug, foreign_hire.pk])
     assert client.get(target).status_code == 404
-    assert client.post(target).status_code == 404
+    assert client.post(target, version_of(foreign_hire)).status_code == 404
     assert PlannedHire.objects.filter(pk=foreign_hire.pk).exists()
 
 
 def test_deleting_a_hire_needs_a_login(client, hire):
-    assert_login_redirect(client.post(url("hire_delete", hire)))
+    assert_login_redirect(client.post(url("hire_delete", hire), version_of(hire)))
     assert PlannedHire.objects.exists()
 
 
