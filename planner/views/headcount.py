@@ -117,24 +117,33 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         status = 422
     plan = load_plan(organization)
+    # After a refused stale edit the row shows the stored numbers, not what was typed:
+    # leaving the typed ones beside the refreshed version would let the next change
+    # overwrite the other person's edit without anyone noticing.
+    bound = None if stale else form
     if not request.htmx:
-        context = _page_context(membership, plan, bound=form, stale=stale)
+        context = _page_context(membership, plan, bound=bound, stale=stale)
         return render(request, "planner/headcount.html", context, status=status)
     now = current_quarter(organization)
-    row = next(r for r in _rows(plan, now, form) if r["snapshot"].pk == snapshot.pk)
-    if status == 200 and row["stage"].number != stage_before:
-        # Where a stage starts moves: redraw the grid so its markers follow.
+    row = next(r for r in _rows(plan, now, bound) if r["snapshot"].pk == snapshot.pk)
+    if stale or (status == 200 and row["stage"].number != stage_before):
+        # Redraw the grid: where a stage starts may have moved, or the refused row needs
+        # its current numbers and a note wide enough to read.
         context = _page_context(
-            membership, plan, panel_quarter=snapshot.quarter, oob=True, grid_oob=True
+            membership,
+            plan,
+            panel_quarter=snapshot.quarter,
+            oob=True,
+            grid_oob=True,
+            stale=stale,
         )
-        return render(request, "planner/headcount.html#grid-redraw", context)
+        return render(request, "planner/headcount.html#grid-redraw", context, status=status)
     context = _page_context(
         membership,
         plan,
         panel_quarter=snapshot.quarter,
         oob=True,
         row=row,
-        stale=stale,
         saved=status == 200,
     )
     return render(request, "planner/headcount.html#snapshot-cells", context, status=status)

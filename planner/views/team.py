@@ -130,13 +130,22 @@ def _plan_changed(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _hire_summary(hires: list[PlannedHire]) -> dict:
+    """How many hires are still open and what they cost a year, for the section's summary."""
+    open_hires = [hire for hire in hires if hire.counts]
+    costs = [hire.annual_cost for hire in open_hires if hire.annual_cost is not None]
+    return {
+        "open_hire_count": len(open_hires),
+        "open_hire_cost": sum(costs) if costs else None,
+        "uncosted_count": len(open_hires) - len(costs),
+    }
+
+
 def _page_context(membership: Membership, plan: Plan, **overrides) -> dict:
     """The whole page; ``rows`` maps ("member"|"hire", pk) to what replaces that row."""
     now = current_quarter(plan.organization)
     replaced = overrides.pop("rows", {})
     members = {member.pk: member for member in plan.team}
-    open_hires = [hire for hire in plan.hires if hire.counts]
-    costs = [hire.annual_cost for hire in open_hires if hire.annual_cost is not None]
     context = org_context(
         membership,
         "team",
@@ -152,9 +161,7 @@ def _page_context(membership: Membership, plan: Plan, **overrides) -> dict:
         member_form=overrides.pop("member_form", None)
         or _new_member_form(now, leader_first=not plan.team),
         hire_form=overrides.pop("hire_form", None) or _new_hire_form(now),
-        open_hire_count=len(open_hires),
-        open_hire_cost=sum(costs) if costs else None,
-        uncosted_count=len(open_hires) - len(costs),
+        **_hire_summary(plan.hires),
         compact=True,
         **gap_context(plan, None),
     )
@@ -408,7 +415,16 @@ def hire_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, f"Saved the {hire.get_role_display().lower()} hire.")
         return redirect(_team_url(slug, f"hire-{hire.pk}"))
-    return _plan_changed(_hire_row_response(request, membership, hire, saved=True))
+    response = _hire_row_response(request, membership, hire, saved=True)
+    # A changed status or cost changes the section's summary too: send it out of band.
+    hires = list(PlannedHire.objects.filter(organization=membership.organization))
+    summary = render(
+        request,
+        "planner/team.html#hire-summary",
+        {**_hire_summary(hires), "oob": True},
+    )
+    response.content += summary.content
+    return _plan_changed(response)
 
 
 @login_required

@@ -253,8 +253,41 @@ def test_a_stale_edit_is_refused_with_the_current_values(client, snapshot, owner
     response = client.post(update_url(snapshot), edit(snapshot, sales=99), headers=HTMX)
 
     assert response.status_code == 409
-    assert b"Changed by someone else since you opened it: now 44 sales" in response.content
+    html = response.content.decode()
+    assert "Changed by someone else since you opened it</strong>: now 44 sales" in html
     assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 44
+    # The row is redrawn with the stored numbers and version, not with what was typed, so
+    # the next change cannot quietly overwrite the other edit.
+    assert html.lstrip().startswith('<div id="headcount-grid" hx-swap-oob="true">')
+    assert f'id="snapshot-{snapshot.pk}-sales"' in html
+    assert 'value="44"' in html and 'value="99"' not in html
+    assert f'id="snapshot-{snapshot.pk}-version" value="2"' in html
+
+
+def test_after_a_stale_edit_the_next_change_starts_from_the_stored_numbers(
+    client, snapshot, owner, editor
+):
+    client.force_login(editor)
+    client.post(update_url(snapshot), edit(snapshot, sales=44), headers=HTMX)
+    client.force_login(owner)
+    client.post(update_url(snapshot), edit(snapshot, customer_success=12), headers=HTMX)
+    stored = HeadcountSnapshot.objects.get(pk=snapshot.pk)
+    # What the refreshed row now holds: 44 sales (theirs), the version they left.
+    response = client.post(update_url(snapshot), edit(stored, customer_success=13), headers=HTMX)
+    assert response.status_code == 200
+    stored.refresh_from_db()
+    assert (stored.sales, stored.customer_success) == (44, 13)
+
+
+def test_a_stale_edit_without_javascript_shows_the_stored_numbers(client, snapshot, owner, editor):
+    client.force_login(editor)
+    client.post(update_url(snapshot), edit(snapshot, sales=44))
+    client.force_login(owner)
+    response = client.post(update_url(snapshot), edit(snapshot, sales=99))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" in html and "Your change was not saved" in html
+    assert 'value="44"' in html and 'value="99"' not in html
 
 
 def test_a_viewer_cannot_edit(client, snapshot, viewer):

@@ -1372,3 +1372,16 @@ def test_cancelled_hires_count_nowhere(organization, snapshot, now):
     gap = load_plan(organization).gap(now + 4)
     assert (gap.in_seat_total, gap.planned_total) == (0, 0)
     assert gap.still_to_plan == gap.recommended_total
+
+
+def test_cancelling_a_hire_updates_the_sections_summary_in_place(client, organization, owner, hire):
+    client.force_login(owner)
+    response = client.post(
+        url("hire_update", hire),
+        hire_data(hire, status=rules.CANCELLED),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<p class="muted" id="hire-summary" hx-swap-oob="true"><small>0 open' in html
+    assert response.headers["HX-Trigger"] == "planChanged"
