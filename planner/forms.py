@@ -5,6 +5,7 @@ import calendar
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
 
 from planner import rules
 from planner.models import (
@@ -19,6 +20,15 @@ from planner.quarters import Quarter
 from planner.services import ORGANIZATION_FIELDS
 
 MAX_HEADCOUNT = 1_000_000
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A rule the service enforces beyond the form: beside its field, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 MISSING_VERSION = (

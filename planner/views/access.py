@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django_htmx.http import trigger_client_event
 
 from planner.models import Membership
 
@@ -64,3 +65,8 @@ def organization_guard(view: Callable, *, viewers_may_write: bool = False) -> Ca
         return view(request, *args, slug=slug, **kwargs)
 
     return guarded
+
+
+def plan_changed(response: HttpResponse) -> HttpResponse:
+    """Tells gap panels on the page to refresh: the response changed what they show."""
+    return trigger_client_event(response, "planChanged")

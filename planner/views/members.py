@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planner import services
-from planner.forms import InvitationForm, MemberRoleForm
+from planner.forms import InvitationForm, MemberRoleForm, add_service_errors
 from planner.models import Invitation, Membership
 from planner.views.access import get_membership, org_context, security_log
 
@@ -96,15 +95,6 @@ def _members_url(slug: str, anchor: str = "") -> str:
     return reverse("members", args=[slug]) + (f"#{anchor}" if anchor else "")
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A rule the service enforces beyond the form: beside its field, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _leave_for(request: HttpRequest, url: str, message: str) -> HttpResponse:
     """After the requester lost access or ownership: a full page load, with or without htmx."""
     messages.success(request, message)
@@ -160,7 +150,7 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
                 organization=organization, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             sent = _send_invitation(request, invitation)
             role = invitation.get_role_display().lower()
@@ -258,7 +248,7 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.membership_update(membership=member, actor=request.user, role=role)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             label = member.get_role_display().lower()
             if member.pk == membership.pk and role != Membership.Role.OWNER:

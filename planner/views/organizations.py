@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from planner import services
 from planner.forms import DeleteForm, OrganizationForm, SegmentForm
 from planner.models import Membership, Organization, Segment
-from planner.views.access import get_membership, org_context
+from planner.views.access import get_membership, org_context, plan_changed
 
 SETTINGS_TEMPLATE = "planner/organization_settings.html"
 
@@ -169,12 +169,6 @@ def organization_settings(request: HttpRequest, slug: str) -> HttpResponse:
 # --- segments ------------------------------------------------------------------------------
 
 
-def _plan_changed(response: HttpResponse) -> HttpResponse:
-    """Segments decide how many enablement liaisons the rules recommend: panels refresh."""
-    response["HX-Trigger"] = "planChanged"
-    return response
-
-
 def _segments_response(
     request: HttpRequest, membership: Membership, status: int = 200, **overrides
 ) -> HttpResponse:
@@ -182,7 +176,7 @@ def _segments_response(
     context = _settings_context(membership, **overrides)
     template = SETTINGS_TEMPLATE + ("#segments" if request.htmx else "")
     response = render(request, template, context, status=status)
-    return _plan_changed(response) if request.htmx and status == 200 else response
+    return plan_changed(response) if request.htmx and status == 200 else response
 
 
 @login_required
@@ -234,7 +228,7 @@ def segment_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 return redirect("organization_settings", slug)
             row = _segment_row(segment, organization, saved=True)
             context = org_context(membership, "settings", row=row)
-            return _plan_changed(render(request, "planner/_segment.html", context))
+            return plan_changed(render(request, "planner/_segment.html", context))
     if row is None:
         # Validation wrote the typed name onto the segment; the row shows the stored one.
         segment.refresh_from_db()

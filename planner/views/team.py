@@ -7,18 +7,17 @@ the page fetches itself again.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planner import rules, services
-from planner.forms import DeleteForm, HireForm, MarkHiredForm, TeamMemberForm
+from planner.forms import DeleteForm, HireForm, MarkHiredForm, TeamMemberForm, add_service_errors
 from planner.models import Membership, PlannedHire, TeamMember
 from planner.planning import Plan, current_quarter, load_plan
 from planner.quarters import Quarter
-from planner.views.access import get_membership, org_context
+from planner.views.access import get_membership, org_context, plan_changed
 from planner.views.gap import gap_context
 
 PAGE = "planner/team.html"
@@ -116,20 +115,6 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
     return data
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A rule the service enforces beyond the form: beside its field, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _plan_changed(response: HttpResponse) -> HttpResponse:
-    response["HX-Trigger"] = "planChanged"
-    return response
-
-
 def _hire_summary(hires: list[PlannedHire]) -> dict:
     """How many hires are still open and what they cost a year, for the section's summary."""
     open_hires = [hire for hire in hires if hire.counts]
@@ -200,13 +185,13 @@ def team_member_create(request: HttpRequest, slug: str) -> HttpResponse:
                 organization=organization, actor=request.user, **fields
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if not request.htmx:
                 messages.success(request, f"Added {member.name} to the team.")
                 return redirect(_team_url(slug, f"member-{member.pk}"))
             context = _page_context(membership, load_plan(organization), added_member=member.pk)
-            return _plan_changed(render(request, f"{PAGE}#member-section", context))
+            return plan_changed(render(request, f"{PAGE}#member-section", context))
     context = _page_context(membership, load_plan(organization), member_form=form)
     template = f"{PAGE}#member-section" if request.htmx else PAGE
     return render(request, template, context, status=422)
@@ -273,13 +258,13 @@ def team_member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         form = _member_form(current, now, _with_version(request.POST, current.version))
         return _member_edit_response(request, membership, current, form, status=409, stale=current)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         member.refresh_from_db()
         return _member_edit_response(request, membership, member, form, status=422)
     if not request.htmx:
         messages.success(request, f"Saved {member.name}.")
         return redirect(_team_url(slug, f"member-{member.pk}"))
-    return _plan_changed(_member_row_response(request, membership, member, saved=True))
+    return plan_changed(_member_row_response(request, membership, member, saved=True))
 
 
 @login_required
@@ -312,7 +297,7 @@ def team_member_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 return redirect("team", slug)
             # Both sections: a hire this person came from no longer names them.
             context = _page_context(membership, load_plan(organization))
-            return _plan_changed(render(request, f"{PAGE}#team-sections", context))
+            return plan_changed(render(request, f"{PAGE}#team-sections", context))
     if not request.htmx:
         current = stale or member
         context = org_context(
@@ -344,13 +329,13 @@ def hire_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             hire = services.hire_create(organization=organization, actor=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if not request.htmx:
                 messages.success(request, f"Planned a {hire.get_role_display().lower()} hire.")
                 return redirect(_team_url(slug, f"hire-{hire.pk}"))
             context = _page_context(membership, load_plan(organization), added_hire=hire.pk)
-            return _plan_changed(render(request, f"{PAGE}#hire-section", context))
+            return plan_changed(render(request, f"{PAGE}#hire-section", context))
     context = _page_context(membership, load_plan(organization), hire_form=form)
     template = f"{PAGE}#hire-section" if request.htmx else PAGE
     return render(request, template, context, status=422)
@@ -409,7 +394,7 @@ def hire_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = _hire_form(current, now, _with_version(request.POST, current.version))
         return _hire_edit_response(request, membership, current, form, status=409, stale=current)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         hire.refresh_from_db()
         return _hire_edit_response(request, membership, hire, form, status=422)
     if not request.htmx:
@@ -424,7 +409,7 @@ def hire_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {**_hire_summary(hires), "oob": True},
     )
     response.content += summary.content
-    return _plan_changed(response)
+    return plan_changed(response)
 
 
 @login_required
@@ -458,7 +443,7 @@ def hire_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.success(request, f"Deleted the {label}.")
                 return redirect("team", slug)
             context = _page_context(membership, load_plan(organization))
-            return _plan_changed(render(request, f"{PAGE}#hire-section", context))
+            return plan_changed(render(request, f"{PAGE}#hire-section", context))
     if not request.htmx:
         context = org_context(
             membership, "team", hire=stale or hire, stale=stale, error=form.message
@@ -499,7 +484,7 @@ def hire_mark_hired(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             hire, stale, status = error.current, error.current, 409
             form = _mark_hired_form(hire, now, _with_version(request.POST, hire.version))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if not request.htmx:
                 messages.success(
@@ -509,7 +494,7 @@ def hire_mark_hired(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )
                 return redirect(_team_url(slug, f"member-{member.pk}"))
             context = _page_context(membership, load_plan(organization), added_member=member.pk)
-            return _plan_changed(render(request, f"{PAGE}#team-sections", context))
+            return plan_changed(render(request, f"{PAGE}#team-sections", context))
     if not request.htmx:
         context = org_context(membership, "team", hire=hire, form=form, stale=stale)
         return render(request, "planner/hire_mark_hired.html", context, status=status)

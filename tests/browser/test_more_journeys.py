@@ -7,6 +7,7 @@ about working without JavaScript happen in one document (no reloads).
 """
 
 import io
+import json
 import re
 
 import pytest
@@ -99,7 +100,7 @@ def test_hiring_and_cancelling_on_the_demo_moves_the_gap_in_place(
     with page.expect_response(lambda r: r.url.endswith(f"/hires/{hire.pk}/hired/")) as answer:
         row.get_by_role("button", name="Add to the team").click()
     assert answer.value.status == 200
-    assert answer.value.headers.get("hx-trigger") == "planChanged"
+    assert "planChanged" in json.loads(answer.value.headers.get("hx-trigger", "{}"))
 
     person = TeamMember.objects.get(organization=organization, name="Grace Okafor")
     hire.refresh_from_db()
@@ -142,7 +143,7 @@ def test_hiring_and_cancelling_on_the_demo_moves_the_gap_in_place(
     with page.expect_response(lambda r: r.url.endswith(f"/hires/{cancelled.pk}/")) as answer:
         row.get_by_role("button", name="Save").click()
     assert answer.value.status == 200
-    assert answer.value.headers.get("hx-trigger") == "planChanged"
+    assert "planChanged" in json.loads(answer.value.headers.get("hx-trigger", "{}"))
 
     cancelled.refresh_from_db()
     assert cancelled.status == rules.CANCELLED
