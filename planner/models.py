@@ -47,11 +47,6 @@ class Versioned(models.Model):
         abstract = True
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def for_user(self, user) -> "OrganizationQuerySet":
-        return self.filter(memberships__user=user)
-
-
 class Organization(Versioned):
     class ReportsTo(models.TextChoices):
         CRO = "cro", "Chief Revenue Officer"
@@ -119,8 +114,6 @@ class Organization(Versioned):
         help_text="A team of one focuses on one activity above all.",
     )
 
-    objects = OrganizationQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -154,6 +147,16 @@ class Organization(Versioned):
         return Quarter.from_ordinal(ordinal).start_date(self.fiscal_year_start_month)
 
 
+class MembershipQuerySet(models.QuerySet):
+    def of_user(self, user) -> "MembershipQuerySet":
+        """The user's memberships with their organizations, by organization name."""
+        return (
+            self.filter(user=user)
+            .select_related("organization")
+            .order_by("organization__name", "organization__pk")
+        )
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", "Owner"
@@ -168,6 +171,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [

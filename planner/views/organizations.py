@@ -18,11 +18,7 @@ SETTINGS_TEMPLATE = "planner/organization_settings.html"
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("organization")
-        .order_by("organization__name", "organization__pk")
-    )
+    memberships = Membership.objects.of_user(request.user)
     return render(request, "planner/home.html", {"memberships": memberships})
 
 
