@@ -478,11 +478,18 @@ def hire_mark_hired(
     expected_version: int | None = None,
 ) -> TeamMember:
     """The hire joins the team from ``start_quarter`` (default: its target quarter)."""
-    if hire.status not in rules.OPEN_HIRE_STATUSES:
-        raise ValidationError(
-            {"status": f"A {hire.get_status_display().lower()} hire cannot be marked hired."}
-        )
     with transaction.atomic():
+        # Decide on the row as it is now, under a lock: a hire cancelled or hired a moment
+        # ago in another tab must not gain a second person.
+        current = PlannedHire.objects.select_for_update().filter(pk=hire.pk).first()
+        if current is None:
+            raise Http404("This hire was deleted by someone else since you opened it.")
+        if expected_version is not None and current.version != expected_version:
+            raise StaleEdit(current)
+        if current.status not in rules.OPEN_HIRE_STATUSES:
+            raise ValidationError(
+                {"status": f"A {current.get_status_display().lower()} hire cannot be marked hired."}
+            )
         member = team_member_create(
             organization=hire.organization,
             actor=actor,

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 
-from planner import services
-from planner.models import Change, Organization, Segment
-from tests.factories import SegmentFactory, UserFactory
+from planner import rules, services
+from planner.models import Change, Organization, PlannedHire, Segment, TeamMember
+from tests.factories import PlannedHireFactory, SegmentFactory, UserFactory
 
 
 def test_a_create_that_loses_a_race_for_its_natural_key_is_refused(organization):
@@ -73,3 +73,14 @@ def test_a_delete_of_a_row_deleted_meanwhile_is_not_found(organization):
     with pytest.raises(Http404):
         services.segment_delete(segment=segment, actor=None, expected_version=1)
     assert not Change.objects.filter(action=Change.Action.DELETED).exists()
+
+
+def test_a_hire_cancelled_in_another_tab_cannot_then_be_marked_hired(organization):
+    hire = PlannedHireFactory(organization=organization)
+    seen_in_this_tab = PlannedHire.objects.get(pk=hire.pk)
+    PlannedHire.objects.filter(pk=hire.pk).update(status=rules.CANCELLED)
+
+    with pytest.raises(ValidationError, match="cancelled hire cannot be marked hired"):
+        services.hire_mark_hired(hire=seen_in_this_tab, actor=None, name="Priya")
+    assert not TeamMember.objects.exists()
+    assert PlannedHire.objects.get(pk=hire.pk).status == rules.CANCELLED
