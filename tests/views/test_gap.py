@@ -201,3 +201,16 @@ def test_the_ratio_is_shown_even_when_enablement_outnumbers_the_field(
     html = client.get(gap_url(organization)).content.decode()
     assert "Ratio in seat: 1 : 0.4" in html
     assert "no one in seat" not in html
+
+
+def test_it_says_how_far_the_next_stage_is(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=30, customer_success=10, other=0)
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    assert "Stage 2 (Expansion) starts at 51 customer-facing: 11 more than today." in html
+
+
+def test_the_last_stage_has_no_next_one(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=2500)
+    client.force_login(owner)
+    assert b'id="gap-next-stage"' not in client.get(gap_url(organization)).content
