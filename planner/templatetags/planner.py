@@ -35,16 +35,6 @@ def role_name(role: str) -> str:
 
 
 @register.filter
-def practice_name(practice: str) -> str:
-    return rules.PRACTICE_NAMES.get(practice, practice)
-
-
-@register.filter
-def percent(share: float) -> int:
-    return round(share * 100)
-
-
-@register.filter
 def gap_class(gap: int) -> str:
     if gap > 0:
         return "gap-short"
@@ -56,11 +46,6 @@ def gap_class(gap: int) -> str:
 @register.filter
 def signed(number: int) -> str:
     return f"+{number}" if number > 0 else str(number)
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key)
 
 
 @register.simple_tag
