@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from planner import rules
@@ -447,3 +448,44 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class VerifiedEmailQuerySet(models.QuerySet):
+    def current(self) -> "VerifiedEmailQuerySet":
+        """Proofs still valid: the user's address is the one they confirmed."""
+        # Lower() and "=", not iexact: SQLite would read the stored address as a LIKE pattern.
+        return self.alias(user_email=Lower("user__email")).filter(user_email=models.F("email"))
+
+
+class VerifiedEmail(models.Model):
+    """The address a user proved they receive mail at, by following a signed link.
+
+    It proves the account's e-mail only while ``user.email`` still equals ``email``, so
+    changing the address needs a new confirmation without anything to reset. Invitations
+    and restores trust an address only through this row (``verified_email_users``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_email"
+    )
+    email = models.EmailField(max_length=254)  # stored lower-case
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    objects = VerifiedEmailQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.email
+
+
+def has_verified_email(user) -> bool:
+    """Whether ``user``'s current e-mail address is the one they confirmed."""
+    if not getattr(user, "is_authenticated", False) or not user.email:
+        return False
+    return VerifiedEmail.objects.current().filter(user=user).exists()
+
+
+def verified_email_users(emails) -> dict:
+    """Accounts by lower-case e-mail, for those of ``emails`` that a user has verified."""
+    wanted = {email.lower() for email in emails}
+    proofs = VerifiedEmail.objects.current().filter(email__in=wanted).select_related("user")
+    return {proof.email: proof.user for proof in proofs}
