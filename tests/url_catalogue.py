@@ -29,6 +29,12 @@ ALL_URLS = list(_patterns(get_resolver()))
 ORG_URLS = sorted(
     (entry.name, route) for route, entry in ALL_URLS if route.startswith(org) and entry.name
 )
+# The access each organization view declares with ``organization_view`` (method -> level).
+ACCESS = {
+    entry.name: getattr(entry.callback, "access", None)
+    for route, entry in ALL_URLS
+    if route.startswith(org)
+}
 
 # Outside any organization: public pages, the user's own account and organization list,
 # an invitation link (the signed token is the credential) and the staff-only admin.
@@ -73,9 +79,6 @@ OBJECT_FOR = {
     "member_remove": _other_member,
     "invitation_revoke": _invitation,
 }
-
-# Managing members is the owners' alone; an editor is refused like a viewer.
-OWNER_ONLY = {"member_invite", "member_update", "member_remove", "invitation_revoke"}
 
 
 def make_target(name, organization):

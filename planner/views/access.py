@@ -1,12 +1,33 @@
-"""Resolving the organization of a request, through the requesting user's membership."""
+"""Who may do what in an organization: one decorator per view states it.
+
+    @organization_view(get=READ, post=WRITE)
+    def organization_settings(request, membership): ...
+
+The decorator resolves the organization of ``o/<slug>/`` through the requesting user's
+membership and hands the view that membership instead of the slug. In this order:
+
+1. anonymous users go to the login page, whatever the method;
+2. users outside the organization get 404, whatever the method, so that no answer
+   (not even a 405) tells them the organization or the URL exists;
+3. a member whose role is below what the method needs gets 403 — a method the view does
+   not take needs ``read`` when it is safe and ``write`` when it is not, so a viewer hears
+   "not allowed" for every change rather than learning which methods exist;
+4. a method the view does not take gets 405 (HEAD included: the views branch on GET,
+   and must never treat a HEAD as the POST they also take).
+
+The levels a view declares are kept on it as ``view.access``, which the isolation test
+reads from the URL resolver to prove the whole matrix.
+"""
 
 import logging
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
+from typing import Concatenate
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django_htmx.http import trigger_client_event
 
 from planner.models import Membership
@@ -16,25 +37,73 @@ security_log = logging.getLogger("planner.security")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_membership(request: HttpRequest, slug: str, *, write: bool = False) -> Membership:
-    """404 for anyone outside the organization, 403 for a viewer asking to write."""
-    membership = getattr(request, "membership", None)
-    if membership is None or membership.organization.slug != slug:
-        membership = (
-            Membership.objects.select_related("organization")
-            .filter(user=request.user, organization__slug=slug)
-            .first()
-        )
+class Access(StrEnum):
+    """What a method of a view asks of the member, lowest first."""
+
+    READ = "read"  # any member: owner, editor, viewer
+    WRITE = "write"  # owners and editors
+    OWNER = "owner"  # owners alone
+
+    def allows(self, membership: Membership) -> bool:
+        if self is Access.OWNER:
+            return membership.is_owner
+        if self is Access.WRITE:
+            return membership.can_edit
+        return True
+
+
+READ, WRITE, OWNER = Access.READ, Access.WRITE, Access.OWNER
+
+REFUSALS = {
+    Access.WRITE: "You have view-only access to this organization.",
+    Access.OWNER: "Only owners manage the members of this organization.",
+}
+
+type OrganizationView[**P] = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
+
+
+def organization_view[**P](
+    *, get: Access | None = None, post: Access | None = None
+) -> Callable[[OrganizationView[P]], Callable[..., HttpResponse]]:
+    """Declares the access each method needs; see the module's docstring for the order."""
+    access = {method: level for method, level in (("GET", get), ("POST", post)) if level}
+
+    def decorate(view: OrganizationView[P]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, slug: str, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = _membership(request, slug)
+            method = request.method or "GET"
+            needed = access.get(method, READ if method in SAFE_METHODS else WRITE)
+            if not needed.allows(membership):
+                security_log.warning(
+                    "Permission denied: %s (%s) tried %s %s",
+                    request.user,
+                    membership.role,
+                    method,
+                    request.path,
+                )
+                raise PermissionDenied(REFUSALS[needed])
+            if method not in access:
+                return HttpResponseNotAllowed(sorted(access))
+            return view(request, membership, *args, **kwargs)
+
+        guarded.access = access  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def _membership(request: HttpRequest, slug: str) -> Membership:
+    membership = (
+        Membership.objects.select_related("organization")
+        .filter(user=request.user, organization__slug=slug)
+        .first()
+    )
     if membership is None:
         raise Http404("No such organization.")
-    if write and not membership.can_edit:
-        security_log.warning(
-            "Permission denied: %s (viewer) tried %s %s",
-            request.user,
-            request.method,
-            request.path,
-        )
-        raise PermissionDenied("You have view-only access to this organization.")
+    membership.user = request.user
     return membership
 
 
@@ -45,26 +114,6 @@ def org_context(membership: Membership, section: str, **extra) -> dict:
         "section": section,
         **extra,
     }
-
-
-def organization_guard(view: Callable, *, viewers_may_write: bool = False) -> Callable:
-    """Wraps every view under ``o/<slug>/`` (see urls.py), before anything else runs.
-
-    Anonymous users go to login, outsiders get 404 whatever the method, and viewers get
-    403 on every non-safe method, so no view can forget a check or answer an outsider
-    with a 405 that tells them the URL exists. The view's own ``get_membership`` call
-    reuses the membership found here.
-    """
-
-    @wraps(view)
-    def guarded(request: HttpRequest, *args, slug: str, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        writing = request.method not in SAFE_METHODS and not viewers_may_write
-        request.membership = get_membership(request, slug, write=writing)
-        return view(request, *args, slug=slug, **kwargs)
-
-    return guarded
 
 
 def plan_changed(response: HttpResponse) -> HttpResponse:

@@ -1,14 +1,13 @@
 """The gap view: stage, recommended team, ratio and the role-by-role gap for one quarter."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from planner import rules
+from planner.models import Membership
 from planner.planning import Plan, current_quarter, load_plan
 from planner.quarters import Quarter
-from planner.views.access import get_membership, org_context
+from planner.views.access import READ, org_context, organization_view
 
 
 def parse_quarter(raw: str | None) -> tuple[int | None, str]:
@@ -81,10 +80,8 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
     return context
 
 
-@login_required
-@require_GET
-def gap(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
+@organization_view(get=READ)
+def gap(request: HttpRequest, membership: Membership) -> HttpResponse:
     quarter, error = parse_quarter(request.GET.get("quarter"))
     context = org_context(
         membership,

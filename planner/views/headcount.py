@@ -1,17 +1,15 @@
 """Customer-facing headcount per quarter: a grid edited cell by cell."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planner import rules, services
 from planner.forms import DeleteForm, FirstQuarterForm, SnapshotForm
 from planner.models import HeadcountSnapshot, Membership
 from planner.planning import Plan, current_quarter, load_plan
-from planner.views.access import get_membership, org_context
+from planner.views.access import READ, WRITE, org_context, organization_view
 from planner.views.gap import gap_context
 
 
@@ -53,19 +51,15 @@ def _page_context(membership: Membership, plan: Plan, **overrides) -> dict:
     return context
 
 
-@login_required
-@require_GET
-def headcount(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
+@organization_view(get=READ)
+def headcount(request: HttpRequest, membership: Membership) -> HttpResponse:
     plan = load_plan(membership.organization)
     return render(request, "planner/headcount.html", _page_context(membership, plan))
 
 
-@login_required
-@require_POST
-def snapshot_add(request: HttpRequest, slug: str) -> HttpResponse:
+@organization_view(post=WRITE)
+def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Adds the quarter after the latest, pre-filled from it; the first one is chosen."""
-    membership = get_membership(request, slug, write=True)
     organization = membership.organization
     now = current_quarter(organization)
     plan = load_plan(organization)
@@ -82,19 +76,17 @@ def snapshot_add(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("headcount", slug)
+        return redirect("headcount", membership.organization.slug)
     if not request.htmx:
         messages.success(request, f"Added {organization.quarter_label(snapshot.quarter)}.")
-        return redirect("headcount", slug)
+        return redirect("headcount", membership.organization.slug)
     plan = load_plan(organization)
     context = _page_context(membership, plan, panel_quarter=snapshot.quarter, oob=True)
     return render(request, "planner/headcount.html#headcount-grid", context)
 
 
-@login_required
-@require_POST
-def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = get_membership(request, slug, write=True)
+@organization_view(post=WRITE)
+def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     organization = membership.organization
     snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
     snapshot.organization = organization
@@ -113,7 +105,7 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale, status = error.current, 409
         if not request.htmx and stale is None:
-            return redirect("headcount", slug)
+            return redirect("headcount", membership.organization.slug)
     else:
         status = 422
     plan = load_plan(organization)
@@ -149,14 +141,12 @@ def snapshot_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "planner/headcount.html#snapshot-cells", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def snapshot_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=WRITE, post=WRITE)
+def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET asks for confirmation (the page works without JavaScript); POST deletes.
 
     The POST names the version the person saw: a quarter changed since is not deleted.
     """
-    membership = get_membership(request, slug, write=True)
     organization = membership.organization
     snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
     if request.method == "GET":
@@ -177,7 +167,7 @@ def snapshot_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, f"Deleted the headcount of {label}.")
-                return redirect("headcount", slug)
+                return redirect("headcount", membership.organization.slug)
             plan = load_plan(organization)
             context = _page_context(membership, plan, oob=True)
             return render(request, "planner/headcount.html#headcount-grid", context)

@@ -5,17 +5,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from planner import rules
-from planner.models import Change, Organization, PlannedHire
-from planner.views.access import get_membership, org_context
+from planner.models import Change, Membership, Organization, PlannedHire
+from planner.views.access import READ, org_context, organization_view
 
 PAGE_SIZE = 50
 FORMER_USER = "someone no longer here"
@@ -104,11 +102,9 @@ def describe(change: Change) -> Entry:
     )
 
 
-@login_required
-@require_GET
+@organization_view(get=READ)
 @vary_on_headers("HX-Request")
-def history(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
+def history(request: HttpRequest, membership: Membership) -> HttpResponse:
     entity = request.GET.get("entity", "")
     if entity not in ENTITY_FILTERS:
         entity = ""

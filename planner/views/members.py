@@ -11,20 +11,19 @@ import smtplib
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from planner import services
 from planner.forms import InvitationForm, MemberRoleForm, add_service_errors
 from planner.models import Invitation, Membership
-from planner.views.access import get_membership, org_context, security_log
+from planner.views.access import OWNER, READ, org_context, organization_view
 
 PAGE = "planner/members.html"
 ROW = "planner/_member.html"
@@ -35,21 +34,6 @@ mail_log = logging.getLogger("planner.mail")
 
 
 # --- building blocks ------------------------------------------------------------------------
-
-
-def _get_owner_membership(request: HttpRequest, slug: str) -> Membership:
-    """404 for outsiders, 403 for editors and viewers: only owners manage members."""
-    membership = get_membership(request, slug)
-    if not membership.is_owner:
-        security_log.warning(
-            "Permission denied: %s (%s) tried %s %s",
-            request.user,
-            membership.role,
-            request.method,
-            request.path,
-        )
-        raise PermissionDenied("Only owners manage the members of this organization.")
-    return membership
 
 
 def _get_member(membership: Membership, pk: int) -> Membership:
@@ -128,20 +112,16 @@ def _send_invitation(request: HttpRequest, invitation: Invitation) -> bool:
 # --- the page -------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def members(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
+@organization_view(get=READ)
+def members(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(request, PAGE, _page_context(membership))
 
 
 # --- invitations ----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = _get_owner_membership(request, slug)
+@organization_view(post=OWNER)
+def member_invite(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
     form = InvitationForm(request.POST, auto_id="invite-%s")
     if form.is_valid():
@@ -163,7 +143,7 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             if not request.htmx:
                 (messages.success if sent else messages.error)(request, notice)
-                return redirect(_members_url(slug, "invitation-section"))
+                return redirect(_members_url(membership.organization.slug, "invitation-section"))
             context = _page_context(
                 membership, invited=invitation.pk, notice=notice, mail_failed=not sent
             )
@@ -173,10 +153,8 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context, status=422)
 
 
-@login_required
-@require_POST
-def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = _get_owner_membership(request, slug)
+@organization_view(post=OWNER)
+def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     organization = membership.organization
     invitation = get_object_or_404(Invitation.objects.pending(), pk=pk, organization=organization)
     invitation.organization = organization
@@ -184,7 +162,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     notice = f"Revoked the invitation to {invitation.email}: its link no longer works."
     if not request.htmx:
         messages.success(request, notice)
-        return redirect(_members_url(slug, "invitation-section"))
+        return redirect(_members_url(membership.organization.slug, "invitation-section"))
     context = _page_context(membership, notice=notice)
     return render(request, f"{PAGE}#invitation-section", context)
 
@@ -236,11 +214,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # --- members --------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(post=OWNER)
+def member_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Changes a member's role; answers htmx with the row, else redirects."""
-    membership = _get_owner_membership(request, slug)
     member = _get_member(membership, pk)
     form = _role_form(member, request.POST)
     if form.is_valid():
@@ -254,12 +230,14 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if member.pk == membership.pk and role != Membership.Role.OWNER:
                 return _leave_for(
                     request,
-                    _members_url(slug),
+                    _members_url(membership.organization.slug),
                     f"You are now {label} of {membership.organization}.",
                 )
             if not request.htmx:
                 messages.success(request, f"{member.user} is now {label}.")
-                return redirect(_members_url(slug, f"membership-{member.pk}"))
+                return redirect(
+                    _members_url(membership.organization.slug, f"membership-{member.pk}")
+                )
             context = org_context(
                 membership, "members", row=_member_row(member, membership, saved=True)
             )
@@ -290,7 +268,6 @@ def _confirm(
 
 def _remove(request: HttpRequest, membership: Membership, member: Membership) -> HttpResponse:
     """Removes ``member`` (or the requester, leaving); the last owner stays, with a 422."""
-    slug = membership.organization.slug
     try:
         services.membership_delete(membership=member, actor=request.user)
     except ValidationError as error:
@@ -303,26 +280,22 @@ def _remove(request: HttpRequest, membership: Membership, member: Membership) ->
         return _leave_for(request, reverse("home"), f"You left {membership.organization}.")
     if not request.htmx:
         messages.success(request, f"Removed {member.user} from {membership.organization}.")
-        return redirect(_members_url(slug))
+        return redirect(_members_url(membership.organization.slug))
     return render(request, f"{PAGE}#member-section", _page_context(membership))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=OWNER, post=OWNER)
+def member_remove(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET asks for confirmation (the page works without JavaScript); POST removes."""
-    membership = _get_owner_membership(request, slug)
     member = _get_member(membership, pk)
     if request.method == "GET":
         return _confirm(request, membership, member)
     return _remove(request, membership, member)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_leave(request: HttpRequest, slug: str) -> HttpResponse:
+@organization_view(get=READ, post=READ)
+def member_leave(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Any member leaves by themselves: GET asks for confirmation, POST leaves."""
-    membership = get_membership(request, slug)
     membership.user = request.user
     if request.method == "GET":
         return _confirm(request, membership, membership)

@@ -5,12 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from planner import services
 from planner.forms import DeleteForm, OrganizationForm, SegmentForm
 from planner.models import Membership, Organization, Segment
-from planner.views.access import get_membership, org_context, plan_changed
+from planner.views.access import READ, WRITE, org_context, organization_view, plan_changed
 
 SETTINGS_TEMPLATE = "planner/organization_settings.html"
 
@@ -124,11 +124,9 @@ def _settings_context(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_settings(request: HttpRequest, slug: str) -> HttpResponse:
+@organization_view(get=READ, post=WRITE)
+def organization_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Everyone in the organization sees the settings; editors and owners change them."""
-    membership = get_membership(request, slug, write=request.method == "POST")
     organization = membership.organization
     if request.method == "GET":
         return render(request, SETTINGS_TEMPLATE, _settings_context(membership))
@@ -156,7 +154,7 @@ def organization_settings(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, "Settings saved. The gap and roadmap use them from now on.")
-            return redirect("organization_settings", slug)
+            return redirect("organization_settings", membership.organization.slug)
     # Validation wrote the typed values onto the organization; the page shows the stored ones.
     organization.refresh_from_db()
     return render(request, SETTINGS_TEMPLATE, _settings_context(membership, form=form), status=422)
@@ -175,10 +173,8 @@ def _segments_response(
     return plan_changed(response) if request.htmx and status == 200 else response
 
 
-@login_required
-@require_POST
-def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug, write=True)
+@organization_view(post=WRITE)
+def segment_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
     form = SegmentForm(request.POST, organization=organization)
     if form.is_valid():
@@ -191,16 +187,14 @@ def segment_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, f"Added the segment “{segment.name}”.")
-                return redirect("organization_settings", slug)
+                return redirect("organization_settings", membership.organization.slug)
             return _segments_response(request, membership, added=segment)
     return _segments_response(request, membership, status=422, add_form=form)
 
 
-@login_required
-@require_POST
-def segment_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(post=WRITE)
+def segment_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Renames a segment; htmx swaps its row, a plain form gets the page back."""
-    membership = get_membership(request, slug, write=True)
     organization = membership.organization
     segment = get_object_or_404(Segment, pk=pk, organization=organization)
     form = SegmentForm(request.POST, instance=segment, organization=organization)
@@ -221,7 +215,7 @@ def segment_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, f"Renamed the segment to “{segment.name}”.")
-                return redirect("organization_settings", slug)
+                return redirect("organization_settings", membership.organization.slug)
             row = _segment_row(segment, organization, saved=True)
             context = org_context(membership, "settings", row=row)
             return plan_changed(render(request, "planner/_segment.html", context))
@@ -235,14 +229,12 @@ def segment_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, SETTINGS_TEMPLATE, _settings_context(membership, row=row), status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def segment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=WRITE, post=WRITE)
+def segment_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET asks for confirmation (the page works without JavaScript); POST deletes.
 
     The POST names the version the person saw: a segment renamed since is not deleted.
     """
-    membership = get_membership(request, slug, write=True)
     organization = membership.organization
     segment = get_object_or_404(Segment, pk=pk, organization=organization)
     if request.method == "GET":
@@ -260,7 +252,7 @@ def segment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, f"Deleted the segment “{segment.name}”.")
-                return redirect("organization_settings", slug)
+                return redirect("organization_settings", membership.organization.slug)
             return _segments_response(request, membership)
     current = stale or segment
     if not request.htmx:

@@ -3,21 +3,18 @@
 import csv
 from collections.abc import Iterator
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from planner import exports
+from planner.models import Membership
 from planner.planning import current_quarter, load_plan
-from planner.views.access import get_membership, org_context
+from planner.views.access import READ, org_context, organization_view
 
 
-@login_required
-@require_GET
-def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
+@organization_view(get=READ)
+def roadmap(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
     plan = load_plan(organization)
     context = org_context(
@@ -37,10 +34,8 @@ class _Echo:
         return value
 
 
-@login_required
-@require_GET
-def roadmap_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    membership = get_membership(request, slug)
+@organization_view(get=READ)
+def roadmap_csv(request: HttpRequest, membership: Membership) -> StreamingHttpResponse:
     organization = membership.organization
     rows = exports.roadmap_rows(load_plan(organization).roadmap(), organization)
     writer = csv.writer(_Echo(), lineterminator="\r\n")

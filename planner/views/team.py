@@ -5,19 +5,17 @@ the page fetches itself again.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planner import rules, services
 from planner.forms import DeleteForm, HireForm, MarkHiredForm, TeamMemberForm, add_service_errors
 from planner.models import Membership, PlannedHire, TeamMember
 from planner.planning import Plan, current_quarter, load_plan
 from planner.quarters import Quarter
-from planner.views.access import get_membership, org_context, plan_changed
+from planner.views.access import READ, WRITE, org_context, organization_view, plan_changed
 from planner.views.gap import gap_context
 
 PAGE = "planner/team.html"
@@ -161,10 +159,8 @@ def _team_url(slug: str, anchor: str = "") -> str:
 # --- the page ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def team(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
+@organization_view(get=READ)
+def team(request: HttpRequest, membership: Membership) -> HttpResponse:
     plan = load_plan(membership.organization)
     return render(request, PAGE, _page_context(membership, plan))
 
@@ -172,10 +168,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 # --- team members -----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def team_member_create(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug, write=True)
+@organization_view(post=WRITE)
+def team_member_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
     form = _new_member_form(current_quarter(organization), request.POST)
     if form.is_valid():
@@ -189,7 +183,7 @@ def team_member_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, f"Added {member.name} to the team.")
-                return redirect(_team_url(slug, f"member-{member.pk}"))
+                return redirect(_team_url(membership.organization.slug, f"member-{member.pk}"))
             context = _page_context(membership, load_plan(organization), added_member=member.pk)
             return plan_changed(render(request, f"{PAGE}#member-section", context))
     context = _page_context(membership, load_plan(organization), member_form=form)
@@ -230,11 +224,9 @@ def _member_edit_response(
     return render(request, "planner/team_member_edit.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def team_member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=WRITE, post=WRITE)
+def team_member_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET: the edit form (a row with htmx, else a page; ``?cancel=1`` the plain row)."""
-    membership = get_membership(request, slug, write=True)
     member = get_object_or_404(TeamMember, pk=pk, organization=membership.organization)
     now = current_quarter(membership.organization)
     if request.method == "GET":
@@ -263,18 +255,16 @@ def team_member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         return _member_edit_response(request, membership, member, form, status=422)
     if not request.htmx:
         messages.success(request, f"Saved {member.name}.")
-        return redirect(_team_url(slug, f"member-{member.pk}"))
+        return redirect(_team_url(membership.organization.slug, f"member-{member.pk}"))
     return plan_changed(_member_row_response(request, membership, member, saved=True))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def team_member_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=WRITE, post=WRITE)
+def team_member_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET asks for confirmation (the page works without JavaScript); POST deletes.
 
     The POST names the version the person saw: someone changed since is not deleted.
     """
-    membership = get_membership(request, slug, write=True)
     organization = membership.organization
     member = get_object_or_404(TeamMember, pk=pk, organization=organization)
     if request.method == "GET":
@@ -294,7 +284,7 @@ def team_member_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         else:
             if not request.htmx:
                 messages.success(request, f"Removed {name} from the team.")
-                return redirect("team", slug)
+                return redirect("team", membership.organization.slug)
             # Both sections: a hire this person came from no longer names them.
             context = _page_context(membership, load_plan(organization))
             return plan_changed(render(request, f"{PAGE}#team-sections", context))
@@ -318,10 +308,8 @@ def team_member_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 # --- planned hires ----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def hire_create(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug, write=True)
+@organization_view(post=WRITE)
+def hire_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
     form = _new_hire_form(current_quarter(organization), request.POST)
     if form.is_valid():
@@ -333,7 +321,7 @@ def hire_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, f"Planned a {hire.get_role_display().lower()} hire.")
-                return redirect(_team_url(slug, f"hire-{hire.pk}"))
+                return redirect(_team_url(membership.organization.slug, f"hire-{hire.pk}"))
             context = _page_context(membership, load_plan(organization), added_hire=hire.pk)
             return plan_changed(render(request, f"{PAGE}#hire-section", context))
     context = _page_context(membership, load_plan(organization), hire_form=form)
@@ -369,11 +357,9 @@ def _hire_edit_response(
     return render(request, "planner/hire_edit.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def hire_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=WRITE, post=WRITE)
+def hire_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET: the edit form (a row with htmx, else a page; ``?cancel=1`` the plain row)."""
-    membership = get_membership(request, slug, write=True)
     hire = _get_hire(membership, pk)
     now = current_quarter(membership.organization)
     if request.method == "GET":
@@ -399,7 +385,7 @@ def hire_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _hire_edit_response(request, membership, hire, form, status=422)
     if not request.htmx:
         messages.success(request, f"Saved the {hire.get_role_display().lower()} hire.")
-        return redirect(_team_url(slug, f"hire-{hire.pk}"))
+        return redirect(_team_url(membership.organization.slug, f"hire-{hire.pk}"))
     response = _hire_row_response(request, membership, hire, saved=True)
     # A changed status or cost changes the section's summary too: send it out of band.
     hires = list(PlannedHire.objects.filter(organization=membership.organization))
@@ -412,14 +398,12 @@ def hire_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return plan_changed(response)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def hire_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=WRITE, post=WRITE)
+def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET asks for confirmation (the page works without JavaScript); POST deletes.
 
     The POST names the version the person saw: a hire changed since is not deleted.
     """
-    membership = get_membership(request, slug, write=True)
     organization = membership.organization
     hire = _get_hire(membership, pk)
     if request.method == "GET":
@@ -441,7 +425,7 @@ def hire_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, f"Deleted the {label}.")
-                return redirect("team", slug)
+                return redirect("team", membership.organization.slug)
             context = _page_context(membership, load_plan(organization))
             return plan_changed(render(request, f"{PAGE}#hire-section", context))
     if not request.htmx:
@@ -455,11 +439,9 @@ def hire_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, f"{PAGE}#hire-section", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def hire_mark_hired(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@organization_view(get=WRITE, post=WRITE)
+def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """The person who filled the hire joins the team; the hire stops counting as planned."""
-    membership = get_membership(request, slug, write=True)
     organization = membership.organization
     hire = _get_hire(membership, pk)
     now = current_quarter(organization)
@@ -492,7 +474,7 @@ def hire_mark_hired(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     f"{member.name} joined the team from "
                     f"{Quarter.from_ordinal(member.start_quarter)}.",
                 )
-                return redirect(_team_url(slug, f"member-{member.pk}"))
+                return redirect(_team_url(membership.organization.slug, f"member-{member.pk}"))
             context = _page_context(membership, load_plan(organization), added_member=member.pk)
             return plan_changed(render(request, f"{PAGE}#team-sections", context))
     if not request.htmx:
