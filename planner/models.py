@@ -357,6 +357,19 @@ class PlannedHire(Versioned):
         return rules.Hire(role=self.role, target=self.target_quarter, status=self.status)
 
 
+class Entity(models.TextChoices):
+    """What a recorded change was made to, in the words the history shows."""
+
+    ORGANIZATION = "organization", "organization"  # its creation, with its first settings
+    SETTINGS = "settings", "settings"
+    SEGMENT = "segment", "segment"
+    HEADCOUNT = "headcount", "headcount"
+    TEAM_MEMBER = "team member", "team member"
+    PLANNED_HIRE = "planned hire", "planned hire"
+    MEMBER = "member", "member"
+    INVITATION = "invitation", "invitation"
+
+
 class Change(models.Model):
     """One recorded change: who did what to which row, with the values before and after."""
 
@@ -371,7 +384,7 @@ class Change(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=8, choices=Action.choices)
-    entity = models.CharField(max_length=40)  # e.g. "headcount", "planned hire"
+    entity = models.CharField(max_length=40, choices=Entity.choices)
     label = models.CharField(max_length=200)  # what the row was called at the time
     # {field: [before, after]}; created rows have None before, deleted rows None after.
     diff = models.JSONField(default=dict)

@@ -7,18 +7,18 @@ saves, refuses an update or a delete made from a stale copy (``StaleEdit``), and
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
 from planner import rules
 from planner.models import (
     Change,
+    Entity,
     HeadcountSnapshot,
     Invitation,
     Membership,
@@ -36,6 +36,28 @@ class StaleEdit(Exception):
     def __init__(self, current: models.Model):
         super().__init__("This was changed by someone else since you opened it.")
         self.current = current
+
+
+class RowGone(Exception):
+    """The row was deleted by someone else since the editor loaded it."""
+
+    def __init__(self, message: str = "This was deleted by someone else since you opened it."):
+        super().__init__(message)
+
+
+class Keep:
+    """The default of an update's field arguments: leave the stored value as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Final = Keep()
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields an update was asked to change (those not left at ``KEEP``)."""
+    return {name: value for name, value in fields.items() if value is not KEEP}
 
 
 ORGANIZATION_FIELDS = (
@@ -82,7 +104,7 @@ def _record(
     organization: Organization,
     actor,
     action: str,
-    entity: str,
+    entity: Entity,
     instance: models.Model,
     fields: Iterable[str],
     before: dict[str, Any] | None = None,
@@ -113,7 +135,7 @@ CLASHED = (
 )
 
 
-def _create(instance: models.Model, *, actor, entity: str, fields: Iterable[str]):
+def _create(instance: models.Model, *, actor, entity: Entity, fields: Iterable[str]):
     instance.full_clean()
     try:
         with transaction.atomic():
@@ -136,7 +158,7 @@ def _update(
     instance: models.Model,
     *,
     actor,
-    entity: str,
+    entity: Entity,
     expected_version: int | None,
     allowed: Iterable[str],
     changes: dict[str, Any],
@@ -168,7 +190,7 @@ def _apply_update(
     instance: models.Model,
     *,
     actor,
-    entity: str,
+    entity: Entity,
     expected_version: int | None,
     allowed: Iterable[str],
     changes: dict[str, Any],
@@ -177,7 +199,7 @@ def _apply_update(
     with transaction.atomic():
         current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
         if current is None:
-            raise Http404("This was deleted by someone else since you opened it.")
+            raise RowGone()
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(current)
         if hasattr(instance, "organization_id") and organization is None:
@@ -206,7 +228,7 @@ def _apply_update(
 
 
 def _delete(
-    instance: models.Model, *, actor, entity: str, fields: Iterable[str], expected_version: int
+    instance: models.Model, *, actor, entity: Entity, fields: Iterable[str], expected_version: int
 ) -> None:
     """Deletes the row if it is still at ``expected_version``; else StaleEdit.
 
@@ -216,7 +238,7 @@ def _delete(
     with transaction.atomic():
         current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
         if current is None:
-            raise Http404("This was deleted by someone else since you opened it.")
+            raise RowGone()
         current.organization = instance.organization
         if current.version != expected_version:
             raise StaleEdit(current)
@@ -242,8 +264,29 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def organization_create(*, name: str, owner, slug: str = "", **settings: Any) -> Organization:
-    """Creates an organization with ``owner`` as its first owner."""
+def organization_create(
+    *,
+    name: str,
+    owner,
+    slug: str = "",
+    fiscal_year_start_month: int | Keep = KEEP,
+    target_ratio: int | Keep = KEEP,
+    leader_has_adult_learning: bool | Keep = KEEP,
+    leader_strategic_share: int | Keep = KEEP,
+    reports_to: str | Keep = KEEP,
+    hiring_lead_time: int | Keep = KEEP,
+    stage_one_focus: str | Keep = KEEP,
+) -> Organization:
+    """Creates an organization with ``owner`` as its first owner; unset fields get defaults."""
+    settings = _given(
+        fiscal_year_start_month=fiscal_year_start_month,
+        target_ratio=target_ratio,
+        leader_has_adult_learning=leader_has_adult_learning,
+        leader_strategic_share=leader_strategic_share,
+        reports_to=reports_to,
+        hiring_lead_time=hiring_lead_time,
+        stage_one_focus=stage_one_focus,
+    )
     organization = Organization(name=name.strip(), slug=slug or _unique_slug(name), **settings)
     organization.full_clean()
     try:
@@ -256,7 +299,7 @@ def organization_create(*, name: str, owner, slug: str = "", **settings: Any) ->
                 organization=organization,
                 actor=owner,
                 action=Change.Action.CREATED,
-                entity="organization",
+                entity=Entity.ORGANIZATION,
                 instance=organization,
                 fields=ORGANIZATION_FIELDS,
             )
@@ -269,12 +312,33 @@ def organization_create(*, name: str, owner, slug: str = "", **settings: Any) ->
 
 
 def organization_update(
-    *, organization: Organization, actor, expected_version: int | None = None, **changes: Any
+    *,
+    organization: Organization,
+    actor,
+    expected_version: int | None = None,
+    name: str | Keep = KEEP,
+    fiscal_year_start_month: int | Keep = KEEP,
+    target_ratio: int | Keep = KEEP,
+    leader_has_adult_learning: bool | Keep = KEEP,
+    leader_strategic_share: int | Keep = KEEP,
+    reports_to: str | Keep = KEEP,
+    hiring_lead_time: int | Keep = KEEP,
+    stage_one_focus: str | Keep = KEEP,
 ) -> Organization:
+    changes = _given(
+        name=name,
+        fiscal_year_start_month=fiscal_year_start_month,
+        target_ratio=target_ratio,
+        leader_has_adult_learning=leader_has_adult_learning,
+        leader_strategic_share=leader_strategic_share,
+        reports_to=reports_to,
+        hiring_lead_time=hiring_lead_time,
+        stage_one_focus=stage_one_focus,
+    )
     return _update(
         organization,
         actor=actor,
-        entity="settings",
+        entity=Entity.SETTINGS,
         expected_version=expected_version,
         allowed=ORGANIZATION_FIELDS,
         changes=changes,
@@ -287,7 +351,7 @@ def organization_update(
 
 def segment_create(*, organization: Organization, actor, name: str) -> Segment:
     segment = Segment(organization=organization, name=name.strip())
-    return _create(segment, actor=actor, entity="segment", fields=("name",))
+    return _create(segment, actor=actor, entity=Entity.SEGMENT, fields=("name",))
 
 
 def segment_update(
@@ -296,7 +360,7 @@ def segment_update(
     return _update(
         segment,
         actor=actor,
-        entity="segment",
+        entity=Entity.SEGMENT,
         expected_version=expected_version,
         allowed=("name",),
         changes={"name": name.strip()},
@@ -307,7 +371,7 @@ def segment_delete(*, segment: Segment, actor, expected_version: int) -> None:
     _delete(
         segment,
         actor=actor,
-        entity="segment",
+        entity=Entity.SEGMENT,
         fields=("name",),
         expected_version=expected_version,
     )
@@ -332,7 +396,7 @@ def snapshot_create(
         customer_success=customer_success,
         other=other,
     )
-    return _create(snapshot, actor=actor, entity="headcount", fields=SNAPSHOT_FIELDS)
+    return _create(snapshot, actor=actor, entity=Entity.HEADCOUNT, fields=SNAPSHOT_FIELDS)
 
 
 def snapshot_add_next(*, organization: Organization, actor, default_quarter: int):
@@ -351,12 +415,19 @@ def snapshot_add_next(*, organization: Organization, actor, default_quarter: int
 
 
 def snapshot_update(
-    *, snapshot: HeadcountSnapshot, actor, expected_version: int | None = None, **changes: Any
+    *,
+    snapshot: HeadcountSnapshot,
+    actor,
+    expected_version: int | None = None,
+    sales: int | Keep = KEEP,
+    customer_success: int | Keep = KEEP,
+    other: int | Keep = KEEP,
 ) -> HeadcountSnapshot:
+    changes = _given(sales=sales, customer_success=customer_success, other=other)
     return _update(
         snapshot,
         actor=actor,
-        entity="headcount",
+        entity=Entity.HEADCOUNT,
         expected_version=expected_version,
         allowed=SNAPSHOT_FIELDS,
         changes=changes,
@@ -367,7 +438,7 @@ def snapshot_delete(*, snapshot: HeadcountSnapshot, actor, expected_version: int
     _delete(
         snapshot,
         actor=actor,
-        entity="headcount",
+        entity=Entity.HEADCOUNT,
         fields=("quarter", *SNAPSHOT_FIELDS),
         expected_version=expected_version,
     )
@@ -392,16 +463,24 @@ def team_member_create(
         start_quarter=start_quarter,
         end_quarter=end_quarter,
     )
-    return _create(member, actor=actor, entity="team member", fields=TEAM_MEMBER_FIELDS)
+    return _create(member, actor=actor, entity=Entity.TEAM_MEMBER, fields=TEAM_MEMBER_FIELDS)
 
 
 def team_member_update(
-    *, member: TeamMember, actor, expected_version: int | None = None, **changes: Any
+    *,
+    member: TeamMember,
+    actor,
+    expected_version: int | None = None,
+    role: str | Keep = KEEP,
+    name: str | Keep = KEEP,
+    start_quarter: int | Keep = KEEP,
+    end_quarter: int | Keep | None = KEEP,
 ) -> TeamMember:
+    changes = _given(role=role, name=name, start_quarter=start_quarter, end_quarter=end_quarter)
     return _update(
         member,
         actor=actor,
-        entity="team member",
+        entity=Entity.TEAM_MEMBER,
         expected_version=expected_version,
         allowed=TEAM_MEMBER_FIELDS,
         changes=changes,
@@ -412,7 +491,7 @@ def team_member_delete(*, member: TeamMember, actor, expected_version: int) -> N
     _delete(
         member,
         actor=actor,
-        entity="team member",
+        entity=Entity.TEAM_MEMBER,
         fields=TEAM_MEMBER_FIELDS,
         expected_version=expected_version,
     )
@@ -441,18 +520,33 @@ def hire_create(
         annual_cost=annual_cost,
         notes=notes,
     )
-    return _create(hire, actor=actor, entity="planned hire", fields=HIRE_FIELDS)
+    return _create(hire, actor=actor, entity=Entity.PLANNED_HIRE, fields=HIRE_FIELDS)
 
 
 def hire_update(
-    *, hire: PlannedHire, actor, expected_version: int | None = None, **changes: Any
+    *,
+    hire: PlannedHire,
+    actor,
+    expected_version: int | None = None,
+    role: str | Keep = KEEP,
+    target_quarter: int | Keep = KEEP,
+    status: str | Keep = KEEP,
+    annual_cost: Decimal | Keep | None = KEEP,
+    notes: str | Keep = KEEP,
 ) -> PlannedHire:
+    changes = _given(
+        role=role,
+        target_quarter=target_quarter,
+        status=status,
+        annual_cost=annual_cost,
+        notes=notes,
+    )
     if changes.get("status") == rules.HIRED and hire.status != rules.HIRED:
         raise ValidationError({"status": "Use “Mark as hired” so the person joins the team."})
     return _update(
         hire,
         actor=actor,
-        entity="planned hire",
+        entity=Entity.PLANNED_HIRE,
         expected_version=expected_version,
         allowed=HIRE_FIELDS,
         changes=changes,
@@ -463,7 +557,7 @@ def hire_delete(*, hire: PlannedHire, actor, expected_version: int) -> None:
     _delete(
         hire,
         actor=actor,
-        entity="planned hire",
+        entity=Entity.PLANNED_HIRE,
         fields=HIRE_FIELDS,
         expected_version=expected_version,
     )
@@ -483,7 +577,7 @@ def hire_mark_hired(
         # ago in another tab must not gain a second person.
         current = PlannedHire.objects.select_for_update().filter(pk=hire.pk).first()
         if current is None:
-            raise Http404("This hire was deleted by someone else since you opened it.")
+            raise RowGone("This hire was deleted by someone else since you opened it.")
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(current)
         if current.status not in rules.OPEN_HIRE_STATUSES:
@@ -500,7 +594,7 @@ def hire_mark_hired(
         _update(
             hire,
             actor=actor,
-            entity="planned hire",
+            entity=Entity.PLANNED_HIRE,
             expected_version=expected_version,
             allowed=HIRE_FIELDS,
             changes={"status": rules.HIRED},
@@ -523,7 +617,7 @@ def membership_create(*, organization: Organization, user, role: str, actor=None
                 organization=organization,
                 actor=actor,
                 action=Change.Action.CREATED,
-                entity="member",
+                entity=Entity.MEMBER,
                 instance=membership,
                 fields=("role",),
             )
@@ -577,7 +671,7 @@ def membership_update(*, membership: Membership, actor, role: str) -> Membership
             organization=membership.organization,
             actor=actor,
             action=Change.Action.UPDATED,
-            entity="member",
+            entity=Entity.MEMBER,
             instance=current,
             fields=("role",),
             before=before,
@@ -594,7 +688,7 @@ def membership_delete(*, membership: Membership, actor) -> None:
             organization=membership.organization,
             actor=actor,
             action=Change.Action.DELETED,
-            entity="member",
+            entity=Entity.MEMBER,
             instance=current,
             fields=("role",),
         )
@@ -612,9 +706,8 @@ class AlreadyMember(ValidationError):
 
 
 class InvitationUnusable(Exception):
-    """An invitation link that cannot be accepted; ``status`` is the HTTP answer."""
+    """An invitation link that cannot be accepted; ``reason`` says which way."""
 
-    status = 410
     reason = ""
     title = ""
 
@@ -623,7 +716,7 @@ class InvitationUnusable(Exception):
 
 
 class InvitationInvalid(InvitationUnusable):
-    status, reason, title = 400, "invalid", "This invitation link is not valid"
+    reason, title = "invalid", "This invitation link is not valid"
 
 
 class InvitationExpired(InvitationUnusable):
@@ -685,7 +778,7 @@ def invitation_create(*, organization: Organization, actor, email: str, role: st
                 organization=organization,
                 actor=actor,
                 action=Change.Action.CREATED,
-                entity="invitation",
+                entity=Entity.INVITATION,
                 instance=invitation,
                 fields=INVITATION_FIELDS,
             )
@@ -705,7 +798,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> None:
             organization=invitation.organization,
             actor=actor,
             action=Change.Action.DELETED,
-            entity="invitation",
+            entity=Entity.INVITATION,
             instance=invitation,
             fields=INVITATION_FIELDS,
         )
@@ -736,7 +829,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             organization=organization,
             actor=user,
             action=Change.Action.UPDATED,
-            entity="invitation",
+            entity=Entity.INVITATION,
             instance=current,
             fields=("accepted_by",),
             before={"accepted_by": None},

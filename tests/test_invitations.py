@@ -61,9 +61,8 @@ def test_the_token_is_signed_with_a_timestamp_and_a_salt(invitation):
     ],
 )
 def test_a_tampered_token_is_invalid(invitation, mangle):
-    with pytest.raises(services.InvitationInvalid) as caught:
+    with pytest.raises(services.InvitationInvalid):
         services.invitation_from_token(mangle(services.invitation_token(invitation)))
-    assert caught.value.status == 400
 
 
 def test_a_token_signed_more_than_seven_days_ago_has_expired(invitation):
@@ -71,9 +70,8 @@ def test_a_token_signed_more_than_seven_days_ago_has_expired(invitation):
     eight_days_ago = time.time() - timedelta(days=8).total_seconds()
     with mock.patch("time.time", return_value=eight_days_ago):
         token = services.invitation_token(invitation)
-    with pytest.raises(services.InvitationExpired) as caught:
+    with pytest.raises(services.InvitationExpired):
         services.invitation_from_token(token)
-    assert caught.value.status == 410
 
 
 def test_a_token_signed_six_days_ago_still_works(invitation):
@@ -101,9 +99,8 @@ def test_a_token_with_the_wrong_key_names_no_invitation(invitation):
 def test_a_revoked_invitation_is_withdrawn(invitation, owner):
     token = services.invitation_token(invitation)
     services.invitation_revoke(invitation=invitation, actor=owner)
-    with pytest.raises(services.InvitationWithdrawn) as caught:
+    with pytest.raises(services.InvitationWithdrawn):
         services.invitation_from_token(token)
-    assert caught.value.status == 410
 
 
 # --- inviting -------------------------------------------------------------------------------

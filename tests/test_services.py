@@ -1,15 +1,22 @@
 """Writes that lose a race end in a clear refusal, never a server error."""
 
+from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404
 
 from planner import rules, services
-from planner.models import Change, Organization, PlannedHire, Segment, TeamMember
-from tests.factories import PlannedHireFactory, SegmentFactory, UserFactory
+from planner.models import (
+    Change,
+    HeadcountSnapshot,
+    Organization,
+    PlannedHire,
+    Segment,
+    TeamMember,
+)
+from tests.factories import PlannedHireFactory, SegmentFactory, SnapshotFactory, UserFactory
 
 
 def test_a_create_that_loses_a_race_for_its_natural_key_is_refused(organization):
@@ -37,7 +44,7 @@ def test_an_update_that_loses_such_a_race_is_refused(organization):
 def test_an_update_of_a_row_deleted_meanwhile_is_not_found(organization):
     segment = SegmentFactory(organization=organization)
     Segment.objects.filter(pk=segment.pk).delete()
-    with pytest.raises(Http404):
+    with pytest.raises(services.RowGone):
         services.segment_update(segment=segment, actor=None, name="Gone", expected_version=1)
 
 
@@ -48,6 +55,20 @@ def test_an_organization_whose_address_was_taken_meanwhile_is_refused(db):
         pytest.raises(ValidationError, match="created a moment ago"),
     ):
         services.organization_create(name="Northwind", owner=owner)
+
+
+def test_an_update_names_its_fields_so_a_misspelt_one_fails_at_the_call(organization):
+    snapshot = SnapshotFactory(organization=organization, sales=10)
+    with pytest.raises(TypeError, match="sale"):
+        services.snapshot_update(snapshot=snapshot, actor=None, expected_version=1, sale=12)
+    assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 10
+
+
+def test_an_update_changes_only_the_fields_it_is_given(organization):
+    hire = PlannedHireFactory(organization=organization, notes="Urgent", annual_cost=None)
+    services.hire_update(hire=hire, actor=None, expected_version=1, annual_cost=Decimal("90000"))
+    hire.refresh_from_db()
+    assert (hire.notes, hire.annual_cost, hire.version) == ("Urgent", Decimal("90000.00"), 2)
 
 
 def test_a_delete_must_name_the_version_it_was_made_from(organization):
@@ -70,7 +91,7 @@ def test_a_delete_from_a_stale_copy_is_refused_with_the_current_row(organization
 def test_a_delete_of_a_row_deleted_meanwhile_is_not_found(organization):
     segment = SegmentFactory(organization=organization)
     Segment.objects.filter(pk=segment.pk).delete()
-    with pytest.raises(Http404):
+    with pytest.raises(services.RowGone):
         services.segment_delete(segment=segment, actor=None, expected_version=1)
     assert not Change.objects.filter(action=Change.Action.DELETED).exists()
 

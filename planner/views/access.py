@@ -31,6 +31,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django_htmx.http import trigger_client_event
 
 from planner.models import Membership
+from planner.services import RowGone
 
 security_log = logging.getLogger("planner.security")
 
@@ -87,7 +88,11 @@ def organization_view[**P](
                 raise PermissionDenied(REFUSALS[needed])
             if method not in access:
                 return HttpResponseNotAllowed(sorted(access))
-            return view(request, membership, *args, **kwargs)
+            try:
+                return view(request, membership, *args, **kwargs)
+            except RowGone as gone:
+                # Deleted by someone else between the page load and this request.
+                raise Http404(str(gone)) from gone
 
         guarded.access = access  # type: ignore[attr-defined]
         return guarded

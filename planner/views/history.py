@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.views.decorators.vary import vary_on_headers
 
 from planner import rules
-from planner.models import Change, Membership, Organization, PlannedHire
+from planner.models import Change, Entity, Membership, Organization, PlannedHire
 from planner.views.access import READ, org_context, organization_view
 
 PAGE_SIZE = 50
@@ -20,13 +20,13 @@ FORMER_USER = "someone no longer here"
 
 # The ?entity= filter: its value, its label, and the entities it covers. Creating the
 # organization records its first settings, so it belongs with later settings changes.
-ENTITY_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "headcount": ("Headcount", ("headcount",)),
-    "team member": ("Team members", ("team member",)),
-    "planned hire": ("Planned hires", ("planned hire",)),
-    "segment": ("Segments", ("segment",)),
-    "settings": ("Settings", ("settings", "organization")),
-    "member": ("Members and invitations", ("member", "invitation")),
+ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
+    Entity.HEADCOUNT: ("Headcount", (Entity.HEADCOUNT,)),
+    Entity.TEAM_MEMBER: ("Team members", (Entity.TEAM_MEMBER,)),
+    Entity.PLANNED_HIRE: ("Planned hires", (Entity.PLANNED_HIRE,)),
+    Entity.SEGMENT: ("Segments", (Entity.SEGMENT,)),
+    Entity.SETTINGS: ("Settings", (Entity.SETTINGS, Entity.ORGANIZATION)),
+    Entity.MEMBER: ("Members and invitations", (Entity.MEMBER, Entity.INVITATION)),
 }
 
 FIELD_NAMES = {

@@ -168,8 +168,10 @@ def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> 
 
 
 def _unusable(request: HttpRequest, error: services.InvitationUnusable) -> HttpResponse:
+    # A link that never was one is a bad request; one that was valid once is gone.
+    status = 400 if isinstance(error, services.InvitationInvalid) else 410
     context = {"error": error, "valid_days": Invitation.VALID_FOR.days}
-    return render(request, "planner/invitation_invalid.html", context, status=error.status)
+    return render(request, "planner/invitation_invalid.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
