@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from planner import rules, services
 from planner.forms import DeleteForm, FirstQuarterForm, SnapshotForm
+from planner.gap_panel import gap_context
 from planner.models import HeadcountSnapshot, Membership
 from planner.planning import Plan, current_quarter, load_plan
 from planner.views.access import READ, WRITE, org_context, organization_view
-from planner.views.gap import gap_context
 
 
 def _rows(plan: Plan, now: int, bound: SnapshotForm | None = None) -> list[dict]:

@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from planner import rules, services
 from planner.forms import DeleteForm, HireForm, MarkHiredForm, TeamMemberForm, add_service_errors
+from planner.gap_panel import gap_context
 from planner.models import Membership, PlannedHire, TeamMember
 from planner.planning import Plan, current_quarter, load_plan
 from planner.quarters import Quarter
 from planner.views.access import READ, WRITE, org_context, organization_view, plan_changed
-from planner.views.gap import gap_context
 
 PAGE = "planner/team.html"
 MEMBER_ROW = "planner/_team_member.html"

@@ -7,7 +7,7 @@ from planner import rules
 from planner.models import Organization
 from planner.planning import current_quarter
 from planner.quarters import Quarter
-from planner.views.gap import ratio_label
+from planner.gap_panel import ratio_label
 from tests.factories import (
     PlannedHireFactory,
     SegmentFactory,
