@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from planner.views import accounts, gap, headcount, history, members, organizations, roadmap, team
+from planner.views import (
+    accounts,
+    gap,
+    headcount,
+    hires,
+    history,
+    members,
+    organizations,
+    roadmap,
+    team,
+)
 
 org = "o/<slug:slug>/"
 
@@ -34,10 +44,10 @@ urlpatterns = [
     path(f"{org}team/add/", team.team_member_create, name="team_member_create"),
     path(f"{org}team/<int:pk>/", team.team_member_update, name="team_member_update"),
     path(f"{org}team/<int:pk>/delete/", team.team_member_delete, name="team_member_delete"),
-    path(f"{org}hires/add/", team.hire_create, name="hire_create"),
-    path(f"{org}hires/<int:pk>/", team.hire_update, name="hire_update"),
-    path(f"{org}hires/<int:pk>/delete/", team.hire_delete, name="hire_delete"),
-    path(f"{org}hires/<int:pk>/hired/", team.hire_mark_hired, name="hire_mark_hired"),
+    path(f"{org}hires/add/", hires.hire_create, name="hire_create"),
+    path(f"{org}hires/<int:pk>/", hires.hire_update, name="hire_update"),
+    path(f"{org}hires/<int:pk>/delete/", hires.hire_delete, name="hire_delete"),
+    path(f"{org}hires/<int:pk>/hired/", hires.hire_mark_hired, name="hire_mark_hired"),
     # Roadmap and its CSV export
     path(f"{org}roadmap/", roadmap.roadmap, name="roadmap"),
     path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),

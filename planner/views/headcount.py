@@ -1,31 +1,54 @@
 """Customer-facing headcount per quarter: a grid edited cell by cell."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from planner import rules, services
-from planner.forms import DeleteForm, FirstQuarterForm, SnapshotForm
+from planner.forms import FirstQuarterForm, SnapshotForm
 from planner.gap_panel import gap_context
 from planner.models import HeadcountSnapshot, Membership
 from planner.planning import Plan, current_quarter, load_plan
 from planner.views.access import READ, WRITE, org_context, organization_view
+from planner.views.refusals import NOT_SAVED_SHOWN_NOW, Refusal, answer_delete, attempt_delete
 
 
-def _rows(plan: Plan, now: int, bound: SnapshotForm | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class SnapshotRow:
+    """One quarter of the grid: its cells, its stage, and whether a new stage starts there."""
+
+    snapshot: HeadcountSnapshot
+    form: SnapshotForm
+    stage: rules.Stage
+    actual: bool
+    stage_changed: bool
+    refusal: Refusal | None = None
+
+
+def _rows(
+    plan: Plan,
+    now: int,
+    bound: SnapshotForm | None = None,
+    refused: dict[int, Refusal] | None = None,
+) -> list[SnapshotRow]:
     rows, previous_stage = [], None
+    refused = refused or {}
     for snapshot in plan.snapshots:
         stage = rules.stage_for(snapshot.total)
         form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
         rows.append(
-            {
-                "snapshot": snapshot,
-                "form": form or SnapshotForm(snapshot=snapshot),
-                "stage": stage,
-                "actual": snapshot.quarter < now,
-                "stage_changed": previous_stage is not None and stage.number != previous_stage,
-            }
+            SnapshotRow(
+                snapshot=snapshot,
+                form=form or SnapshotForm(snapshot=snapshot),
+                stage=stage,
+                actual=snapshot.quarter < now,
+                stage_changed=previous_stage is not None and stage.number != previous_stage,
+                refusal=refused.get(snapshot.pk),
+            )
         )
         previous_stage = stage.number
     return rows
@@ -40,7 +63,7 @@ def _page_context(membership: Membership, plan: Plan, **overrides) -> dict:
     context = org_context(
         membership,
         "headcount",
-        rows=_rows(plan, now, overrides.pop("bound", None)),
+        rows=_rows(plan, now, overrides.pop("bound", None), overrides.pop("refused", None)),
         first_quarter_form=overrides.pop("first_quarter_form", None)
         or _first_quarter_form(plan, now),
         compact=True,
@@ -92,7 +115,7 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
     snapshot.organization = organization
     form = SnapshotForm(request.POST, snapshot=snapshot)
     stage_before = rules.stage_for(snapshot.total).number
-    status, stale = 200, None
+    status, refusal = 200, None
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SNAPSHOT_FIELDS}
         try:
@@ -103,8 +126,9 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
                 **fields,
             )
         except services.StaleEdit as error:
-            stale, status = error.current, 409
-        if not request.htmx and stale is None:
+            refusal = Refusal.stale(error, NOT_SAVED_SHOWN_NOW)
+            status = refusal.status
+        if not request.htmx and refusal is None:
             return redirect("headcount", membership.organization.slug)
     else:
         status = 422
@@ -112,13 +136,14 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
     # After a refused stale edit the row shows the stored numbers, not what was typed:
     # leaving the typed ones beside the refreshed version would let the next change
     # overwrite the other person's edit without anyone noticing.
-    bound = None if stale else form
+    bound = None if refusal else form
+    refused = {snapshot.pk: refusal} if refusal else {}
     if not request.htmx:
-        context = _page_context(membership, plan, bound=bound, stale=stale)
+        context = _page_context(membership, plan, bound=bound, refused=refused)
         return render(request, "planner/headcount.html", context, status=status)
     now = current_quarter(organization)
-    row = next(r for r in _rows(plan, now, bound) if r["snapshot"].pk == snapshot.pk)
-    if stale or (status == 200 and row["stage"].number != stage_before):
+    row = next(r for r in _rows(plan, now, bound) if r.snapshot.pk == snapshot.pk)
+    if refusal or (status == 200 and row.stage.number != stage_before):
         # Redraw the grid: where a stage starts may have moved, or the refused row needs
         # its current numbers and a note wide enough to read.
         context = _page_context(
@@ -127,7 +152,7 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
             panel_quarter=snapshot.quarter,
             oob=True,
             grid_oob=True,
-            stale=stale,
+            refused=refused,
         )
         return render(request, "planner/headcount.html#grid-redraw", context, status=status)
     context = _page_context(
@@ -149,34 +174,33 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
     """
     organization = membership.organization
     snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
-    if request.method == "GET":
-        context = org_context(membership, "headcount", snapshot=snapshot)
-        return render(request, "planner/snapshot_confirm_delete.html", context)
-    form = DeleteForm(request.POST)
-    status, stale = 422, None
-    if form.is_valid():
-        label = organization.quarter_label(snapshot.quarter)
-        try:
-            services.snapshot_delete(
-                snapshot=snapshot,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.StaleEdit as error:
-            status, stale = 409, error.current
-        else:
-            if not request.htmx:
-                messages.success(request, f"Deleted the headcount of {label}.")
-                return redirect("headcount", membership.organization.slug)
-            plan = load_plan(organization)
-            context = _page_context(membership, plan, oob=True)
-            return render(request, "planner/headcount.html#headcount-grid", context)
-    if not request.htmx:
-        context = org_context(
-            membership, "headcount", snapshot=stale or snapshot, stale=stale, error=form.message
-        )
+
+    def confirm(refusal: Refusal | None = None) -> HttpResponse:
+        shown = refusal.current if refusal and refusal.current else snapshot
+        context = org_context(membership, "headcount", snapshot=shown, refusal=refusal)
+        status = refusal.status if refusal else 200
         return render(request, "planner/snapshot_confirm_delete.html", context, status=status)
-    # Redraw the grid as it is now, the reason right under the row the person tried to delete.
-    refused = {"pk": snapshot.pk, "message": form.message, "stale": stale}
-    context = _page_context(membership, load_plan(organization), oob=True, delete_refused=refused)
-    return render(request, "planner/headcount.html#headcount-grid", context, status=status)
+
+    def grid(refusal: Refusal | None) -> HttpResponse:
+        # The grid as it is now, the reason right under the row the person tried to delete.
+        refused = {pk: refusal} if refusal else {}
+        context = _page_context(membership, load_plan(organization), oob=True, refused=refused)
+        return render(request, "planner/headcount.html#headcount-grid", context)
+
+    if request.method == "GET":
+        return confirm()
+    label = organization.quarter_label(snapshot.quarter)
+    refusal = attempt_delete(
+        request,
+        lambda version: services.snapshot_delete(
+            snapshot=snapshot, actor=request.user, expected_version=version
+        ),
+    )
+    return answer_delete(
+        request,
+        refusal,
+        done=f"Deleted the headcount of {label}.",
+        done_url=reverse("headcount", args=[organization.slug]),
+        fragment=grid,
+        confirm=confirm,
+    )

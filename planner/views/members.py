@@ -8,6 +8,7 @@ whichever account they choose.
 
 import logging
 import smtplib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
 from planner.forms import InvitationForm, MemberRoleForm, add_service_errors
@@ -47,11 +49,28 @@ def _role_form(member: Membership, data=None) -> MemberRoleForm:
     return MemberRoleForm(data, initial={"role": member.role}, auto_id=f"membership-{member.pk}-%s")
 
 
-def _member_row(member: Membership, viewer: Membership, **extra) -> dict:
-    row = {"member": member, "is_you": member.pk == viewer.pk, **extra}
-    if viewer.is_owner and "form" not in row:
-        row["form"] = _role_form(member)
-    return row
+@dataclass(frozen=True)
+class MemberRow:
+    """One member as the page shows them; owners get a role form on every row."""
+
+    member: Membership
+    is_you: bool
+    form: MemberRoleForm | None = None
+    saved: bool = False
+    error: str = ""
+
+
+def _member_row(
+    member: Membership,
+    viewer: Membership,
+    *,
+    form: MemberRoleForm | None = None,
+    saved: bool = False,
+    error: str = "",
+) -> MemberRow:
+    if form is None and viewer.is_owner:
+        form = _role_form(member)
+    return MemberRow(member, member.pk == viewer.pk, form=form, saved=saved, error=error)
 
 
 def _page_context(membership: Membership, **overrides) -> dict:
@@ -82,11 +101,7 @@ def _members_url(slug: str, anchor: str = "") -> str:
 def _leave_for(request: HttpRequest, url: str, message: str) -> HttpResponse:
     """After the requester lost access or ownership: a full page load, with or without htmx."""
     messages.success(request, message)
-    if request.htmx:
-        response = HttpResponse()
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _send_invitation(request: HttpRequest, invitation: Invitation) -> bool:

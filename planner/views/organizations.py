@@ -1,16 +1,26 @@
 """The user's organizations, creating one, its settings and its segments."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from planner import services
-from planner.forms import DeleteForm, OrganizationForm, SegmentForm
+from planner.forms import OrganizationForm, SegmentForm
 from planner.models import Membership, Organization, Segment
 from planner.views.access import READ, WRITE, org_context, organization_view, plan_changed
+from planner.views.refusals import (
+    NOT_SAVED,
+    Refusal,
+    answer_delete,
+    attempt_delete,
+    with_version,
+)
 
 SETTINGS_TEMPLATE = "planner/organization_settings.html"
 
@@ -74,28 +84,29 @@ def _differences(form: OrganizationForm, current: Organization) -> list[tuple[st
     ]
 
 
+@dataclass(frozen=True)
+class SegmentRow:
+    """One segment of the settings page, with its rename form."""
+
+    segment: Segment
+    form: SegmentForm
+    refusal: Refusal | None = None
+    saved: bool = False
+
+
 def _segment_row(
     segment: Segment,
     organization: Organization,
     *,
     form: SegmentForm | None = None,
-    stale: Segment | None = None,
+    refusal: Refusal | None = None,
     saved: bool = False,
-    delete_stale: bool = False,
-    delete_error: str = "",
-) -> dict:
+) -> SegmentRow:
     if form is None:
         form = SegmentForm(
             instance=segment, organization=organization, initial={"version": segment.version}
         )
-    return {
-        "segment": segment,
-        "form": form,
-        "stale": stale,
-        "saved": saved,
-        "delete_stale": delete_stale,
-        "delete_error": delete_error,
-    }
+    return SegmentRow(segment=segment, form=form, refusal=refusal, saved=saved)
 
 
 def _settings_context(
@@ -103,14 +114,14 @@ def _settings_context(
     *,
     form: OrganizationForm | None = None,
     add_form: SegmentForm | None = None,
-    row: dict | None = None,
+    row: SegmentRow | None = None,
     **extra,
 ) -> dict:
     """The settings page; ``row`` replaces the row of the segment it holds."""
     organization = membership.organization
     rows = [
         row
-        if row is not None and row["segment"].pk == segment.pk
+        if row is not None and row.segment.pk == segment.pk
         else _segment_row(segment, organization)
         for segment in organization.segments.all()
     ]
@@ -208,8 +219,17 @@ def segment_update(request: HttpRequest, membership: Membership, pk: int) -> Htt
                 name=form.cleaned_data["name"],
             )
         except services.StaleEdit as error:
-            status, row = 409, _segment_row(error.current, organization, stale=error.current)
-            row["typed"] = form.cleaned_data["name"]
+            # The rename form keeps what this editor typed, now against the current version.
+            current = error.current
+            retry = SegmentForm(
+                with_version(request.POST, current.version),
+                instance=current,
+                organization=organization,
+            )
+            retry.is_valid()
+            current.refresh_from_db()  # validation wrote the typed name onto it
+            refusal = Refusal.stale(error, NOT_SAVED)
+            status, row = 409, _segment_row(current, organization, form=retry, refusal=refusal)
         except ValidationError as error:
             form.add_error("name", error.messages)
         else:
@@ -237,31 +257,33 @@ def segment_delete(request: HttpRequest, membership: Membership, pk: int) -> Htt
     """
     organization = membership.organization
     segment = get_object_or_404(Segment, pk=pk, organization=organization)
-    if request.method == "GET":
-        context = org_context(membership, "settings", segment=segment)
-        return render(request, "planner/segment_confirm_delete.html", context)
-    form = DeleteForm(request.POST)
-    status, stale = 422, None
-    if form.is_valid():
-        try:
-            services.segment_delete(
-                segment=segment, actor=request.user, expected_version=form.cleaned_data["version"]
-            )
-        except services.StaleEdit as error:
-            status, stale = 409, error.current
-        else:
-            if not request.htmx:
-                messages.success(request, f"Deleted the segment “{segment.name}”.")
-                return redirect("organization_settings", membership.organization.slug)
-            return _segments_response(request, membership)
-    current = stale or segment
-    if not request.htmx:
-        context = org_context(
-            membership, "settings", segment=current, stale=stale, error=form.message
-        )
+
+    def confirm(refusal: Refusal | None = None) -> HttpResponse:
+        shown = refusal.current if refusal and refusal.current else segment
+        context = org_context(membership, "settings", segment=shown, refusal=refusal)
+        status = refusal.status if refusal else 200
         return render(request, "planner/segment_confirm_delete.html", context, status=status)
-    # The segments as they are now, the reason on the row the person tried to delete.
-    row = _segment_row(
-        current, organization, delete_stale=stale is not None, delete_error=form.message
+
+    def segments(refusal: Refusal | None) -> HttpResponse:
+        # The segments as they are now, the reason on the row the person tried to delete.
+        if refusal is None:
+            return _segments_response(request, membership)
+        row = _segment_row(refusal.current or segment, organization, refusal=refusal)
+        return _segments_response(request, membership, status=refusal.status, row=row)
+
+    if request.method == "GET":
+        return confirm()
+    refusal = attempt_delete(
+        request,
+        lambda version: services.segment_delete(
+            segment=segment, actor=request.user, expected_version=version
+        ),
     )
-    return _segments_response(request, membership, status=status, row=row)
+    return answer_delete(
+        request,
+        refusal,
+        done=f"Deleted the segment “{segment.name}”.",
+        done_url=reverse("organization_settings", args=[organization.slug]),
+        fragment=segments,
+        confirm=confirm,
+    )

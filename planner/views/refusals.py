@@ -11,9 +11,11 @@ entity's one "now" fragment (``planner/now/_<entity>.html``), and what happened 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 
 from planner.forms import DeleteForm
 from planner.models import HeadcountSnapshot, PlannedHire, Segment, TeamMember
@@ -67,3 +69,36 @@ def attempt_delete(request: HttpRequest, delete: Callable[[int], object]) -> Ref
     except ValidationError as error:
         return Refusal.invalid(error)
     return None
+
+
+def answer_delete(
+    request: HttpRequest,
+    refusal: Refusal | None,
+    *,
+    done: str,
+    done_url: str,
+    fragment: Callable[[Refusal | None], HttpResponse],
+    confirm: Callable[[Refusal], HttpResponse],
+) -> HttpResponse:
+    """The answer to a delete, the same for every entity.
+
+    htmx gets ``fragment``: the section as it is now, the refusal (if any) on the row the
+    person tried to delete. Without htmx a delete made redirects to ``done_url`` with the
+    message ``done``, and a refused one shows the confirmation page again with the reason.
+    """
+    if request.htmx:
+        response = fragment(refusal)
+        if refusal is not None:
+            response.status_code = refusal.status
+        return response
+    if refusal is None:
+        messages.success(request, done)
+        return redirect(done_url)
+    return confirm(refusal)
+
+
+def with_version(data: QueryDict, version: int) -> QueryDict:
+    """What the editor typed, now against the current version, so saving again applies it."""
+    data = data.copy()
+    data["version"] = str(version)
+    return data

@@ -88,7 +88,7 @@ def test_it_labels_past_quarters_actual_and_the_rest_forecast(client, organizati
     SnapshotFactory(organization=organization, quarter=now)
     client.force_login(owner)
     rows = client.get(page_url(organization)).context["rows"]
-    assert [row["actual"] for row in rows] == [True, False]
+    assert [row.actual for row in rows] == [True, False]
 
 
 def test_it_marks_the_quarter_where_the_stage_changes(client, organization, owner, now):
@@ -98,7 +98,7 @@ def test_it_marks_the_quarter_where_the_stage_changes(client, organization, owne
     )
     client.force_login(owner)
     response = client.get(page_url(organization))
-    assert [row["stage"].number for row in response.context["rows"]] == [1, 2]
+    assert [row.stage.number for row in response.context["rows"]] == [1, 2]
     assert b"Stage 2 starts" in response.content
 
 
@@ -386,7 +386,7 @@ def test_an_htmx_delete_from_before_an_edit_is_refused(client, snapshot, owner, 
     assert response.status_code == 409
     html = response.content.decode()
     assert "<html" not in html and 'id="headcount-grid"' in html
-    assert f'id="snapshot-{snapshot.pk}-delete-refused"' in html
+    assert f'id="snapshot-{snapshot.pk}-stale"' in html
     assert (
         "Changed by someone else since you opened it</strong>: now 40 sales, 10 customer "
         "success, 5 other. Nothing was deleted" in html
@@ -431,7 +431,7 @@ def test_an_htmx_delete_without_a_version_says_why_on_the_row(client, snapshot, 
     assert response.status_code == 422
     html = response.content.decode()
     assert "<html" not in html
-    assert f'id="snapshot-{snapshot.pk}-delete-refused"' in html
+    assert f'id="snapshot-{snapshot.pk}-stale"' in html
     assert "does not say which version" in html
     assert HeadcountSnapshot.objects.filter(pk=snapshot.pk).exists()
 

@@ -99,8 +99,8 @@ def test_every_member_sees_who_is_in_the_organization(
 def test_members_are_listed_owners_first(client, organization, owner, editor, viewer):
     client.force_login(viewer)
     rows = client.get(page_url(organization)).context["member_rows"]
-    assert [row["member"].role for row in rows] == [OWNER, EDITOR, VIEWER]
-    assert [row["is_you"] for row in rows] == [False, False, True]
+    assert [row.member.role for row in rows] == [OWNER, EDITOR, VIEWER]
+    assert [row.is_you for row in rows] == [False, False, True]
 
 
 def test_only_owners_see_the_management_controls(

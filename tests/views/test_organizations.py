@@ -557,8 +557,10 @@ def test_a_stale_rename_is_refused_and_shows_the_current_name(client, owner, edi
     )
     assert response.status_code == 409
     content = response.content.decode()
-    assert "Renamed by someone else since you opened it" in content
-    assert 'value="Pharma"' in content
+    assert "Changed by someone else since you opened it</strong>: now “Pharma”." in content
+    # The form keeps the typed name against the current version: saving again applies it.
+    assert 'value="Life sciences"' in content
+    assert 'name="version" value="2"' in content
     assert ("<html" in content) is not htmx
     segment.refresh_from_db()
     assert segment.name == "Pharma"
@@ -623,8 +625,8 @@ def test_an_htmx_delete_from_before_a_rename_is_refused(client, owner, editor, s
     content = response.content.decode()
     assert "<html" not in content and 'id="segments"' in content
     assert (
-        f'id="segment-{segment.pk}-stale">Changed by someone else since you opened it: '
-        "now “Life sciences”. Nothing was deleted" in content
+        f'id="segment-{segment.pk}-stale"><p><strong>Changed by someone else since you opened '
+        "it</strong>: now “Life sciences”. Nothing was deleted" in content
     )
     assert """hx-vals='{"version": "2"}'""" in content
     assert Segment.objects.get(pk=segment.pk).name == "Life sciences"

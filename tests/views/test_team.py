@@ -186,7 +186,7 @@ def test_it_shows_each_person_relative_to_the_current_quarter(client, organizati
     TeamMemberFactory(organization=organization, name="Soon", start_quarter=now + 1)
     client.force_login(owner)
     response = client.get(page_url(organization))
-    statuses = {row["member"].name: row["status_label"] for row in response.context["member_rows"]}
+    statuses = {row.member.name: row.status_label for row in response.context["member_rows"]}
     assert statuses == {"Now": "In seat", "Gone": "Left", "Soon": "Starts later"}
     assert "—" in response.content.decode()  # no end quarter
 
@@ -411,7 +411,7 @@ def test_the_quarter_selects_keep_a_stored_quarter_outside_the_window(
 ):
     veteran = TeamMemberFactory(organization=organization, start_quarter=now - 40)
     client.force_login(owner)
-    form = client.get(url("team_member_update", veteran), headers=HTMX).context["row"]["form"]
+    form = client.get(url("team_member_update", veteran), headers=HTMX).context["row"].form
     ordinals = [value for value, _ in form.fields["start_quarter"].choices]
     assert now - 40 in ordinals
     assert now - 12 in ordinals and now + 12 in ordinals
@@ -969,7 +969,7 @@ def test_a_hired_hire_keeps_its_status(client, hire, owner):
     services.hire_mark_hired(hire=hire, actor=owner, name="Linus")
     hire.refresh_from_db()
     client.force_login(owner)
-    form = client.get(url("hire_update", hire), headers=HTMX).context["row"]["form"]
+    form = client.get(url("hire_update", hire), headers=HTMX).context["row"].form
     assert [value for value, _ in form.fields["status"].choices] == [rules.HIRED]
     response = client.post(url("hire_update", hire), hire_data(hire, status=rules.PLANNED))
     assert response.status_code == 422
