@@ -5,7 +5,6 @@ from planner import rules
 from planner.models import Change, HeadcountSnapshot
 from planner.planning import current_quarter
 from tests.factories import (
-    OrganizationFactory,
     PlannedHireFactory,
     SegmentFactory,
     SnapshotFactory,
@@ -71,16 +70,6 @@ def test_a_viewer_gets_read_only_cells_and_no_buttons(client, organization, snap
     assert "readonly" in html
     assert 'id="add-quarter"' not in html
     assert "view-only access" in html
-
-
-def test_it_hides_the_grid_from_outsiders(client, organization, outsider):
-    client.force_login(outsider)
-    assert client.get(page_url(organization)).status_code == 404
-
-
-def test_it_sends_anonymous_users_to_login(client, organization):
-    response = client.get(page_url(organization))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_it_labels_past_quarters_actual_and_the_rest_forecast(client, organization, owner, now):
@@ -153,28 +142,6 @@ def test_the_next_quarter_is_a_copy_of_the_latest(client, organization, snapshot
     html = response.content.decode()
     assert f'id="snapshot-{added.pk}"' in html
     assert 'id="gap-panel" class="gap-panel compact" hx-swap-oob="true"' in html
-
-
-def test_a_viewer_cannot_add_a_quarter(client, organization, snapshot, viewer):
-    client.force_login(viewer)
-    assert client.post(add_url(organization)).status_code == 403
-    assert HeadcountSnapshot.objects.count() == 1
-
-
-def test_an_outsider_cannot_add_a_quarter(client, organization, snapshot, outsider):
-    client.force_login(outsider)
-    assert client.post(add_url(organization)).status_code == 404
-    assert HeadcountSnapshot.objects.count() == 1
-
-
-def test_adding_needs_a_login(client, organization):
-    response = client.post(add_url(organization))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
-
-
-def test_adding_rejects_get(client, organization, owner):
-    client.force_login(owner)
-    assert client.get(add_url(organization)).status_code == 405
 
 
 # --- editing cells ----------------------------------------------------------------------------
@@ -288,35 +255,6 @@ def test_a_stale_edit_without_javascript_shows_the_stored_numbers(client, snapsh
     html = response.content.decode()
     assert "<html" in html and "Your change was not saved" in html
     assert 'value="44"' in html and 'value="99"' not in html
-
-
-def test_a_viewer_cannot_edit(client, snapshot, viewer):
-    client.force_login(viewer)
-    assert client.post(update_url(snapshot), edit(snapshot, sales=1)).status_code == 403
-    assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 30
-
-
-def test_an_outsider_cannot_edit(client, snapshot, outsider):
-    client.force_login(outsider)
-    assert client.post(update_url(snapshot), edit(snapshot, sales=1)).status_code == 404
-
-
-def test_a_quarter_of_another_organization_is_not_found(client, snapshot, owner):
-    foreign = SnapshotFactory(organization=OrganizationFactory())
-    client.force_login(owner)
-    url = reverse("snapshot_update", args=[snapshot.organization.slug, foreign.pk])
-    assert client.post(url, edit(foreign, sales=1)).status_code == 404
-    assert HeadcountSnapshot.objects.get(pk=foreign.pk).sales == foreign.sales
-
-
-def test_editing_needs_a_login(client, snapshot):
-    response = client.post(update_url(snapshot), edit(snapshot, sales=1))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
-
-
-def test_editing_rejects_get(client, snapshot, owner):
-    client.force_login(owner)
-    assert client.get(update_url(snapshot)).status_code == 405
 
 
 def test_an_edit_runs_a_fixed_number_of_queries(
@@ -446,30 +384,6 @@ def test_the_delete_button_sends_the_rows_current_version(client, snapshot, owne
     html = client.get(page_url(snapshot.organization)).content.decode()
     assert f'hx-post="{delete_url(snapshot)}" hx-include="#snapshot-{snapshot.pk}-version"' in html
     assert f'id="snapshot-{snapshot.pk}-version" value="2"' in html
-
-
-def test_a_viewer_cannot_delete(client, snapshot, viewer):
-    client.force_login(viewer)
-    assert client.post(delete_url(snapshot), version_of(snapshot)).status_code == 403
-    assert client.get(delete_url(snapshot)).status_code == 403
-    assert HeadcountSnapshot.objects.exists()
-
-
-def test_an_outsider_cannot_delete(client, snapshot, outsider):
-    client.force_login(outsider)
-    assert client.post(delete_url(snapshot), version_of(snapshot)).status_code == 404
-    assert HeadcountSnapshot.objects.exists()
-
-
-def test_deleting_needs_a_login(client, snapshot):
-    response = client.post(delete_url(snapshot), version_of(snapshot))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
-    assert HeadcountSnapshot.objects.exists()
-
-
-def test_deleting_rejects_put(client, snapshot, owner):
-    client.force_login(owner)
-    assert client.put(delete_url(snapshot)).status_code == 405
 
 
 def test_an_edit_that_changes_the_stage_redraws_the_grid_so_the_markers_follow(

@@ -45,23 +45,6 @@ def test_every_member_sees_the_history(client, organization, role, request):
     assert b'aria-current="page">History</a>' in response.content
 
 
-def test_it_hides_the_history_from_outsiders(client, organization, outsider):
-    record(organization)
-    client.force_login(outsider)
-    assert client.get(history_url(organization)).status_code == 404
-
-
-def test_it_sends_anonymous_visitors_to_login(client, organization):
-    response = client.get(history_url(organization))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def test_it_rejects_post(client, organization, owner):
-    client.force_login(owner)
-    assert client.post(history_url(organization)).status_code == 405
-
-
 # --- what it shows --------------------------------------------------------------------------
 
 

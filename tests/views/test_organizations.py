@@ -218,22 +218,6 @@ def test_viewers_see_the_settings_read_only(client, viewer, organization):
     assert reverse("segment_create", args=[organization.slug]) not in content
 
 
-def test_settings_refuse_outsiders(client, outsider, organization):
-    client.force_login(outsider)
-    url = reverse("organization_settings", args=[organization.slug])
-    assert client.get(url).status_code == 404
-    assert client.post(url, settings_data(organization, target_ratio=60)).status_code == 404
-    organization.refresh_from_db()
-    assert organization.target_ratio == 50
-
-
-@pytest.mark.django_db
-def test_settings_send_anonymous_visitors_to_login(client, organization):
-    url = reverse("organization_settings", args=[organization.slug])
-    assert_redirects_to_login(client.get(url))
-    assert_redirects_to_login(client.post(url, settings_data(organization, target_ratio=60)))
-
-
 @pytest.mark.parametrize("who", ALLOWED)
 def test_owners_and_editors_save_every_setting(client, request, organization, who):
     user = login(client, request, who)
@@ -282,15 +266,6 @@ def test_the_slug_is_not_editable(client, owner, organization):
     client.post(reverse("organization_settings", args=[slug]), data)
     organization.refresh_from_db()
     assert organization.slug == slug
-
-
-def test_viewers_cannot_save_settings(client, viewer, organization):
-    client.force_login(viewer)
-    url = reverse("organization_settings", args=[organization.slug])
-    assert client.post(url, settings_data(organization, target_ratio=60)).status_code == 403
-    organization.refresh_from_db()
-    assert organization.target_ratio == 50
-    assert organization.version == 1
 
 
 def test_settings_reject_other_methods(client, owner, organization):
@@ -390,29 +365,6 @@ def test_adding_a_segment_with_htmx_returns_the_segment_list(client, owner, orga
     assert "planChanged" in json.loads(response.headers["HX-Trigger"])
 
 
-def test_viewers_cannot_add_segments(client, viewer, organization):
-    client.force_login(viewer)
-    assert client.post(add_url(organization), {"name": "Healthcare"}).status_code == 403
-    assert not Segment.objects.exists()
-
-
-def test_outsiders_cannot_add_segments(client, outsider, organization):
-    client.force_login(outsider)
-    assert client.post(add_url(organization), {"name": "Healthcare"}).status_code == 404
-    assert not Segment.objects.exists()
-
-
-@pytest.mark.django_db
-def test_adding_a_segment_sends_anonymous_visitors_to_login(client, organization):
-    assert_redirects_to_login(client.post(add_url(organization), {"name": "Healthcare"}))
-    assert not Segment.objects.exists()
-
-
-def test_adding_a_segment_rejects_get(client, owner, organization):
-    client.force_login(owner)
-    assert client.get(add_url(organization)).status_code == 405
-
-
 @pytest.mark.parametrize(
     ("name", "message"),
     [
@@ -486,39 +438,6 @@ def test_a_segment_can_change_the_case_of_its_own_name(client, owner, segment):
     client.post(update_url(segment), {"name": "HEALTHCARE", "version": 1})
     segment.refresh_from_db()
     assert segment.name == "HEALTHCARE"
-
-
-def test_viewers_cannot_rename_segments(client, viewer, segment):
-    client.force_login(viewer)
-    assert client.post(update_url(segment), {"name": "X", "version": 1}).status_code == 403
-    segment.refresh_from_db()
-    assert segment.name == "Healthcare"
-
-
-def test_outsiders_cannot_rename_segments(client, outsider, segment):
-    client.force_login(outsider)
-    assert client.post(update_url(segment), {"name": "X", "version": 1}).status_code == 404
-    segment.refresh_from_db()
-    assert segment.name == "Healthcare"
-
-
-def test_a_segment_of_another_organization_is_not_found(client, owner, organization):
-    foreign = SegmentFactory(name="Elsewhere")
-    client.force_login(owner)
-    url = reverse("segment_update", args=[organization.slug, foreign.pk])
-    assert client.post(url, {"name": "Mine now", "version": 1}).status_code == 404
-    foreign.refresh_from_db()
-    assert foreign.name == "Elsewhere"
-
-
-@pytest.mark.django_db
-def test_renaming_sends_anonymous_visitors_to_login(client, segment):
-    assert_redirects_to_login(client.post(update_url(segment), {"name": "X", "version": 1}))
-
-
-def test_renaming_rejects_get(client, owner, segment):
-    client.force_login(owner)
-    assert client.get(update_url(segment)).status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -678,26 +597,6 @@ def test_the_delete_button_sends_the_rows_current_version(client, owner, segment
     assert delete in response.content.decode()
     settings = client.get(reverse("organization_settings", args=[segment.organization.slug]))
     assert delete in settings.content.decode()
-
-
-def test_viewers_cannot_delete_segments(client, viewer, segment):
-    client.force_login(viewer)
-    assert client.get(delete_url(segment)).status_code == 403
-    assert client.post(delete_url(segment), {"version": 1}).status_code == 403
-    assert Segment.objects.filter(pk=segment.pk).exists()
-
-
-def test_outsiders_cannot_delete_segments(client, outsider, segment):
-    client.force_login(outsider)
-    assert client.get(delete_url(segment)).status_code == 404
-    assert client.post(delete_url(segment), {"version": 1}).status_code == 404
-    assert Segment.objects.filter(pk=segment.pk).exists()
-
-
-@pytest.mark.django_db
-def test_deleting_sends_anonymous_visitors_to_login(client, segment):
-    assert_redirects_to_login(client.post(delete_url(segment), {"version": 1}))
-    assert Segment.objects.filter(pk=segment.pk).exists()
 
 
 def test_deleting_rejects_other_methods(client, owner, segment):

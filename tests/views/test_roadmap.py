@@ -66,25 +66,6 @@ def test_it_lets_every_member_read(client, organization, plan_data, request, mem
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
-def test_it_rejects_outsiders(client, organization, outsider, name):
-    client.force_login(outsider)
-    assert client.get(url(organization, name)).status_code == 404
-
-
-@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
-def test_it_sends_anonymous_visitors_to_log_in(client, organization, name):
-    response = client.get(url(organization, name))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
-def test_it_rejects_post(client, organization, owner, name):
-    client.force_login(owner)
-    assert client.post(url(organization, name)).status_code == 405
-
-
 # --- The page -------------------------------------------------------------------------------
 
 

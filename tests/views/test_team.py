@@ -145,20 +145,6 @@ def test_a_viewer_gets_no_forms_and_no_buttons(client, organization, member, hir
     assert url("hire_delete", hire) not in html
 
 
-def test_it_hides_the_page_from_outsiders(client, organization, outsider):
-    client.force_login(outsider)
-    assert client.get(page_url(organization)).status_code == 404
-
-
-def test_the_page_needs_a_login(client, organization):
-    assert_login_redirect(client.get(page_url(organization)))
-
-
-def test_the_page_rejects_post(client, organization, owner):
-    client.force_login(owner)
-    assert client.post(page_url(organization)).status_code == 405
-
-
 def test_an_empty_team_says_what_to_do_first(client, organization, owner):
     client.force_login(owner)
     html = client.get(page_url(organization)).content.decode()
@@ -348,32 +334,6 @@ def test_the_end_quarter_must_come_after_the_start(client, organization, owner, 
     assert not TeamMember.objects.exists()
 
 
-def test_a_viewer_cannot_add_a_member(client, organization, viewer, now):
-    client.force_login(viewer)
-    response = client.post(url("team_member_create", organization=organization), new_member(now))
-    assert response.status_code == 403
-    assert not TeamMember.objects.exists()
-
-
-def test_an_outsider_cannot_add_a_member(client, organization, outsider, now):
-    client.force_login(outsider)
-    response = client.post(url("team_member_create", organization=organization), new_member(now))
-    assert response.status_code == 404
-    assert not TeamMember.objects.exists()
-
-
-def test_adding_a_member_needs_a_login(client, organization, now):
-    assert_login_redirect(
-        client.post(url("team_member_create", organization=organization), new_member(now))
-    )
-    assert not TeamMember.objects.exists()
-
-
-def test_adding_a_member_rejects_get(client, organization, owner):
-    client.force_login(owner)
-    assert client.get(url("team_member_create", organization=organization)).status_code == 405
-
-
 # --- editing a team member ------------------------------------------------------------------
 
 
@@ -524,41 +484,6 @@ def test_a_stale_member_edit_without_javascript_is_a_page(client, member, owner)
     assert stored(TeamMember, member.pk).name == "Ada King"
 
 
-def test_a_viewer_cannot_edit_a_member(client, member, viewer):
-    client.force_login(viewer)
-    assert client.get(url("team_member_update", member), headers=HTMX).status_code == 403
-    response = client.post(url("team_member_update", member), member_data(member, name="V"))
-    assert response.status_code == 403
-    assert stored(TeamMember, member.pk).name == "Ada"
-
-
-def test_an_outsider_cannot_edit_a_member(client, member, outsider):
-    client.force_login(outsider)
-    assert client.get(url("team_member_update", member)).status_code == 404
-    response = client.post(url("team_member_update", member), member_data(member, name="O"))
-    assert response.status_code == 404
-    assert stored(TeamMember, member.pk).name == "Ada"
-
-
-def test_a_member_of_another_organization_is_not_found(client, organization, owner):
-    foreign = TeamMemberFactory(organization=OrganizationFactory(), name="Elsewhere")
-    client.force_login(owner)
-    target = reverse("team_member_update", args=[organization.slug, foreign.pk])
-    assert client.get(target, headers=HTMX).status_code == 404
-    assert client.post(target, member_data(foreign, name="Mine")).status_code == 404
-    assert stored(TeamMember, foreign.pk).name == "Elsewhere"
-
-
-def test_editing_a_member_needs_a_login(client, member):
-    assert_login_redirect(client.get(url("team_member_update", member)))
-    assert_login_redirect(client.post(url("team_member_update", member), member_data(member)))
-
-
-def test_editing_a_member_rejects_put(client, member, owner):
-    client.force_login(owner)
-    assert client.put(url("team_member_update", member)).status_code == 405
-
-
 # --- deleting a team member -----------------------------------------------------------------
 
 
@@ -676,37 +601,6 @@ def test_the_member_delete_button_sends_the_rows_current_version(client, member,
     assert delete in client.get(page_url(member.organization)).content.decode()
 
 
-def test_a_viewer_cannot_delete_a_member(client, member, viewer):
-    client.force_login(viewer)
-    assert client.get(url("team_member_delete", member)).status_code == 403
-    assert client.post(url("team_member_delete", member), version_of(member)).status_code == 403
-    assert TeamMember.objects.exists()
-
-
-def test_an_outsider_cannot_delete_a_member(client, member, outsider):
-    client.force_login(outsider)
-    assert client.post(url("team_member_delete", member), version_of(member)).status_code == 404
-    assert TeamMember.objects.exists()
-
-
-def test_a_member_of_another_organization_cannot_be_deleted(client, organization, owner):
-    foreign = TeamMemberFactory(organization=OrganizationFactory())
-    client.force_login(owner)
-    target = reverse("team_member_delete", args=[organization.slug, foreign.pk])
-    assert client.post(target, version_of(foreign)).status_code == 404
-    assert TeamMember.objects.filter(pk=foreign.pk).exists()
-
-
-def test_deleting_a_member_needs_a_login(client, member):
-    assert_login_redirect(client.post(url("team_member_delete", member), version_of(member)))
-    assert TeamMember.objects.exists()
-
-
-def test_deleting_a_member_rejects_put(client, member, owner):
-    client.force_login(owner)
-    assert client.put(url("team_member_delete", member)).status_code == 405
-
-
 # --- planning a hire ------------------------------------------------------------------------
 
 
@@ -801,32 +695,6 @@ def test_bad_hire_input_without_javascript_shows_the_page_open_at_the_form(
     assert "<html" in html and "The cost cannot be negative." in html
     assert "keep me</textarea>" in html
     assert not PlannedHire.objects.exists()
-
-
-def test_a_viewer_cannot_plan_a_hire(client, organization, viewer, now):
-    client.force_login(viewer)
-    assert (
-        client.post(url("hire_create", organization=organization), new_hire(now)).status_code == 403
-    )
-    assert not PlannedHire.objects.exists()
-
-
-def test_an_outsider_cannot_plan_a_hire(client, organization, outsider, now):
-    client.force_login(outsider)
-    assert (
-        client.post(url("hire_create", organization=organization), new_hire(now)).status_code == 404
-    )
-    assert not PlannedHire.objects.exists()
-
-
-def test_planning_a_hire_needs_a_login(client, organization, now):
-    assert_login_redirect(client.post(url("hire_create", organization=organization), new_hire(now)))
-    assert not PlannedHire.objects.exists()
-
-
-def test_planning_a_hire_rejects_get(client, organization, owner):
-    client.force_login(owner)
-    assert client.get(url("hire_create", organization=organization)).status_code == 405
 
 
 def test_planning_a_hire_runs_a_fixed_number_of_queries(
@@ -994,27 +862,6 @@ def test_a_stale_hire_edit_is_refused_with_the_current_values(client, hire, owne
     assert "HX-Trigger" not in response.headers
 
 
-def test_a_viewer_cannot_edit_a_hire(client, hire, viewer):
-    client.force_login(viewer)
-    assert client.get(url("hire_update", hire), headers=HTMX).status_code == 403
-    assert client.post(url("hire_update", hire), hire_data(hire, notes="v")).status_code == 403
-    assert stored(PlannedHire, hire.pk).notes == "Backfill for the EMEA launch"
-
-
-def test_an_outsider_cannot_edit_a_hire(client, hire, outsider):
-    client.force_login(outsider)
-    assert client.get(url("hire_update", hire)).status_code == 404
-    assert client.post(url("hire_update", hire), hire_data(hire, notes="o")).status_code == 404
-
-
-def test_a_hire_of_another_organization_is_not_found(client, organization, owner, foreign_hire):
-    client.force_login(owner)
-    target = reverse("hire_update", args=[organization.slug, foreign_hire.pk])
-    assert client.get(target, headers=HTMX).status_code == 404
-    assert client.post(target, hire_data(foreign_hire, notes="mine")).status_code == 404
-    assert stored(PlannedHire, foreign_hire.pk).notes == ""
-
-
 def test_a_hire_is_not_found_under_its_owners_other_organization(client, hire):
     """Someone in both organizations still cannot reach A's hire through B's address."""
     other = MembershipFactory().organization
@@ -1026,16 +873,6 @@ def test_a_hire_is_not_found_under_its_owners_other_organization(client, hire):
         assert client.get(target).status_code == 404
         assert client.post(target, {**hire_data(hire), "name": "X"}).status_code == 404
     assert stored(PlannedHire, hire.pk).status == rules.PLANNED
-
-
-def test_editing_a_hire_needs_a_login(client, hire):
-    assert_login_redirect(client.get(url("hire_update", hire)))
-    assert_login_redirect(client.post(url("hire_update", hire), hire_data(hire)))
-
-
-def test_editing_a_hire_rejects_put(client, hire, owner):
-    client.force_login(owner)
-    assert client.put(url("hire_update", hire)).status_code == 405
 
 
 # --- deleting a hire ------------------------------------------------------------------------
@@ -1139,39 +976,6 @@ def test_the_hire_delete_button_sends_the_rows_current_version(client, hire, own
     delete = f'hx-post="{url("hire_delete", hire)}" hx-vals=\'{{"version": "2"}}\''
     assert delete in response.content.decode()
     assert delete in client.get(page_url(hire.organization)).content.decode()
-
-
-def test_a_viewer_cannot_delete_a_hire(client, hire, viewer):
-    client.force_login(viewer)
-    assert client.get(url("hire_delete", hire)).status_code == 403
-    assert client.post(url("hire_delete", hire), version_of(hire)).status_code == 403
-    assert PlannedHire.objects.exists()
-
-
-def test_an_outsider_cannot_delete_a_hire(client, hire, outsider):
-    client.force_login(outsider)
-    assert client.post(url("hire_delete", hire), version_of(hire)).status_code == 404
-    assert PlannedHire.objects.exists()
-
-
-def test_a_hire_of_another_organization_cannot_be_deleted(
-    client, organization, owner, foreign_hire
-):
-    client.force_login(owner)
-    target = reverse("hire_delete", args=[organization.slug, foreign_hire.pk])
-    assert client.get(target).status_code == 404
-    assert client.post(target, version_of(foreign_hire)).status_code == 404
-    assert PlannedHire.objects.filter(pk=foreign_hire.pk).exists()
-
-
-def test_deleting_a_hire_needs_a_login(client, hire):
-    assert_login_redirect(client.post(url("hire_delete", hire), version_of(hire)))
-    assert PlannedHire.objects.exists()
-
-
-def test_deleting_a_hire_rejects_put(client, hire, owner):
-    client.force_login(owner)
-    assert client.put(url("hire_delete", hire)).status_code == 405
 
 
 # --- marking a hire hired -------------------------------------------------------------------
@@ -1323,49 +1127,6 @@ def test_a_stale_mark_hired_is_refused_and_nothing_is_saved(client, hire, owner)
     assert 'name="version" value="2"' in html
     assert not TeamMember.objects.exists()
     assert stored(PlannedHire, hire.pk).status == rules.PLANNED
-
-
-def test_a_viewer_cannot_mark_a_hire_hired(client, hire, viewer):
-    client.force_login(viewer)
-    assert client.get(url("hire_mark_hired", hire)).status_code == 403
-    response = client.post(
-        url("hire_mark_hired", hire), {"name": "V", "start_quarter": hire.target_quarter}
-    )
-    assert response.status_code == 403
-    assert not TeamMember.objects.exists()
-
-
-def test_an_outsider_cannot_mark_a_hire_hired(client, hire, outsider):
-    client.force_login(outsider)
-    response = client.post(
-        url("hire_mark_hired", hire), {"name": "O", "start_quarter": hire.target_quarter}
-    )
-    assert response.status_code == 404
-    assert not TeamMember.objects.exists()
-
-
-def test_a_hire_of_another_organization_cannot_be_marked_hired(
-    client, organization, owner, foreign_hire
-):
-    client.force_login(owner)
-    target = reverse("hire_mark_hired", args=[organization.slug, foreign_hire.pk])
-    assert client.get(target, headers=HTMX).status_code == 404
-    response = client.post(target, {"name": "X", "start_quarter": foreign_hire.target_quarter})
-    assert response.status_code == 404
-    assert not TeamMember.objects.exists()
-
-
-def test_marking_hired_needs_a_login(client, hire):
-    response = client.post(
-        url("hire_mark_hired", hire), {"name": "A", "start_quarter": hire.target_quarter}
-    )
-    assert_login_redirect(response)
-    assert not TeamMember.objects.exists()
-
-
-def test_marking_hired_rejects_put(client, hire, owner):
-    client.force_login(owner)
-    assert client.put(url("hire_mark_hired", hire)).status_code == 405
 
 
 def test_cancelled_hires_count_nowhere(organization, snapshot, now):
