@@ -1,0 +1,53 @@
+"""Fixtures for the Team & hires page, shared by the tests of its two view modules.
+
+A module that needs another ``now`` or ``snapshot`` defines its own, which wins.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from planner import rules
+from planner.planning import current_quarter
+from tests.factories import (
+    OrganizationFactory,
+    PlannedHireFactory,
+    SnapshotFactory,
+    TeamMemberFactory,
+)
+
+
+@pytest.fixture
+def now(organization):
+    return current_quarter(organization)
+
+
+@pytest.fixture
+def snapshot(organization, now):
+    """Stage 2 from now on: 90 customer-facing, a recommended team of 2."""
+    return SnapshotFactory(
+        organization=organization, quarter=now, sales=60, customer_success=20, other=10
+    )
+
+
+@pytest.fixture
+def member(organization, now):
+    return TeamMemberFactory(
+        organization=organization, role=rules.ENABLEMENT_LEADER, name="Ada", start_quarter=now - 2
+    )
+
+
+@pytest.fixture
+def hire(organization, now):
+    return PlannedHireFactory(
+        organization=organization,
+        role=rules.SALES_ENABLEMENT,
+        target_quarter=now + 1,
+        annual_cost=Decimal("95000.00"),
+        notes="Backfill for the EMEA launch",
+    )
+
+
+@pytest.fixture
+def foreign_hire(db):
+    return PlannedHireFactory(organization=OrganizationFactory())
