@@ -6,6 +6,7 @@ implementation. The hypothesis properties at the end use small independent oracl
 from the same text.
 """
 
+import re
 from fractions import Fraction
 from math import ceil
 
@@ -15,9 +16,11 @@ from hypothesis import strategies as st
 
 from planner.quarters import Quarter
 from planner.rules import (
+    CITATIONS,
     Headcount,
     Hire,
     Profile,
+    Reason,
     TeamSeat,
     assess,
     gap_for_quarter,
@@ -42,6 +45,21 @@ NOVICE = Profile(leader_has_adult_learning=False)
 
 def sales_only(n: int) -> Headcount:
     return Headcount(sales=n)
+
+
+# A rule's code inside a sentence: "B step 9", "A.4", "(s)" for a plural left undecided.
+RULE_CODE = re.compile(r"\bA\.\d|\bB (step|stage)\b|\(s\)")
+
+
+def assert_plain_language(reason: Reason) -> None:
+    """RULES.md B: plain language a user understands, then the rules it cites."""
+    assert reason.text.strip()
+    assert reason.text[0].isupper() or reason.text[0].isdigit()
+    assert reason.text.endswith(".")
+    assert not RULE_CODE.search(reason.text), reason.text
+    assert reason.citations
+    assert set(reason.citations) <= set(CITATIONS)
+    assert len(set(reason.citations)) == len(reason.citations)
 
 
 # --- Stages and recommended team size ----------------------------------------------------
@@ -138,17 +156,52 @@ def test_it_rejects_a_negative_number_of_verticals():
         Profile(verticals=-1)
 
 
-def test_it_states_the_size_reason_with_stage_ratio_and_seats():
-    result = assess(sales_only(200), Profile())
-    assert "Stage 2" in result.size_reason
-    assert "per 50" in result.size_reason
-    assert "4 seats" in result.size_reason
+@pytest.mark.parametrize(
+    ("n", "ratio", "text", "citations"),
+    [
+        (
+            0,
+            50,
+            "There is no customer-facing headcount to enable yet, so the team has 0 seats.",
+            ("B team size",),
+        ),
+        (
+            1,
+            50,
+            "With 1 customer-facing person, 50 or fewer, one person is enough: 1 seat.",
+            ("A.3", "B team size"),
+        ),
+        (
+            50,
+            50,
+            "With 50 customer-facing people, 50 or fewer, one person is enough: 1 seat.",
+            ("A.3", "B team size"),
+        ),
+        (
+            51,
+            500,
+            "With 51 customer-facing people, one enablement seat per 500 would make 1, but past "
+            "50 customer-facing the team has a leader and at least one teammate: 2 seats.",
+            ("A.4", "B team size"),
+        ),
+        (
+            200,
+            50,
+            "With 200 customer-facing people, one enablement seat per 50 customer-facing makes "
+            "4 seats.",
+            ("A.1", "B team size"),
+        ),
+    ],
+)
+def test_it_explains_the_team_size_in_plain_words_citing_its_rules(n, ratio, text, citations):
+    reason = assess(sales_only(n), Profile(target_ratio=ratio)).size_reason
+    assert reason == Reason(text, citations)
 
 
 @pytest.mark.parametrize("n", [0, 30, 51, 200, 501, 2001])
 def test_it_always_gives_a_size_reason_naming_the_seat_count(n):
     result = assess(sales_only(n), Profile())
-    assert f"{result.recommended_total} seat" in result.size_reason
+    assert f"{result.recommended_total} seat" in result.size_reason.text
 
 
 # --- Composition: the fill order ---------------------------------------------------------
@@ -364,8 +417,12 @@ def test_it_adds_the_three_practices_only_in_stage_4(n, practices):
 
 
 def test_it_recommends_reporting_to_the_cro_only_in_stage_4():
-    assert "Chief Revenue Officer" in assess(sales_only(2001), Profile()).reporting_advice
-    assert "Chief Revenue Officer" not in assess(sales_only(2000), Profile()).reporting_advice
+    enterprise = assess(sales_only(2001), Profile()).reporting_advice
+    assert "Chief Revenue Officer" in enterprise.text
+    assert enterprise.citations == ("A.6", "B stage 4")
+    scale = assess(sales_only(2000), Profile()).reporting_advice
+    assert "Chief Revenue Officer" not in scale.text
+    assert scale.citations == ("A.7",)
 
 
 @pytest.mark.parametrize("role", [CS, SALES, PRODUCT])
@@ -385,12 +442,27 @@ def test_it_titles_specialists_as_leads_from_stage_3(role):
         (Headcount(sales=4000, customer_success=2000, other=500), Profile(verticals=12)),
     ],
 )
-def test_it_gives_every_role_and_practice_a_reason_naming_a_rule(headcount, profile):
+def test_it_gives_every_role_and_practice_a_reason_citing_its_rules(headcount, profile):
     result = assess(headcount, profile)
+    leader = {1: ("A.3", "B stage 1"), 2: ("A.4", "B step 1"), 3: ("A.5", "B step 1")}
+    step = {
+        ALS: ("A.5", "B step 2") if result.stage >= 3 else ("A.4", "B step 2"),
+        PM: ("A.4", "B step 3"),
+        CS: ("A.4", "B step 4"),
+        SALES: ("A.4", "B step 5"),
+        PRODUCT: ("A.4", "B step 6"),
+        LIAISON: ("A.4", "B step 7"),
+    }
     for key in (*result.roles, *result.practices):
-        reason = result.reasons[key]
-        assert reason.strip()
-        assert "A." in reason or "B" in reason
+        citations = result.reasons[key].citations
+        if key == LEADER:
+            assert citations == leader.get(result.stage, ("A.6", "B step 1"))
+        elif key in PRACTICES:
+            assert citations == ("A.6", "B stage 4")
+        else:
+            # The step that adds the role first; steps 8–10 may follow it.
+            assert citations[:2] == step[key]
+            assert set(citations[2:]) <= {"A.5", "B step 8", "B step 9", "B step 10"}
 
 
 # --- Ratio bands -------------------------------------------------------------------------
@@ -520,7 +592,13 @@ def test_it_computes_gaps_per_role_in_catalogue_order_including_surpluses():
     assert result.gap_total == 4 - 4 - 3
     # Surpluses do not offset the product shortfall.
     assert result.still_to_plan == 1
-    assert all(row.reason.strip() for row in result.rows)
+    for row in result.rows:
+        assert_plain_language(row.reason)
+    # Every surplus reads as ahead of plan, never as a bare negative number.
+    assert [row.role for row in result.rows if row.ahead_of_plan] == [ALS, SALES, LIAISON]
+    assert all(
+        row.reason.text.startswith("Ahead of plan: ") for row in result.rows if row.ahead_of_plan
+    )
 
 
 def test_it_bands_the_ratio_on_enablement_in_seat_not_planned():
@@ -793,8 +871,8 @@ def test_property_practices_and_reasons_follow_the_stage(headcount, profile):
     result = assess(headcount, profile)
     assert tuple(result.practices) == (PRACTICES if result.stage == 4 else ())
     for key in (*result.roles, *result.practices):
-        assert result.reasons[key].strip()
-        assert "A." in result.reasons[key] or "B" in result.reasons[key]
+        assert_plain_language(result.reasons[key])
+    assert_plain_language(result.size_reason)
 
 
 @given(counts, counts, counts, profiles)
@@ -852,5 +930,10 @@ def test_a_role_in_seat_but_not_recommended_says_so_and_points_at_its_step():
     )
     sales = next(row for row in gap.rows if row.role == SALES)
     assert sales.recommended == 0 and sales.gap == -1
-    assert sales.reason.startswith("Not in the recommended team of 2 at stage 2; next as you grow")
-    assert "B step 5" in sales.reason
+    assert sales.reason == Reason(
+        "Ahead of plan: the recommended team of 2 has no seat for this role yet. "
+        "You have 60 in sales, who need their own sales enablement specialist.",
+        ("B gap", "A.4", "B step 5"),
+    )
+    # Held ahead of plan, it is not listed again as a next hire; the others still are.
+    assert [hire.role for hire in gap.next_hires] == [PM, PRODUCT]
