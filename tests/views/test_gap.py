@@ -16,7 +16,6 @@ from tests.factories import (
     TeamMemberFactory,
 )
 
-
 RULE_CODE = re.compile(r"\bA\.\d|\bB (step|stage)\b")
 
 
