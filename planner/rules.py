@@ -400,6 +400,7 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
     roles: dict[str, int] = {}
     next_hire_seats: dict[str, int] = {}
     reasons: dict[str, Reason] = {}
+    managers: dict[str, int] = {}
     if n and stage.number == 1:
         roles = {ENABLEMENT_LEADER: 1}
         reasons = {
@@ -410,15 +411,8 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
             )
         }
     elif n:
-        roles, next_hire_seats, reasons = _compose(headcount, profile, stage.number, total)
-    # 10.
-    managers = {role: managers_for(role, seats) for role, seats in roles.items()}
-    managers = {role: count for role, count in managers.items() if count}
-    for role, count in managers.items():
-        reasons[role] += Reason(
-            f"With {roles[role]} seats, {count} of them are managers, so that no one leads "
-            f"more than {SPAN_OF_CONTROL} people.",
-            ("B step 10",),
+        roles, next_hire_seats, reasons, managers = _compose(
+            headcount, profile, stage.number, total
         )
     practices = PRACTICES if stage.number == 4 else ()
     for practice in practices:
@@ -470,11 +464,11 @@ def _size_reason(n: int, ratio: int, total: int) -> Reason:
 
 def _compose(
     headcount: Headcount, profile: Profile, stage: int, total: int
-) -> tuple[dict[str, int], dict[str, int], dict[str, Reason]]:
+) -> tuple[dict[str, int], dict[str, int], dict[str, Reason], dict[str, int]]:
     """B, stages 2–4: fill seats in the fixed order until the recommended total is used up.
 
     Returns the role counts, the seats each step wanted beyond the total (the next hires, in
-    fill order) and each role's reason.
+    fill order), each role's reason and the managers among the seats of each role.
     """
     roles: Counter[str] = Counter()
     reasons: dict[str, Reason] = {}
@@ -572,8 +566,18 @@ def _compose(
     # 9.
     if remaining:
         _split_remaining(headcount, remaining, roles, reasons)
+    # 10.
+    managers = {}
+    for role in ROLES:
+        if count := managers_for(role, roles[role]):
+            managers[role] = count
+            reasons[role] += Reason(
+                f"With {roles[role]} seats, {count} of them are managers, so that no one leads "
+                f"more than {SPAN_OF_CONTROL} people.",
+                ("B step 10",),
+            )
     ordered = {role: roles[role] for role in ROLES if roles[role] > 0}
-    return ordered, unreached, reasons
+    return ordered, unreached, reasons, managers
 
 
 def _sales_side_words(headcount: Headcount, noun: str) -> str:
