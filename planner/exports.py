@@ -61,9 +61,8 @@ def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) 
     rows = []
     for quarter in roadmap:
         fiscal = Quarter.from_ordinal(quarter.quarter)
-        for role in quarter.gap.rows:
-            deadline = quarter.open_requisition_by(role.role)
-            status = quarter.requisition_status(role.role)
+        for role in quarter.roles:
+            row, deadline, status = role.gap, role.open_requisition_by, role.requisition_status
             rows.append(
                 safe_row(
                     (
@@ -71,17 +70,17 @@ def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) 
                         fiscal.start_date(month).isoformat(),
                         quarter.headcount.total,
                         quarter.gap.assessment.stage,
-                        role.role,
-                        role.recommended,
-                        role.in_seat,
-                        role.planned,
-                        role.gap,
+                        row.role,
+                        row.recommended,
+                        row.in_seat,
+                        row.planned,
+                        row.gap,
                         Quarter.from_ordinal(deadline).label if deadline is not None else "",
                         # The sentence, then its rules in brackets: "… (A.4, B step 4)".
-                        str(role.reason),
+                        str(row.reason),
                         quarter.gap.assessment.stage_name,
-                        role.title,
-                        role.managers,
+                        row.title,
+                        row.managers,
                         str(status) if status is not None else "",
                     )
                 )

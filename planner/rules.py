@@ -960,6 +960,17 @@ class OpenHire:
 
 
 @dataclass(frozen=True)
+class RoadmapRole:
+    """One role in one roadmap quarter: its gap, and what is left to open for it."""
+
+    gap: RoleGap
+    hires_to_plan: tuple[HireToPlan, ...]
+    open_hires: tuple[OpenHire, ...]  # counted in this quarter's gap
+    open_requisition_by: int | None
+    requisition_status: RequisitionStatus | None
+
+
+@dataclass(frozen=True)
 class RoadmapQuarter:
     quarter: int
     headcount: Headcount
@@ -978,6 +989,20 @@ class RoadmapQuarter:
     def is_history(self) -> bool:
         """B roadmap: before the current quarter, shown as held, never as actions."""
         return self.current is not None and self.quarter < self.current
+
+    @property
+    def roles(self) -> tuple[RoadmapRole, ...]:
+        """Per role of the gap, in catalogue order: seats to plan, open hires, deadline."""
+        return tuple(
+            RoadmapRole(
+                gap=row,
+                hires_to_plan=tuple(h for h in self.hires_to_plan if h.role == row.role),
+                open_hires=tuple(h for h in self.open_hires if h.role == row.role),
+                open_requisition_by=self.open_requisition_by(row.role),
+                requisition_status=self.requisition_status(row.role),
+            )
+            for row in self.gap.rows
+        )
 
     def open_requisition_by(self, role: str) -> int | None:
         """The earliest deadline of what is left to open for the role in this quarter: its

@@ -1147,6 +1147,29 @@ def test_a_hire_still_to_open_carries_the_deadline_when_no_seat_is_short():
     assert quarters[0].requisition_status(PM) is RequisitionStatus.OVERDUE
 
 
+def test_each_roadmap_quarter_groups_what_is_left_to_open_by_role():
+    snapshots = {Q0: sales_only(200)}
+    team = [TeamSeat(LEADER, Q0 - 1)]
+    hires = [Hire(PM, Q0, "approved"), Hire(SALES, Q0 - 1, "recruiting")]
+    (quarter,) = roadmap(snapshots, EXPERT, team, hires, lead_time=1, current=Q0)
+    got = [
+        (
+            r.gap.role,
+            [(h.seats, h.open_requisition_by) for h in r.hires_to_plan],
+            [(h.hire_status, h.open_requisition_by) for h in r.open_hires],
+            r.open_requisition_by,
+            r.requisition_status,
+        )
+        for r in quarter.roles
+    ]
+    assert got == [
+        (LEADER, [], [], None, None),
+        (PM, [], [("approved", Q0 - 1)], Q0 - 1, RequisitionStatus.OVERDUE),
+        (SALES, [], [("recruiting", Q0 - 2)], None, None),
+        (PRODUCT, [(1, Q0 - 1)], [], Q0 - 1, RequisitionStatus.OVERDUE),
+    ]
+
+
 # --- Properties ----------------------------------------------------------------------------
 
 counts = st.integers(min_value=0, max_value=10_000)
@@ -1345,3 +1368,47 @@ def test_a_role_in_seat_but_not_recommended_says_so_and_points_at_its_step():
     )
     # Held ahead of plan, it is not listed again as a next hire; the others still are.
     assert [hire.role for hire in gap.next_hires] == [PM, PRODUCT]
+
+
+quarters_around = st.integers(min_value=Q0 - 6, max_value=Q0 + 6)
+open_hires = st.builds(
+    Hire,
+    role=st.sampled_from(CATALOGUE),
+    target=quarters_around,
+    status=st.sampled_from(("planned", "approved", "recruiting", "hired", "cancelled")),
+)
+seats = st.builds(TeamSeat, role=st.sampled_from(CATALOGUE), start=quarters_around)
+
+
+@given(
+    st.dictionaries(quarters_around, headcounts, min_size=1, max_size=4),
+    st.lists(seats, max_size=6),
+    st.lists(open_hires, max_size=6),
+    st.integers(min_value=0, max_value=3),
+    quarters_around,
+)
+def test_property_no_open_hire_deadline_vanishes_and_history_is_never_overdue(
+    snapshots, team, hires, lead_time, current
+):
+    quarters = roadmap(snapshots, Profile(), team, hires, lead_time, current=current)
+    first, last = min(snapshots), max(snapshots)
+    listed = [hire for q in quarters for hire in q.open_hires_listed]
+    expected = [hire for hire in hires if hire.status in ("planned", "approved", "recruiting")]
+    # Every open hire the roadmap's quarters reach is listed exactly once.
+    assert sorted((h.role, h.target, h.hire_status) for h in listed) == sorted(
+        (h.role, h.target, h.status) for h in expected if h.target <= last
+    )
+    for q in quarters:
+        for hire in q.open_hires_listed:
+            assert q.quarter == max(hire.target, first) or q.quarter == current
+        things = [*q.hires_to_plan, *q.open_hires]
+        for thing in things:
+            if q.quarter < current or getattr(thing, "hire_status", None) == "recruiting":
+                assert thing.status is None
+            else:
+                assert thing.status is requisition_status(thing.open_requisition_by, current)
+        for row in q.gap.rows:
+            assert_plain_language(row.reason)
+            assert (q.requisition_status(row.role) is None) == (
+                q.quarter < current or q.open_requisition_by(row.role) is None
+            )
