@@ -27,6 +27,10 @@ ROADMAP_COLUMNS = (
     "gap",
     "open_requisition_by",
     "reason",
+    "stage_name",
+    "role_title",
+    "managers",
+    "requisition_status",
 )
 
 
@@ -50,13 +54,15 @@ def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) 
 
     ``roadmap`` is ``Plan.roadmap()``; its quarters are in fiscal order and each quarter's
     gap rows in ``rules.ROLES`` order, holding every role recommended, in seat or planned.
+    A row's requisition is the earliest of what is left to open for its role that quarter,
+    seats still to plan or hires still planned or approved; its status is empty in history.
     """
     month = organization.fiscal_year_start_month
     rows = []
     for quarter in roadmap:
         fiscal = Quarter.from_ordinal(quarter.quarter)
-        for role in quarter.gap.rows:
-            deadline = quarter.open_requisition_by(role.role) if role.gap > 0 else None
+        for role in quarter.roles:
+            row, deadline, status = role.gap, role.open_requisition_by, role.requisition_status
             rows.append(
                 safe_row(
                     (
@@ -64,13 +70,18 @@ def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) 
                         fiscal.start_date(month).isoformat(),
                         quarter.headcount.total,
                         quarter.gap.assessment.stage,
-                        role.role,
-                        role.recommended,
-                        role.in_seat,
-                        role.planned,
-                        role.gap,
+                        row.role,
+                        row.recommended,
+                        row.in_seat,
+                        row.planned,
+                        row.gap,
                         Quarter.from_ordinal(deadline).label if deadline is not None else "",
-                        role.reason,
+                        # The sentence, then its rules in brackets: "… (A.4, B step 4)".
+                        str(row.reason),
+                        quarter.gap.assessment.stage_name,
+                        row.title,
+                        row.managers,
+                        str(status) if status is not None else "",
                     )
                 )
             )

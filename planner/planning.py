@@ -48,21 +48,30 @@ class Plan:
         latest = earlier[-1]
         return latest.as_headcount(), latest.quarter != quarter
 
-    def gap(self, quarter: int) -> rules.QuarterGap | None:
+    def gap(self, quarter: int, today: datetime.date | None = None) -> rules.QuarterGap | None:
+        """The quarter's gap; the later snapshots tell from when a surplus is needed."""
         found = self.headcount_for(quarter)
         if found is None:
             return None
         return rules.gap_for_quarter(
-            quarter, found[0], self.profile, self.seats(), self.open_hires()
+            quarter,
+            found[0],
+            self.profile,
+            self.seats(),
+            self.open_hires(),
+            forecast=self.headcounts,
+            current=current_quarter(self.organization, today),
         )
 
-    def roadmap(self) -> list[rules.RoadmapQuarter]:
+    def roadmap(self, today: datetime.date | None = None) -> list[rules.RoadmapQuarter]:
+        """Deadlines worded against the quarter of ``today`` (default: the real today)."""
         return rules.roadmap(
             self.headcounts,
             self.profile,
             self.seats(),
             self.open_hires(),
             self.organization.hiring_lead_time,
+            current=current_quarter(self.organization, today),
         )
 
     def default_quarter(self, today: datetime.date | None = None) -> int | None:

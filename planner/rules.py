@@ -2,18 +2,78 @@
 
 Pure Python on plain dataclasses: no Django, no database, no clock. Views, the CSV export
 and the tests all call these functions, so every number the product shows is computed
-once, here. Each recommendation carries a sentence naming the rule (A.n or B) it comes
-from and the inputs it used.
+once, here. Each recommendation carries a ``Reason``: a sentence a user understands without
+the rules open, and the rules it comes from (A.n or B) as citations.
 
 Quarters are integers that sort and do arithmetic (see ``planner.quarters``): this module
-only ever compares them and subtracts a lead time.
+compares them, subtracts a lead time and names them in sentences, nothing more. The current
+quarter is always passed in.
 """
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import groupby
 from math import ceil
+
+from planner.quarters import Quarter
+
+# --- Reasons and the rules they cite -------------------------------------------------------
+
+# Every rule of RULES.md a reason can cite, by the name a reader sees after the sentence.
+CITATIONS = (
+    *(f"A.{n}" for n in range(1, 8)),
+    "B stages",
+    "B stage 1",
+    "B stage 4",
+    "B team size",
+    "B ratio",
+    *(f"B step {n}" for n in range(1, 11)),
+    "B gap",
+    "B lead time",
+    "B roadmap",
+)
+
+
+def citation_anchor(citation: str) -> str:
+    """The stable anchor of a rule on a page showing RULES.md: "A.4" → "a-4"."""
+    if citation not in CITATIONS:
+        raise ValueError(f"{citation!r} is not a rule of RULES.md.")
+    return re.sub(r"[^a-z0-9]+", "-", citation.lower())
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Plain language first; the rules it applies follow as citations (RULES.md B)."""
+
+    text: str
+    citations: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for citation in self.citations:
+            citation_anchor(citation)
+
+    def __str__(self) -> str:
+        if not self.citations:
+            return self.text
+        return f"{self.text} ({', '.join(self.citations)})"
+
+    def __add__(self, other: "Reason") -> "Reason":
+        """Both sentences, each rule cited once."""
+        return Reason(
+            f"{self.text} {other.text}", tuple(dict.fromkeys(self.citations + other.citations))
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _people(n: int) -> str:
+    return f"{n} customer-facing {'person' if n == 1 else 'people'}"
+
 
 # --- B. Stages ---------------------------------------------------------------------------
 
@@ -25,7 +85,7 @@ class Stage:
     low: int  # customer-facing headcount, inclusive
     high: int | None  # inclusive; None = no upper bound
     leader_strategic_share: float
-    meaning: str  # A.3–A.6: how the leader spends their time at this stage
+    meaning: Reason  # A.3–A.6: how the leader spends their time at this stage
 
     @property
     def range_label(self) -> str:
@@ -39,9 +99,12 @@ STAGES = (
         0,
         50,
         0.25,
-        "A team of one. The Enablement Manager spends about 75% of the time on tactical work "
-        "and up to 25% on strategy: program planning, process improvement, early tool "
-        "purchases (A.3).",
+        Reason(
+            "A team of one. The Enablement Manager spends about 75% of the time on hands-on "
+            "work and up to 25% on strategy: program planning, process improvement, early "
+            "tool purchases.",
+            ("A.3",),
+        ),
     ),
     Stage(
         2,
@@ -49,8 +112,11 @@ STAGES = (
         51,
         500,
         0.50,
-        "The team needs a leader who is still mainly tactical but spends about half of the "
-        "time on strategy, adding teammates as they move from tactical to strategic (A.4).",
+        Reason(
+            "The team needs a leader who is still mainly hands-on but spends about half of the "
+            "time on strategy, adding teammates as they move from hands-on work to strategy.",
+            ("A.4",),
+        ),
     ),
     Stage(
         3,
@@ -58,8 +124,11 @@ STAGES = (
         501,
         2000,
         1.00,
-        "Same shape as Expansion, but the leader becomes fully strategic and keeps hiring at "
-        "the recommended ratio: specialists become leads (A.5).",
+        Reason(
+            "Same shape as Expansion, but the leader becomes fully strategic and keeps hiring "
+            "at the recommended ratio: specialists become leads.",
+            ("A.5",),
+        ),
     ),
     Stage(
         4,
@@ -67,9 +136,12 @@ STAGES = (
         2001,
         None,
         1.00,
-        "Build for scale. The leader is fully strategic and a peer of the customer-facing "
-        "leaders, often reporting to the CRO; the model moves from orchestration to "
-        "collaboration (A.6).",
+        Reason(
+            "Build for scale. The leader is fully strategic and a peer of the customer-facing "
+            "leaders, often reporting to the CRO; the team moves from orchestrating the field "
+            "to collaborating with it.",
+            ("A.6",),
+        ),
     ),
 )
 
@@ -100,12 +172,24 @@ RATIO_BAND_LIMITS = (
 )
 RATIO_BANDS = ("none", "inefficient", "heavy", "typical", "lean", "no_buy_in")
 RATIO_BAND_MEANINGS = {
-    "none": "No enablement in seat yet.",
-    "inefficient": "Heading toward 1:1, which the article calls gross inefficiency (A.1).",
-    "heavy": "More enablement than the typical 1:50 (A.1).",
-    "typical": "Around the typical one enablement person per 50 customer-facing (A.1).",
-    "lean": "Leaner than the typical 1:50; still short of the 500:1 warning sign (A.1).",
-    "no_buy_in": "Above 500:1, which the article reads as enablement having no buy-in (A.1).",
+    "none": Reason("No enablement in seat yet.", ("B ratio",)),
+    "inefficient": Reason(
+        "Heading toward one enablement person per customer-facing person, which the article "
+        "calls gross inefficiency.",
+        ("A.1", "B ratio"),
+    ),
+    "heavy": Reason("More enablement than the typical 1:50.", ("A.1", "B ratio")),
+    "typical": Reason(
+        "Around the typical one enablement person per 50 customer-facing.", ("A.1", "B ratio")
+    ),
+    "lean": Reason(
+        "Leaner than the typical 1:50, still short of the 500:1 warning sign.",
+        ("A.1", "B ratio"),
+    ),
+    "no_buy_in": Reason(
+        "Above 500:1, which the article reads as enablement having no buy-in.",
+        ("A.1", "B ratio"),
+    ),
 }
 
 
@@ -160,12 +244,20 @@ PRACTICE_NAMES = {
     CENTER_OF_EXCELLENCE: "Enablement center of excellence",
 }
 PRACTICE_REASONS = {
-    CHANGE_MANAGEMENT: "A.6: at over 2000 customer-facing, add a formal approach to change "
-    "management.",
-    CO_CREATION: "A.6: at over 2000 customer-facing, scale coaching, content sourcing and "
-    "delivery through co-creation and collaboration with the field.",
-    CENTER_OF_EXCELLENCE: "A.6: at over 2000 customer-facing, run a single center of excellence "
-    "for enablement, owned jointly with the customer-facing teams.",
+    CHANGE_MANAGEMENT: Reason(
+        "At over 2000 customer-facing, add a formal approach to change management.",
+        ("A.6", "B stage 4"),
+    ),
+    CO_CREATION: Reason(
+        "At over 2000 customer-facing, scale coaching, content sourcing and delivery through "
+        "co-creation and collaboration with the field.",
+        ("A.6", "B stage 4"),
+    ),
+    CENTER_OF_EXCELLENCE: Reason(
+        "At over 2000 customer-facing, run a single center of excellence for enablement, "
+        "owned jointly with the customer-facing teams.",
+        ("A.6", "B stage 4"),
+    ),
 }
 
 STAGE_1_FOCUSES = {
@@ -173,26 +265,38 @@ STAGE_1_FOCUSES = {
     "content": "Content creation, curation and delivery",
     "process": "Process improvement (often shared with Revenue Operations at first)",
 }
-STAGE_1_FOCUS_ADVICE = (
-    "A.3: a team of one should focus on one activity above all — onboarding & training, "
-    "content, or process improvement."
+STAGE_1_FOCUS_ADVICE = Reason(
+    "A team of one should focus on one activity above all: onboarding & training, content, "
+    "or process improvement.",
+    ("A.3", "B stage 1"),
 )
 
-REPORTING_LINE_ADVICE = (
-    "A.7: outside the revenue team enablement tends to be more strategic but further from the "
+REPORTING_LINE_ADVICE = Reason(
+    "Outside the revenue team enablement tends to be more strategic but further from the "
     "people it supports; inside it, more tactical with more direct impact. There is no single "
-    "right answer."
+    "right answer.",
+    ("A.7",),
 )
-ENTERPRISE_REPORTING_ADVICE = (
-    "A.6: at this size the enablement leader should be a peer of the customer-facing leaders, "
-    "reporting to the Chief Revenue Officer or equivalent."
+ENTERPRISE_REPORTING_ADVICE = Reason(
+    "At this size the enablement leader should be a peer of the customer-facing leaders, "
+    "reporting to the Chief Revenue Officer or equivalent.",
+    ("A.6", "B stage 4"),
 )
 
 LEADER_RULE = {2: "A.4", 3: "A.5", 4: "A.6"}
+LEADER_WORDS = {
+    2: "One leader heads the team and spends about half of the time on strategy.",
+    3: "One leader heads the team, now fully on strategy.",
+    4: "One leader heads the team, fully on strategy and a peer of the customer-facing leaders.",
+}
 
 # B step 8: from stage 3, program managers and adult-learning specialists grow to one per
 # this many recommended seats (the 20 is this project's choice).
 SEATS_PER_EXTRA_SPECIALIST = 20
+
+# B step 10: the functions whose seats get managers, and how many people a manager leads.
+MANAGED_ROLES = (SALES_ENABLEMENT, CS_ENABLEMENT, PRODUCT_ENABLEMENT, ENABLEMENT_LIAISON)
+SPAN_OF_CONTROL = 8
 
 
 def role_title(role: str, stage: int) -> str:
@@ -200,8 +304,29 @@ def role_title(role: str, stage: int) -> str:
     if role == ENABLEMENT_LEADER:
         return "Enablement Manager" if stage == 1 else "Head of Enablement"
     if role in (CS_ENABLEMENT, SALES_ENABLEMENT, PRODUCT_ENABLEMENT):
-        return f"{ROLE_NAMES[role]} {'lead' if stage >= 3 else 'specialist'}"
+        return f"{ROLE_NAMES[role]} {_member_noun(role, stage)}"
     return ROLE_NAMES[role]
+
+
+def _member_noun(role: str, stage: int) -> str:
+    if role == ENABLEMENT_LIAISON:
+        return "liaison"
+    return "lead" if stage >= 3 else "specialist"
+
+
+def managers_for(role: str, seats: int) -> int:
+    """B step 10: n > 8 seats of a managed role include ceil(n / 9) managers; else none."""
+    if role not in MANAGED_ROLES or seats <= SPAN_OF_CONTROL:
+        return 0
+    return ceil(seats / (SPAN_OF_CONTROL + 1))
+
+
+def seats_in_words(role: str, seats: int, managers: int, stage: int) -> str:
+    """A role's seats with the managers among them: "46 — 6 managers, 40 leads" (B step 10)."""
+    if not managers:
+        return str(seats)
+    others = _count(seats - managers, _member_noun(role, stage))
+    return f"{seats} — {_count(managers, 'manager')}, {others}"
 
 
 # --- Inputs and the assessment -----------------------------------------------------------
@@ -244,15 +369,19 @@ class Assessment:
     profile: Profile
     stage: int
     stage_name: str
-    stage_meaning: str
+    stage_meaning: Reason
     recommended_total: int
-    size_reason: str
+    size_reason: Reason
     roles: dict[str, int]
     next_hires: tuple[str, ...]
     practices: tuple[str, ...]
     leader_strategic_share: float
-    reasons: dict[str, str]
-    reporting_advice: str
+    reasons: dict[str, Reason]
+    reporting_advice: Reason
+    # B step 10: manager seats inside a role's count, for roles that have any.
+    managers: dict[str, int] = field(default_factory=dict)
+    # Per next hire, the seats the fill order asked for that the recommended total left out.
+    next_hire_seats: dict[str, int] = field(default_factory=dict)
 
 
 def recommended_total(customer_facing: int, target_ratio: int = DEFAULT_TARGET_RATIO) -> int:
@@ -268,17 +397,23 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
     n = headcount.total
     stage = stage_for(n)
     total = recommended_total(n, profile.target_ratio)
-    if n == 0:
-        roles, next_hires, reasons = {}, (), {}
-    elif stage.number == 1:
+    roles: dict[str, int] = {}
+    next_hire_seats: dict[str, int] = {}
+    reasons: dict[str, Reason] = {}
+    managers: dict[str, int] = {}
+    if n and stage.number == 1:
         roles = {ENABLEMENT_LEADER: 1}
-        next_hires = ()
         reasons = {
-            ENABLEMENT_LEADER: f"A.3, B stage 1 ({stage.range_label} customer-facing, you have "
-            f"{n}): a team of one, an Enablement Manager about 75% tactical and 25% strategic."
+            ENABLEMENT_LEADER: Reason(
+                f"With {_people(n)}, one person is the whole team: an Enablement Manager who "
+                "spends about 75% of the time on hands-on work and up to 25% on strategy.",
+                ("A.3", "B stage 1"),
+            )
         }
-    else:
-        roles, next_hires, reasons = _compose(headcount, profile, stage.number, total)
+    elif n:
+        roles, next_hire_seats, reasons, managers = _compose(
+            headcount, profile, stage.number, total
+        )
     practices = PRACTICES if stage.number == 4 else ()
     for practice in practices:
         reasons[practice] = PRACTICE_REASONS[practice]
@@ -289,127 +424,206 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
         stage_name=stage.name,
         stage_meaning=stage.meaning,
         recommended_total=total,
-        size_reason=_size_reason(n, stage, profile.target_ratio, total),
+        size_reason=_size_reason(n, profile.target_ratio, total),
         roles=roles,
-        next_hires=next_hires,
+        next_hires=tuple(next_hire_seats),
         practices=practices,
         leader_strategic_share=stage.leader_strategic_share,
         reasons=reasons,
         reporting_advice=ENTERPRISE_REPORTING_ADVICE
         if stage.number == 4
         else REPORTING_LINE_ADVICE,
+        managers=managers,
+        next_hire_seats=next_hire_seats,
     )
 
 
-def _size_reason(n: int, stage: Stage, ratio: int, total: int) -> str:
-    where = f"Stage {stage.number} ({stage.range_label} customer-facing, you have {n})"
+def _size_reason(n: int, ratio: int, total: int) -> Reason:
     if n == 0:
-        return "B: with no customer-facing headcount there is no one to enable → 0 seats."
-    if stage.number == 1:
-        return f"{where}: a team of one (A.3) → 1 seat."
+        return Reason(
+            "There is no customer-facing headcount to enable yet, so the team has 0 seats.",
+            ("B team size",),
+        )
+    if n <= STAGES[0].high:
+        return Reason(
+            f"With {_people(n)}, 50 or fewer, one person is enough: 1 seat.",
+            ("A.3", "B team size"),
+        )
     exact = ceil(n / ratio)
     if exact < 2:
-        return f"{where}: one seat per {ratio} gives {exact}, but B sets at least 2 → 2 seats."
-    return f"{where}: one seat per {ratio} → {total} seats."
+        return Reason(
+            f"With {_people(n)}, one enablement seat per {ratio} would make {exact}, but past 50 "
+            "customer-facing the team has a leader and at least one teammate: 2 seats.",
+            ("A.4", "B team size"),
+        )
+    return Reason(
+        f"With {_people(n)}, one enablement seat per {ratio} customer-facing makes {total} seats.",
+        ("A.1", "B team size"),
+    )
 
 
 def _compose(
     headcount: Headcount, profile: Profile, stage: int, total: int
-) -> tuple[dict[str, int], tuple[str, ...], dict[str, str]]:
-    """B, stages 2–4: fill seats in the fixed order until the recommended total is used up."""
+) -> tuple[dict[str, int], dict[str, int], dict[str, Reason], dict[str, int]]:
+    """B, stages 2–4: fill seats in the fixed order until the recommended total is used up.
+
+    Returns the role counts, the seats each step wanted beyond the total (the next hires, in
+    fill order), each role's reason and the managers among the seats of each role.
+    """
     roles: Counter[str] = Counter()
-    reasons: dict[str, str] = {}
-    unreached: list[str] = []
+    reasons: dict[str, Reason] = {}
+    unreached: dict[str, int] = {}
     remaining = total
 
-    def fill(role: str, seats: int, reason: str) -> None:
+    def fill(role: str, seats: int, reason: Reason) -> None:
         nonlocal remaining
         taken = min(seats, remaining)
         remaining -= taken
-        if taken:
-            roles[role] += taken
-            reasons.setdefault(role, reason)
+        roles[role] += taken
+        reasons.setdefault(role, reason)
         if taken < seats:
-            if role not in unreached:
-                unreached.append(role)
-            reasons.setdefault(role, reason)
+            unreached[role] = unreached.get(role, 0) + seats - taken
 
-    lead_or_specialist = "leads" if stage >= 3 else "specialists"
+    noun = "lead" if stage >= 3 else "specialist"
     # 1.
-    fill(
-        ENABLEMENT_LEADER,
-        1,
-        f"B step 1, {LEADER_RULE[stage]}: one leader, spending about "
-        f"{int(STAGES[stage - 1].leader_strategic_share * 100)}% of the time on strategy "
-        f"in stage {stage}.",
-    )
+    fill(ENABLEMENT_LEADER, 1, Reason(LEADER_WORDS[stage], (LEADER_RULE[stage], "B step 1")))
     # 2.
     if stage >= 3:
         fill(
             ADULT_LEARNING_SPECIALIST,
             1,
-            "B step 2, A.5: from stage 3 the team always includes adult-learning expertise.",
+            Reason(
+                "Past 500 customer-facing the team always has its own adult-learning "
+                "specialist, who designs how people learn.",
+                ("A.5", "B step 2"),
+            ),
         )
     elif not profile.leader_has_adult_learning:
         fill(
             ADULT_LEARNING_SPECIALIST,
             1,
-            "B step 2, A.4: the leader lacks adult-learning expertise, so add a specialist.",
+            Reason(
+                "Your enablement leader has no adult-learning expertise, so a specialist "
+                "designs how people learn.",
+                ("A.4", "B step 2"),
+            ),
         )
     # 3.
-    fill(PROGRAM_MANAGER, 1, "B step 3, A.4: a program manager formalizes programs.")
+    fill(
+        PROGRAM_MANAGER,
+        1,
+        Reason(
+            "A program manager turns training into formal, repeatable programs.",
+            ("A.4", "B step 3"),
+        ),
+    )
     # 4.
     if headcount.customer_success > 0:
         fill(
             CS_ENABLEMENT,
             1,
-            f"B step 4, A.4: you have {headcount.customer_success} in customer success, who "
-            f"need CS enablement {lead_or_specialist}.",
+            Reason(
+                f"You have {headcount.customer_success} in customer success, who need their "
+                f"own enablement {noun}.",
+                ("A.4", "B step 4"),
+            ),
         )
     # 5.
-    fill(
-        SALES_ENABLEMENT,
-        1,
-        f"B step 5, A.4: sales enablement {lead_or_specialist} for {headcount.sales} in sales.",
-    )
+    fill(SALES_ENABLEMENT, 1, Reason(_sales_side_words(headcount, noun), ("A.4", "B step 5")))
     # 6.
     fill(
         PRODUCT_ENABLEMENT,
         1,
-        "B step 6, A.4: product enablement works with product marketing so that launches "
-        "turn into revenue fast.",
+        Reason(
+            f"A product enablement {noun} works with product marketing so that launches turn "
+            "into revenue fast.",
+            ("A.4", "B step 6"),
+        ),
     )
     # 7.
     if profile.verticals:
         fill(
             ENABLEMENT_LIAISON,
             profile.verticals,
-            f"B step 7, A.4: one liaison per vertical/product team; you define "
-            f"{profile.verticals}.",
+            Reason(
+                _liaison_words(profile.verticals, min(profile.verticals, remaining), total),
+                ("A.4", "B step 7"),
+            ),
         )
     # 8.
     if stage >= 3:
         target = max(1, total // SEATS_PER_EXTRA_SPECIALIST)
-        why = (
-            f"B step 8, A.5: from stage 3 program managers and adult-learning specialists "
-            f"grow to one per {SEATS_PER_EXTRA_SPECIALIST} seats — "
-            f"{total} // {SEATS_PER_EXTRA_SPECIALIST} → {target}."
+        why = Reason(
+            f"As the team grows, program managers and adult-learning specialists grow "
+            f"to one per {SEATS_PER_EXTRA_SPECIALIST} recommended seats: {target} each for a "
+            f"team of {total}.",
+            ("A.5", "B step 8"),
         )
         for role in (PROGRAM_MANAGER, ADULT_LEARNING_SPECIALIST):
-            before = roles[role]
-            if before < target:
-                fill(role, target - before, why)
-                if roles[role] > before:
-                    reasons[role] = f"{reasons[role]} {why}"
+            if roles[role] + unreached.get(role, 0) < target:
+                reasons[role] += why
+                fill(role, target - roles[role] - unreached.get(role, 0), why)
     # 9.
     if remaining:
         _split_remaining(headcount, remaining, roles, reasons)
+    # 10.
+    managers = {}
+    for role in ROLES:
+        if count := managers_for(role, roles[role]):
+            managers[role] = count
+            reasons[role] += Reason(
+                f"With {roles[role]} seats, {count} of them are managers, so that no one leads "
+                f"more than {SPAN_OF_CONTROL} people.",
+                ("B step 10",),
+            )
     ordered = {role: roles[role] for role in ROLES if roles[role] > 0}
-    return ordered, tuple(unreached), reasons
+    return ordered, unreached, reasons, managers
+
+
+def _sales_side_words(headcount: Headcount, noun: str) -> str:
+    """B step 5: whom sales enablement serves, in the words of the headcount entered."""
+    sales, other = headcount.sales, headcount.other
+    if sales and other:
+        served = f"{sales} in sales and {other} in other customer-facing teams"
+    elif sales:
+        served = f"{sales} in sales"
+    elif other:
+        served = f"{other} in other customer-facing teams"
+    else:
+        return (
+            f"A sales enablement {noun} supports whoever sells, even before you have a sales "
+            "team of your own."
+        )
+    return f"You have {served}, who need their own sales enablement {noun}."
+
+
+def _liaison_words(verticals: int, fit: int, total: int) -> str:
+    """B step 7: one liaison per vertical, and when they outnumber the seats, how many fit."""
+    teams = (
+        "1 vertical or product team"
+        if verticals == 1
+        else (f"{verticals} verticals or product teams")
+    )
+    if fit == verticals:
+        each = "which needs" if verticals == 1 else "and each needs"
+        return f"You have {teams}, {each} a liaison who stays close to its people."
+    wanting = f"You have {teams}, each needing a liaison who stays close to its people"
+    if fit == 0:
+        return (
+            f"{wanting}, but none fits yet: the roles that come first take all {total} "
+            "recommended seats. Liaisons are next as you grow."
+        )
+    return (
+        f"{wanting}, but only {fit} fit: the roles that come first leave {fit} of the "
+        f"{total} recommended seats. The other {verticals - fit} are next as you grow."
+    )
+
+
+SPLIT_NAMES = {SALES_ENABLEMENT: "sales enablement", CS_ENABLEMENT: "CS enablement"}
 
 
 def _split_remaining(
-    headcount: Headcount, seats: int, roles: Counter[str], reasons: dict[str, str]
+    headcount: Headcount, seats: int, roles: Counter[str], reasons: dict[str, Reason]
 ) -> None:
     """B step 9: leftover seats split by headcount served, largest remainder, ties to sales."""
     sales_side = headcount.sales + headcount.other
@@ -422,14 +636,23 @@ def _split_remaining(
             sales_exact += 1
         else:
             cs_exact += 1
-    why = (
-        f"B step 9: {seats} remaining seat(s) split by headcount served — "
-        f"{sales_side} sales and other customer-facing, {cs_side} customer success."
-    )
+    left = f"The {_count(seats, 'seat')} left after the roles above"
     for role, extra in ((SALES_ENABLEMENT, sales_exact), (CS_ENABLEMENT, cs_exact)):
-        if extra:
-            roles[role] += extra
-            reasons[role] = f"{reasons[role]} {why}" if role in reasons else why
+        if not extra:
+            continue
+        roles[role] += extra
+        if not cs_side:
+            text = (
+                f"{left} {'goes' if seats == 1 else 'go'} to sales enablement, as no one is in "
+                "customer success."
+            )
+        else:
+            text = (
+                f"{left} {'is' if seats == 1 else 'are'} shared by how many people each side "
+                f"serves, {sales_side} in sales and other customer-facing teams against "
+                f"{cs_side} in customer success: {extra} to {SPLIT_NAMES[role]}."
+            )
+        reasons[role] += Reason(text, ("B step 9",))
 
 
 # --- B. Gap ------------------------------------------------------------------------------
@@ -449,6 +672,7 @@ class TeamSeat:
     role: str
     start: int
     end: int | None = None
+    is_manager: bool = False  # B step 10: one of the role's managers
 
     def in_seat(self, quarter: int) -> bool:
         """B: start quarter ≤ Q and, if any, end quarter > Q."""
@@ -460,6 +684,7 @@ class Hire:
     role: str
     target: int
     status: str = PLANNED
+    is_manager: bool = False  # B step 10: hired as one of the role's managers
 
     def planned_by(self, quarter: int) -> bool:
         """B: planned, approved or recruiting, with target quarter ≤ Q."""
@@ -473,12 +698,45 @@ class RoleGap:
     recommended: int
     in_seat: int
     planned: int
-    reason: str
+    reason: Reason
+    stage: int = 1
+    managers: int = 0  # B step 10: manager seats among the recommended
+    managers_in_seat: int = 0
+    managers_planned: int = 0
+    # More held than recommended: the first later quarter whose forecast needs them all.
+    needed_from: int | None = None
 
     @property
     def gap(self) -> int:
         """B: recommended - in seat - planned. Positive: still to plan; negative: over."""
         return self.recommended - self.in_seat - self.planned
+
+    @property
+    def ahead_of_plan(self) -> bool:
+        return self.gap < 0
+
+    @property
+    def manager_gap(self) -> int:
+        """B step 10 against the team: managers recommended - in seat - planned."""
+        return self.managers - self.managers_in_seat - self.managers_planned
+
+    @property
+    def recommended_words(self) -> str:
+        return seats_in_words(self.role, self.recommended, self.managers, self.stage)
+
+    @property
+    def in_seat_words(self) -> str:
+        return seats_in_words(self.role, self.in_seat, self.managers_in_seat, self.stage)
+
+
+@dataclass(frozen=True)
+class NextHire:
+    """A role the fill order reaches only as the team grows (B, "next hires as you grow")."""
+
+    role: str
+    title: str
+    seats: int  # wanted beyond the recommended team and not already held ahead of plan
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -489,6 +747,8 @@ class QuarterGap:
     in_seat_total: int
     planned_total: int
     ratio_band: str
+    next_hires: tuple[NextHire, ...] = ()
+    current: int | None = None  # the quarter a leader is in; None when not known
 
     @property
     def recommended_total(self) -> int:
@@ -503,6 +763,21 @@ class QuarterGap:
         """Seats with a positive gap; a surplus in one role does not fill another."""
         return sum(row.gap for row in self.rows if row.gap > 0)
 
+    @property
+    def next_stage_words(self) -> str:
+        """How far the next stage is from this quarter's headcount, the quarter named unless
+        it is the current one: "Stage 3 (Scale) starts at 501 customer-facing: 12 more than
+        FY2026 Q4." Empty in the last stage."""
+        if self.assessment.stage == len(STAGES):
+            return ""
+        following = STAGES[self.assessment.stage]
+        more = following.low - self.assessment.headcount.total
+        than = "today" if self.quarter == self.current else Quarter.from_ordinal(self.quarter).label
+        return (
+            f"Stage {following.number} ({following.name}) starts at {following.low} "
+            f"customer-facing: {more} more than {than}."
+        )
+
 
 def gap_for_quarter(
     quarter: int,
@@ -510,52 +785,189 @@ def gap_for_quarter(
     profile: Profile,
     team: Iterable[TeamSeat],
     hires: Iterable[Hire],
+    *,
+    forecast: Mapping[int, Headcount] | None = None,
+    current: int | None = None,
 ) -> QuarterGap:
-    assessment = assess(headcount, profile)
-    in_seat = Counter(seat.role for seat in team if seat.in_seat(quarter))
-    planned = Counter(hire.role for hire in hires if hire.planned_by(quarter))
-    rows = tuple(
-        RoleGap(
-            role=role,
-            title=role_title(role, assessment.stage),
-            recommended=assessment.roles.get(role, 0),
-            in_seat=in_seat[role],
-            planned=planned[role],
-            reason=_row_reason(role, assessment),
-        )
-        for role in ROLES
-        if assessment.roles.get(role) or in_seat[role] or planned[role]
+    """B gap for one quarter. ``forecast``, the snapshots by quarter, tells a role held ahead
+    of plan from which later quarter it is needed; ``current`` names the quarter a leader is
+    in, so a sentence can compare with it."""
+    later = sorted((q, h) for q, h in (forecast or {}).items() if q > quarter)
+    return _quarter_gap(
+        quarter,
+        assess(headcount, profile),
+        tuple(team),
+        tuple(hires),
+        [(q, assess(h, profile)) for q, h in later],
+        current,
     )
+
+
+def _quarter_gap(
+    quarter: int,
+    assessment: Assessment,
+    team: Sequence[TeamSeat],
+    hires: Sequence[Hire],
+    later: Sequence[tuple[int, Assessment]],
+    current: int | None,
+) -> QuarterGap:
+    seated = [seat for seat in team if seat.in_seat(quarter)]
+    counted = [hire for hire in hires if hire.planned_by(quarter)]
+    in_seat = Counter(seat.role for seat in seated)
+    planned = Counter(hire.role for hire in counted)
+    managers_in_seat = Counter(seat.role for seat in seated if seat.is_manager)
+    managers_planned = Counter(hire.role for hire in counted if hire.is_manager)
+    rows = []
+    for role in ROLES:
+        recommended = assessment.roles.get(role, 0)
+        held = in_seat[role] + planned[role]
+        if not recommended and not held:
+            continue
+        needed_from = None
+        if held > recommended:
+            needed_from = next((q for q, a in later if a.roles.get(role, 0) >= held), None)
+            reason = _ahead_reason(role, recommended, held, needed_from, assessment)
+        else:
+            reason = assessment.reasons[role]
+        rows.append(
+            RoleGap(
+                role=role,
+                title=role_title(role, assessment.stage),
+                recommended=recommended,
+                in_seat=in_seat[role],
+                planned=planned[role],
+                reason=reason,
+                stage=assessment.stage,
+                managers=assessment.managers.get(role, 0),
+                managers_in_seat=managers_in_seat[role],
+                managers_planned=managers_planned[role],
+                needed_from=needed_from,
+            )
+        )
+    next_hires = []
+    for role in assessment.next_hires:
+        ahead = max(0, in_seat[role] + planned[role] - assessment.roles.get(role, 0))
+        seats = assessment.next_hire_seats[role] - ahead
+        if seats > 0:
+            title = role_title(role, assessment.stage)
+            next_hires.append(NextHire(role, title, seats, assessment.reasons[role]))
     return QuarterGap(
         quarter=quarter,
         assessment=assessment,
-        rows=rows,
+        rows=tuple(rows),
         in_seat_total=in_seat.total(),
         planned_total=planned.total(),
-        ratio_band=ratio_band(headcount.total, in_seat.total()),
+        ratio_band=ratio_band(assessment.headcount.total, in_seat.total()),
+        next_hires=tuple(next_hires),
+        current=current,
     )
 
 
-def _row_reason(role: str, assessment: Assessment) -> str:
-    if role in assessment.roles:
-        return assessment.reasons[role]
-    outside = (
-        f"Not in the recommended team of {assessment.recommended_total} at stage {assessment.stage}"
-    )
-    if role in assessment.next_hires:
-        return f"{outside}; next as you grow ({assessment.reasons[role]})"
-    return f"{outside}."
+def _ahead_reason(
+    role: str, recommended: int, held: int, needed_from: int | None, assessment: Assessment
+) -> Reason:
+    """B gap, negative: more held than recommended, and when the forecast catches up."""
+    if recommended:
+        verb = "is" if recommended == 1 else "are"
+        text = f"Ahead of plan: {held} where {recommended} {verb} recommended."
+    elif assessment.recommended_total:
+        text = (
+            f"Ahead of plan: the recommended team of {assessment.recommended_total} has no "
+            "seat for this role yet."
+        )
+    else:
+        text = "Ahead of plan: with no customer-facing headcount no seat is recommended."
+    if needed_from is not None:
+        text += f" Needed from {Quarter.from_ordinal(needed_from).label} by your forecast."
+    reason = Reason(text, ("B gap",))
+    if role in assessment.reasons:
+        reason += assessment.reasons[role]
+    return reason
 
 
-# --- Roadmap -----------------------------------------------------------------------------
+# --- B. Lead time and the roadmap --------------------------------------------------------
+
+
+class RequisitionStatus(StrEnum):
+    """B roadmap: a requisition deadline against the current quarter."""
+
+    OVERDUE = "overdue"
+    DUE_NOW = "due_now"
+    UPCOMING = "upcoming"
+
+    @property
+    def words(self) -> str:
+        return REQUISITION_WORDS[self]
+
+
+REQUISITION_WORDS = {
+    RequisitionStatus.OVERDUE: "overdue",
+    RequisitionStatus.DUE_NOW: "due now",
+    RequisitionStatus.UPCOMING: "upcoming",
+}
+# What a recruiting hire shows instead: its requisition is open, so nothing is due.
+REQUISITION_OPEN_WORDS = "requisition open"
+# Requisitions still to open: seats to plan, and hires not yet recruiting.
+UNOPENED_HIRE_STATUSES = frozenset({PLANNED, APPROVED})
+
+
+def requisition_status(deadline: int, current: int) -> RequisitionStatus:
+    """B roadmap: overdue before the current quarter, due now in it, upcoming after it."""
+    if deadline < current:
+        return RequisitionStatus.OVERDUE
+    if deadline == current:
+        return RequisitionStatus.DUE_NOW
+    return RequisitionStatus.UPCOMING
 
 
 @dataclass(frozen=True)
 class HireToPlan:
+    """Seats of a role still to plan, short without a break since ``needed_in``."""
+
     role: str
     seats: int
-    needed_in: int  # the quarter from which these seats have been short without a break
+    needed_in: int
     open_requisition_by: int  # B: needed_in - lead time
+    status: RequisitionStatus | None = None  # None in history and when no quarter is current
+
+    @property
+    def status_words(self) -> str:
+        return self.status.words if self.status else ""
+
+
+@dataclass(frozen=True)
+class OpenHire:
+    """A planned, approved or recruiting hire, with its requisition deadline (B roadmap)."""
+
+    role: str
+    target: int
+    hire_status: str
+    open_requisition_by: int  # B: target - lead time
+    # None for a recruiting hire (its requisition is open), in history, or with no quarter
+    # current; otherwise the deadline against the current quarter.
+    status: RequisitionStatus | None = None
+    is_manager: bool = False
+
+    @property
+    def requisition_open(self) -> bool:
+        return self.hire_status == RECRUITING
+
+    @property
+    def status_words(self) -> str:
+        if self.requisition_open:
+            return REQUISITION_OPEN_WORDS
+        return self.status.words if self.status else ""
+
+
+@dataclass(frozen=True)
+class RoadmapRole:
+    """One role in one roadmap quarter: its gap, and what is left to open for it."""
+
+    gap: RoleGap
+    hires_to_plan: tuple[HireToPlan, ...]
+    open_hires: tuple[OpenHire, ...]  # counted in this quarter's gap
+    open_requisition_by: int | None
+    requisition_status: RequisitionStatus | None
 
 
 @dataclass(frozen=True)
@@ -566,13 +978,49 @@ class RoadmapQuarter:
     stage_changed: bool
     gap: QuarterGap
     hires_to_plan: tuple[HireToPlan, ...] = field(default=())
+    # Every open hire counted as planned in this quarter (target quarter ≤ this one).
+    open_hires: tuple[OpenHire, ...] = field(default=())
+    # The open hires a page lists here, each once: at its target quarter, or at the current
+    # quarter if its target is history, so a deadline missed in the past is still shown.
+    open_hires_listed: tuple[OpenHire, ...] = field(default=())
+    current: int | None = None
+
+    @property
+    def is_history(self) -> bool:
+        """B roadmap: before the current quarter, shown as held, never as actions."""
+        return self.current is not None and self.quarter < self.current
+
+    @property
+    def roles(self) -> tuple[RoadmapRole, ...]:
+        """Per role of the gap, in catalogue order: seats to plan, open hires, deadline."""
+        return tuple(
+            RoadmapRole(
+                gap=row,
+                hires_to_plan=tuple(h for h in self.hires_to_plan if h.role == row.role),
+                open_hires=tuple(h for h in self.open_hires if h.role == row.role),
+                open_requisition_by=self.open_requisition_by(row.role),
+                requisition_status=self.requisition_status(row.role),
+            )
+            for row in self.gap.rows
+        )
 
     def open_requisition_by(self, role: str) -> int | None:
-        """The earliest deadline among the role's seats still to plan."""
-        for hire in self.hires_to_plan:
-            if hire.role == role:
-                return hire.open_requisition_by
-        return None
+        """The earliest deadline of what is left to open for the role in this quarter: its
+        seats still to plan and its counted hires still planned or approved."""
+        deadlines = [hire.open_requisition_by for hire in self.hires_to_plan if hire.role == role]
+        deadlines += [
+            hire.open_requisition_by
+            for hire in self.open_hires
+            if hire.role == role and hire.hire_status in UNOPENED_HIRE_STATUSES
+        ]
+        return min(deadlines, default=None)
+
+    def requisition_status(self, role: str) -> RequisitionStatus | None:
+        """The status of ``open_requisition_by(role)``; None in history or with nothing due."""
+        deadline = self.open_requisition_by(role)
+        if deadline is None or self.current is None or self.is_history:
+            return None
+        return requisition_status(deadline, self.current)
 
 
 def roadmap(
@@ -581,26 +1029,40 @@ def roadmap(
     team: Iterable[TeamSeat],
     hires: Iterable[Hire],
     lead_time: int,
+    *,
+    current: int | None = None,
 ) -> list[RoadmapQuarter]:
-    """Every quarter from the first snapshot to the last, gaps and requisition deadlines."""
+    """Every quarter from the first snapshot to the last: gaps and requisition deadlines.
+
+    ``current`` is the quarter a leader is in: deadlines are worded against it, and the
+    quarters before it are history. Without it no deadline has a status.
+    """
     if lead_time < 0:
         raise ValueError("The hiring lead time cannot be negative.")
     if not snapshots:
         return []
     team, hires = tuple(team), tuple(hires)
-    first, last = min(snapshots), max(snapshots)
+    assessed = sorted((q, assess(h, profile)) for q, h in snapshots.items())
+    first, last = assessed[0][0], assessed[-1][0]
+    unopened = [hire for hire in hires if hire.status in OPEN_HIRE_STATUSES]
+
+    def listed_in(hire: Hire) -> int:
+        """An open hire's target quarter, or the current one when its target is history."""
+        quarter = max(hire.target, first)
+        return current if current is not None and quarter < current <= last else quarter
+
     quarters: list[RoadmapQuarter] = []
     # Per role, the quarter in which each seat still to plan first fell short, oldest first.
     # A growing shortfall adds seats needed from later quarters, each with its own deadline;
     # a shrinking one keeps the oldest seats, so no deadline is ever shown later than due.
     short_seats: dict[str, list[int]] = {}
-    headcount = snapshots[first]
     previous_stage = None
     for quarter in range(first, last + 1):
-        carried = quarter not in snapshots
-        if not carried:
-            headcount = snapshots[quarter]
-        gap = gap_for_quarter(quarter, headcount, profile, team, hires)
+        index = max(i for i, (q, _) in enumerate(assessed) if q <= quarter)
+        assessment = assessed[index][1]
+        gap = _quarter_gap(quarter, assessment, team, hires, assessed[index + 1 :], current)
+        # The quarter deadlines are worded against; none in history (B roadmap).
+        acting = None if current is None or quarter < current else current
         to_plan = []
         for row in gap.rows:
             seats = short_seats.setdefault(row.role, [])
@@ -608,19 +1070,49 @@ def roadmap(
             seats.extend([quarter] * (missing - len(seats)))
             del seats[missing:]
             for needed_in, batch in groupby(seats):
-                count = len(list(batch))
-                to_plan.append(HireToPlan(row.role, count, needed_in, needed_in - lead_time))
+                deadline = needed_in - lead_time
+                to_plan.append(
+                    HireToPlan(
+                        row.role, len(list(batch)), needed_in, deadline, _status(deadline, acting)
+                    )
+                )
         for role in set(short_seats) - {row.role for row in gap.rows}:
             del short_seats[role]
+        counted = [hire for hire in unopened if hire.planned_by(quarter)]
+        open_hires = tuple(_open_hire(hire, lead_time, acting) for hire in counted)
         quarters.append(
             RoadmapQuarter(
                 quarter=quarter,
-                headcount=headcount,
-                carried=carried,
-                stage_changed=previous_stage is not None and gap.assessment.stage != previous_stage,
+                headcount=assessment.headcount,
+                carried=quarter not in snapshots,
+                stage_changed=previous_stage is not None and assessment.stage != previous_stage,
                 gap=gap,
                 hires_to_plan=tuple(to_plan),
+                open_hires=open_hires,
+                open_hires_listed=tuple(
+                    open_hire
+                    for open_hire, hire in zip(open_hires, counted, strict=True)
+                    if listed_in(hire) == quarter
+                ),
+                current=current,
             )
         )
-        previous_stage = gap.assessment.stage
+        previous_stage = assessment.stage
     return quarters
+
+
+def _status(deadline: int, acting: int | None) -> RequisitionStatus | None:
+    return None if acting is None else requisition_status(deadline, acting)
+
+
+def _open_hire(hire: Hire, lead_time: int, acting: int | None) -> OpenHire:
+    deadline = hire.target - lead_time
+    return OpenHire(
+        role=hire.role,
+        target=hire.target,
+        hire_status=hire.status,
+        open_requisition_by=deadline,
+        # A recruiting hire's requisition is open: never overdue, nothing due (B roadmap).
+        status=None if hire.status == RECRUITING else _status(deadline, acting),
+        is_manager=hire.is_manager,
+    )

@@ -2,6 +2,7 @@
 
 import csv
 import dataclasses
+import datetime
 import io
 
 import pytest
@@ -19,6 +20,8 @@ from tests.factories import (
 )
 
 Q0 = Quarter(2027, 1).ordinal
+# The day the exports are made: FY2027 Q2 with a January fiscal year, so Q1 is history.
+TODAY = datetime.date(2027, 5, 15)
 LEADER, ALS, PM = rules.ENABLEMENT_LEADER, rules.ADULT_LEARNING_SPECIALIST, rules.PROGRAM_MANAGER
 CS, SALES, PRODUCT = rules.CS_ENABLEMENT, rules.SALES_ENABLEMENT, rules.PRODUCT_ENABLEMENT
 HOSTILE = ("=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "\nx", '=HYPERLINK("http://x")')
@@ -64,10 +67,10 @@ def build_plan(*, start_month: int = 1, lead_time: int = 1, **extra) -> Plan:
     )
 
 
-def rows_of(plan: Plan) -> list[dict]:
+def rows_of(plan: Plan, today: datetime.date = TODAY) -> list[dict]:
     return [
         dict(zip(ROADMAP_COLUMNS, row, strict=True))
-        for row in roadmap_rows(plan.roadmap(), plan.organization)
+        for row in roadmap_rows(plan.roadmap(today), plan.organization)
     ]
 
 
@@ -92,6 +95,10 @@ def test_it_has_exactly_the_agreed_columns():
         "gap",
         "open_requisition_by",
         "reason",
+        "stage_name",
+        "role_title",
+        "managers",
+        "requisition_status",
     )
 
 
@@ -108,42 +115,77 @@ def test_it_writes_one_row_per_quarter_and_role_as_the_rules_work_it_out():
             r["planned"],
             r["gap"],
             r["open_requisition_by"],
+            r["requisition_status"],
         )
         for r in rows_of(plan)
     ]
     assert got == [
-        ("FY2027 Q1", 40, 1, LEADER, 1, 1, 0, 0, ""),
-        ("FY2027 Q1", 40, 1, SALES, 0, 1, 0, -1, ""),
+        ("FY2027 Q1", 40, 1, LEADER, 1, 1, 0, 0, "", ""),
+        ("FY2027 Q1", 40, 1, SALES, 0, 1, 0, -1, "", ""),
         # Carried forward from Q1.
-        ("FY2027 Q2", 40, 1, LEADER, 1, 1, 0, 0, ""),
-        ("FY2027 Q2", 40, 1, SALES, 0, 1, 0, -1, ""),
-        # Stage 2: the program manager is planned; the specialist is still to plan.
-        ("FY2027 Q3", 120, 2, LEADER, 1, 1, 0, 0, ""),
-        ("FY2027 Q3", 120, 2, ALS, 1, 0, 0, 1, "FY2027 Q2"),
-        ("FY2027 Q3", 120, 2, PM, 1, 0, 1, 0, ""),
-        ("FY2027 Q3", 120, 2, SALES, 0, 1, 0, -1, ""),
+        ("FY2027 Q2", 40, 1, LEADER, 1, 1, 0, 0, "", ""),
+        ("FY2027 Q2", 40, 1, SALES, 0, 1, 0, -1, "", ""),
+        # Stage 2: the specialist is still to plan, and the program manager is planned but
+        # its requisition is still to open: both are due by Q2, the current quarter.
+        ("FY2027 Q3", 120, 2, LEADER, 1, 1, 0, 0, "", ""),
+        ("FY2027 Q3", 120, 2, ALS, 1, 0, 0, 1, "FY2027 Q2", "due_now"),
+        ("FY2027 Q3", 120, 2, PM, 1, 0, 1, 0, "FY2027 Q2", "due_now"),
+        ("FY2027 Q3", 120, 2, SALES, 0, 1, 0, -1, "", ""),
         # The specialist's shortfall started in Q3, so its deadline does not move; the
         # cancelled CS hire does not count against the new CS seat.
-        ("FY2027 Q4", 160, 2, LEADER, 1, 1, 0, 0, ""),
-        ("FY2027 Q4", 160, 2, ALS, 1, 0, 0, 1, "FY2027 Q2"),
-        ("FY2027 Q4", 160, 2, PM, 1, 0, 1, 0, ""),
-        ("FY2027 Q4", 160, 2, CS, 1, 0, 0, 1, "FY2027 Q3"),
-        ("FY2027 Q4", 160, 2, SALES, 0, 1, 0, -1, ""),
+        ("FY2027 Q4", 160, 2, LEADER, 1, 1, 0, 0, "", ""),
+        ("FY2027 Q4", 160, 2, ALS, 1, 0, 0, 1, "FY2027 Q2", "due_now"),
+        ("FY2027 Q4", 160, 2, PM, 1, 0, 1, 0, "FY2027 Q2", "due_now"),
+        ("FY2027 Q4", 160, 2, CS, 1, 0, 0, 1, "FY2027 Q3", "upcoming"),
+        ("FY2027 Q4", 160, 2, SALES, 0, 1, 0, -1, "", ""),
     ]
+
+
+def test_it_appends_the_stage_name_role_title_and_managers():
+    rows = rows_of(build_plan())
+    got = {(r["quarter"], r["role"]): (r["stage_name"], r["role_title"]) for r in rows}
+    assert got["FY2027 Q1", LEADER] == ("Foundation", "Enablement Manager")
+    assert got["FY2027 Q3", LEADER] == ("Expansion", "Head of Enablement")
+    assert got["FY2027 Q4", CS] == ("Expansion", "CS enablement specialist")
+    assert {r["managers"] for r in rows} == {0}
+
+
+def test_it_counts_managers_of_a_large_role():
+    # 2,600 sales-only customer-facing: 46 sales enablement seats, 6 of them managers.
+    plan = dataclasses.replace(
+        build_plan(), snapshots=[SnapshotFactory.build(quarter=Q0, sales=2600)]
+    )
+    rows = {r["role"]: r for r in rows_of(plan)}
+    assert (rows[SALES]["recommended"], rows[SALES]["managers"]) == (46, 6)
+    assert rows[SALES]["role_title"] == "Sales enablement lead"
+    assert rows[SALES]["stage_name"] == "Enterprise"
+    assert type(rows[SALES]["managers"]) is int
+    assert rows[PRODUCT]["managers"] == 0
 
 
 def test_it_gives_each_row_the_rule_sentence_of_its_role():
     plan = build_plan()
     expected = [
-        (Quarter.from_ordinal(q.quarter).label, row.role, row.reason)
-        for q in plan.roadmap()
+        (Quarter.from_ordinal(q.quarter).label, row.role, str(row.reason))
+        for q in plan.roadmap(TODAY)
         for row in q.gap.rows
     ]
     assert [(r["quarter"], r["role"], r["reason"]) for r in rows_of(plan)] == expected
     reasons = {(r["quarter"], r["role"]): r["reason"] for r in rows_of(plan)}
-    assert reasons["FY2027 Q1", LEADER].startswith("A.3, B stage 1")
-    assert reasons["FY2027 Q3", ALS].startswith("B step 2, A.4")
-    assert reasons["FY2027 Q4", SALES].startswith("Not in the recommended team of 4")
+    assert reasons["FY2027 Q1", LEADER] == (
+        "With 40 customer-facing people, one person is the whole team: an Enablement Manager "
+        "who spends about 75% of the time on hands-on work and up to 25% on strategy. "
+        "(A.3, B stage 1)"
+    )
+    assert reasons["FY2027 Q3", ALS] == (
+        "Your enablement leader has no adult-learning expertise, so a specialist designs how "
+        "people learn. (A.4, B step 2)"
+    )
+    assert reasons["FY2027 Q4", SALES] == (
+        "Ahead of plan: the recommended team of 4 has no seat for this role yet. You have 100 "
+        "in sales and 20 in other customer-facing teams, who need their own sales enablement "
+        "specialist. (B gap, A.4, B step 5)"
+    )
 
 
 def test_it_orders_rows_by_quarter_then_role_catalogue():
@@ -192,20 +234,78 @@ def test_it_dates_requisitions_one_lead_time_before_the_need(lead_time, als_dead
     assert deadlines["FY2027 Q3", ALS] == als_deadline
     assert deadlines["FY2027 Q4", ALS] == als_deadline
     assert deadlines["FY2027 Q4", CS] == cs_deadline
+    # The planned program manager targets Q3, so its requisition is due when the specialist's is.
+    assert deadlines["FY2027 Q3", PM] == als_deadline
 
 
-def test_it_leaves_the_requisition_empty_unless_hires_are_still_to_plan():
+@pytest.mark.parametrize(
+    ("status", "deadline", "requisition_status"),
+    [
+        (rules.PLANNED, "FY2027 Q2", "due_now"),
+        (rules.APPROVED, "FY2027 Q2", "due_now"),
+        # Recruiting: the requisition is open, nothing is left to open.
+        (rules.RECRUITING, "", ""),
+    ],
+)
+def test_it_fills_the_requisition_for_hires_whose_requisition_is_still_to_open(
+    status, deadline, requisition_status
+):
+    plan = build_plan()
+    plan.hires[0].status = status
+    rows = {(r["quarter"], r["role"]): r for r in rows_of(plan)}
+    for quarter in ("FY2027 Q3", "FY2027 Q4"):
+        assert rows[quarter, PM]["gap"] == 0
+        assert rows[quarter, PM]["open_requisition_by"] == deadline
+        assert rows[quarter, PM]["requisition_status"] == requisition_status
+
+
+def test_it_leaves_the_requisition_empty_when_nothing_is_left_to_open():
     for lead_time in (0, 2):
         for row in rows_of(build_plan(lead_time=lead_time)):
-            assert (row["open_requisition_by"] != "") == (row["gap"] > 0)
+            left_to_open = row["gap"] > 0 or (row["role"] == PM and row["planned"])
+            assert (row["open_requisition_by"] != "") == left_to_open, row
+
+
+@pytest.mark.parametrize(
+    ("today", "statuses"),
+    [
+        # Q1 current: every deadline is Q2 or Q3, still ahead.
+        (datetime.date(2027, 2, 1), ["upcoming", "upcoming", "upcoming", "upcoming", "upcoming"]),
+        # Q3 current: the Q2 deadlines are overdue, CS's Q3 one is due now.
+        (datetime.date(2027, 8, 1), ["overdue", "overdue", "overdue", "overdue", "due_now"]),
+        # Q4 current: Q3 is history and shows no status; in Q4 all three are overdue.
+        (datetime.date(2027, 11, 1), ["", "", "overdue", "overdue", "overdue"]),
+        # After the roadmap: all history, deadlines kept, no status.
+        (datetime.date(2028, 3, 1), ["", "", "", "", ""]),
+    ],
+)
+def test_it_words_each_deadline_against_the_current_quarter(today, statuses):
+    rows = rows_of(build_plan(), today)
+    due = [r for r in rows if r["open_requisition_by"]]
+    assert [(r["quarter"], r["role"]) for r in due] == [
+        ("FY2027 Q3", ALS),
+        ("FY2027 Q3", PM),
+        ("FY2027 Q4", ALS),
+        ("FY2027 Q4", PM),
+        ("FY2027 Q4", CS),
+    ]
+    assert [r["requisition_status"] for r in due] == statuses
 
 
 def test_it_keeps_numbers_numeric_and_negative_gaps_unprefixed():
-    rows = roadmap_rows(build_plan().roadmap(), build_plan().organization)
+    rows = roadmap_rows(build_plan().roadmap(TODAY), build_plan().organization)
     gaps = [row[ROADMAP_COLUMNS.index("gap")] for row in rows]
     assert -1 in gaps
+    numbers = (
+        "customer_facing_headcount",
+        "stage",
+        "recommended",
+        "in_seat",
+        "planned",
+        "managers",
+    )
     for row in rows:
-        for column in ("customer_facing_headcount", "stage", "recommended", "in_seat", "planned"):
+        for column in numbers:
             assert type(row[ROADMAP_COLUMNS.index(column)]) is int
         assert type(row[ROADMAP_COLUMNS.index("gap")]) is int
     text = as_csv(rows)

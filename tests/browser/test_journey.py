@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 CSV_HEADER = (
     "quarter,quarter_start,customer_facing_headcount,stage,role,recommended,in_seat,planned,"
-    "gap,open_requisition_by,reason"
+    "gap,open_requisition_by,reason,stage_name,role_title,managers,requisition_status"
 )
 # The four quarters as (sales, customer success, other): 35, 39 and 43 customer-facing
 # (stage 1), then 159 (stage 2). Each quarter after the first starts as a copy of the one
@@ -94,7 +94,8 @@ def expected_csv_rows(organization: Organization) -> list[dict[str, str]]:
     for quarter in load_plan(organization).roadmap():
         fiscal = Quarter.from_ordinal(quarter.quarter)
         for role in quarter.gap.rows:
-            deadline = quarter.open_requisition_by(role.role) if role.gap > 0 else None
+            deadline = quarter.open_requisition_by(role.role)
+            status = quarter.requisition_status(role.role)
             rows.append(
                 {
                     "quarter": fiscal.label,
@@ -107,7 +108,11 @@ def expected_csv_rows(organization: Organization) -> list[dict[str, str]]:
                     "planned": str(role.planned),
                     "gap": str(role.gap),
                     "open_requisition_by": label(deadline) if deadline is not None else "",
-                    "reason": role.reason,
+                    "reason": str(role.reason),
+                    "stage_name": quarter.gap.assessment.stage_name,
+                    "role_title": role.title,
+                    "managers": str(role.managers),
+                    "requisition_status": str(status) if status else "",
                 }
             )
     return rows

@@ -25,7 +25,8 @@ def plan_data(organization):
 
     The fiscal year starts in February and requisitions open one quarter ahead. The
     adult-learning specialist has been short since stage 2 starts (next quarter), so its
-    requisition is due now; the leader's gap in the first quarter is long overdue.
+    requisition is due now, as is the program manager's planned for then; the leader's gap
+    in the first quarter is history, closed by the leader who started the quarter after.
     """
     organization.fiscal_year_start_month = 2
     organization.hiring_lead_time = 1
@@ -126,22 +127,62 @@ def test_it_lists_the_hires_to_plan_with_requisition_deadlines(
     client.force_login(owner)
     body = client.get(url(organization)).content.decode()
     roadmap = {q.quarter: q for q in load_plan(organization).roadmap()}
-    # No one in seat in the first quarter: the leader was due a quarter before it.
+    # No one in seat in the first quarter: the leader was due a quarter before it. That
+    # quarter is history: the deadline is shown, never as overdue.
     first = row_html(body, now - 2)
     assert roadmap[now - 2].hires_to_plan == (rules.HireToPlan(LEADER, 1, now - 2, now - 3),)
     assert "1 × Enablement leader" in first
     assert f"open requisition by {Quarter.from_ordinal(now - 3).label}" in first
-    assert "overdue" in first
+    assert "overdue" not in first
     # Stage 2 next quarter: the specialist's requisition opens now, which is not overdue.
     stage_two = row_html(body, now + 1)
     assert roadmap[now + 1].open_requisition_by(ALS) == now
+    assert roadmap[now + 1].hires_to_plan[0].status is rules.RequisitionStatus.DUE_NOW
     assert "1 × Adult-learning specialist" in stage_two
     assert f"open requisition by {Quarter.from_ordinal(now).label}" in stage_two
+    assert '<span class="tag tag-due_now">due now</span>' in stage_two
     assert "overdue" not in stage_two
+    # The program manager planned for then keeps its own deadline.
+    assert (
+        f"— planned for {Quarter.from_ordinal(now + 1).label}, requisition by "
+        f"{Quarter.from_ordinal(now).label}"
+    ) in stage_two
+    # CS enablement is short from the quarter after: its requisition is upcoming.
+    last = row_html(body, now + 2)
+    assert f"open requisition by {Quarter.from_ordinal(now + 1).label}" in last
+    assert '<span class="tag tag-upcoming">upcoming</span>' in last
     # The figures are the rules' own.
     gap = roadmap[now + 1].gap
     assert f'<td class="num">{gap.recommended_total}</td>' in stage_two
     assert f'{gap.in_seat_total} <span class="muted">+ {gap.planned_total}</span>' in stage_two
+
+
+def test_an_open_hire_from_history_is_listed_now_with_its_deadline(
+    client, organization, owner, plan_data
+):
+    now = plan_data
+    PlannedHireFactory(
+        organization=organization, role=ALS, target_quarter=now - 1, status=rules.APPROVED
+    )
+    PlannedHireFactory(
+        organization=organization,
+        role=rules.SALES_ENABLEMENT,
+        target_quarter=now - 1,
+        status=rules.RECRUITING,
+    )
+    client.force_login(owner)
+    body = client.get(url(organization)).content.decode()
+    assert "Adult-learning specialist" not in row_html(body, now - 1)
+    current = row_html(body, now)
+    assert (
+        f"— approved for {Quarter.from_ordinal(now - 1).label}, requisition by "
+        f'{Quarter.from_ordinal(now - 2).label}</span>\n            <span class="tag '
+        'tag-overdue">overdue</span>'
+    ) in current
+    # Recruiting: the requisition is open, so it is never overdue.
+    assert '<span class="tag tag-open">requisition open</span>' in current
+    assert current.count(">overdue<") == 1
+    assert body.count("— approved for") == 1
 
 
 def test_it_explains_the_lead_time(client, organization, owner, plan_data):
@@ -171,7 +212,8 @@ def test_it_downloads_a_utf8_csv_named_after_the_organization_and_day(
     text = content.decode("utf-8-sig")
     assert text.split("\r\n")[0] == (
         "quarter,quarter_start,customer_facing_headcount,stage,role,recommended,in_seat,"
-        "planned,gap,open_requisition_by,reason"
+        "planned,gap,open_requisition_by,reason,stage_name,role_title,managers,"
+        "requisition_status"
     )
     assert text.endswith("\r\n")
 
@@ -185,6 +227,7 @@ def test_it_exports_the_roadmap_of_the_rules_row_by_row(client, organization, ow
         quarter = Quarter.from_ordinal(q.quarter)
         for row in q.gap.rows:
             deadline = q.open_requisition_by(row.role)
+            status = q.requisition_status(row.role)
             expected.append(
                 {
                     "quarter": quarter.label,
@@ -197,13 +240,19 @@ def test_it_exports_the_roadmap_of_the_rules_row_by_row(client, organization, ow
                     "planned": str(row.planned),
                     "gap": str(row.gap),
                     "open_requisition_by": Quarter.from_ordinal(deadline).label
-                    if row.gap > 0
+                    if deadline is not None
                     else "",
-                    "reason": row.reason,
+                    "reason": str(row.reason),
+                    "stage_name": q.gap.assessment.stage_name,
+                    "role_title": row.title,
+                    "managers": str(row.managers),
+                    "requisition_status": str(status) if status else "",
                 }
             )
     assert parsed == expected
     assert len(parsed) > 5
+    statuses = {(row["role"], row["requisition_status"]) for row in parsed}
+    assert {(ALS, "due_now"), (PM, "due_now"), (rules.CS_ENABLEMENT, "upcoming")} <= statuses
 
 
 def test_it_exports_only_the_header_without_headcount(client, organization, owner):
