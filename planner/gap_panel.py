@@ -56,20 +56,10 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
         context.update(
             assessment=a,
             stage_range=rules.STAGES[a.stage - 1].range_label,
-            next_stage=rules.STAGES[a.stage] if a.stage < len(rules.STAGES) else None,
-            to_next_stage=(
-                rules.STAGES[a.stage].low - a.headcount.total
-                if a.stage < len(rules.STAGES)
-                else None
-            ),
             ratio=ratio_label(a.headcount.total, in_seat),
             band_meaning=rules.RATIO_BAND_MEANINGS[gap.ratio_band],
             recommended_share=round(a.leader_strategic_share * 100),
             current_share=organization.leader_strategic_share,
-            next_hire_reasons=[
-                (role, rules.role_title(role, a.stage), a.reasons.get(role, ""))
-                for role in a.next_hires
-            ],
             practices=[(p, rules.PRACTICE_NAMES[p], a.reasons[p]) for p in a.practices],
             stage_one_focus=organization.get_stage_one_focus_display(),
             focus_advice=rules.STAGE_1_FOCUS_ADVICE,
