@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from planner import rules
 from planner.forms import HireForm, MarkHiredForm, TeamMemberForm
@@ -84,6 +85,10 @@ class Redraw:
     hire_rows: dict[int, HireRow] = field(default_factory=dict)
     added_member: int | None = None
     added_hire: int | None = None
+
+
+def team_url(slug: str, anchor: str = "") -> str:
+    return reverse("team", args=[slug]) + (f"#{anchor}" if anchor else "")
 
 
 # --- rows ------------------------------------------------------------------------------------

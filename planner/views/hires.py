@@ -25,6 +25,7 @@ from planner.team_page import (
     mark_hired_form,
     new_hire_form,
     page_context,
+    team_url,
 )
 from planner.views.access import WRITE, org_context, organization_view, plan_changed
 from planner.views.refusals import (
@@ -34,7 +35,6 @@ from planner.views.refusals import (
     attempt_delete,
     with_version,
 )
-from planner.views.team import team_url
 
 
 def _get_hire(membership: Membership, pk: int) -> PlannedHire:

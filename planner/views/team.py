@@ -23,6 +23,7 @@ from planner.team_page import (
     member_row,
     new_member_form,
     page_context,
+    team_url,
 )
 from planner.views.access import READ, WRITE, org_context, organization_view, plan_changed
 from planner.views.refusals import (
@@ -32,10 +33,6 @@ from planner.views.refusals import (
     attempt_delete,
     with_version,
 )
-
-
-def team_url(slug: str, anchor: str = "") -> str:
-    return reverse("team", args=[slug]) + (f"#{anchor}" if anchor else "")
 
 
 @organization_view(get=READ)
