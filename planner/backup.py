@@ -25,6 +25,7 @@ installation they came from (``upgrade_from_version_1``).
 """
 
 import datetime
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -86,11 +87,20 @@ def _fail(code: str, message: str) -> PydanticCustomError:
 
 
 def _plain_text(value: str) -> str:
+    problem = _plain_text_problem(value)
+    if problem is not None:
+        raise _fail("plain_text", problem)
+    return value
+
+
+# A history repeats the same few labels and e-mails thousands of times: check each once.
+@functools.lru_cache(maxsize=4096)
+def _plain_text_problem(value: str) -> str | None:
     try:
         validate_plain_text(value)
     except ValidationError as error:
-        raise _fail("plain_text", error.messages[0]) from None
-    return value
+        return error.messages[0]
+    return None
 
 
 def _no_nul(value: str) -> str:
@@ -101,11 +111,18 @@ def _no_nul(value: str) -> str:
 
 
 def _email(value: str) -> str:
+    if not _is_email(value):
+        raise _fail("email", "must be an e-mail address")
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_email(value: str) -> bool:
     try:
         validate_email(value)
     except ValidationError:
-        raise _fail("email", "must be an e-mail address") from None
-    return value
+        return False
+    return True
 
 
 def _moment(value: Any) -> datetime.datetime:
