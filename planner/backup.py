@@ -180,6 +180,15 @@ def _pair(value: Any) -> list:
     return value
 
 
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _field_name(value: str) -> str:
+    if not _FIELD_NAME.fullmatch(value):
+        raise _fail("field_name", "must be a field name in lower case, like customer_success")
+    return value
+
+
 def _max_length(model: type[models.Model], name: str) -> int:
     return model._meta.get_field(name).max_length
 
@@ -202,7 +211,7 @@ QuarterLabel = Annotated[str, Field(max_length=20)] | None
 Moment = Annotated[datetime.datetime, PlainValidator(_moment), PlainSerializer(_timestamp)]
 Amount = Annotated[Decimal, PlainValidator(_amount), PlainSerializer(lambda cost: f"{cost:.2f}")]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
-FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+FieldName = Annotated[str, AfterValidator(_field_name)]
 
 
 class _Entry(BaseModel):
@@ -293,9 +302,6 @@ class Backup(_Entry):
     changes: list[ChangeEntry]
 
 
-SECTIONS = ("members", "segments", "snapshots", "team_members", "planned_hires", "changes")
-
-
 class _Header(BaseModel):
     """Just enough of a file to tell whether, and how, to read the rest."""
 
@@ -307,17 +313,18 @@ class _Header(BaseModel):
 def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
     """A version 1 document as version 2: members lose the username of their old account.
 
-    An import never matched or created accounts by it, so nothing else changes meaning.
+    Version 2 places people by verified e-mail only and creates no accounts, so a username
+    from another installation no longer means anything; nothing else changed meaning.
     """
-    members = document.get("members")
-    if isinstance(members, list):
-        document["members"] = [
+    upgraded = {**document, "version": 2}
+    if isinstance(document.get("members"), list):
+        upgraded["members"] = [
             {key: value for key, value in member.items() if key != "username"}
             if isinstance(member, dict)
             else member
-            for member in members
+            for member in document["members"]
         ]
-    return {**document, "version": 2}
+    return upgraded
 
 
 # --- export --------------------------------------------------------------------------------
@@ -444,7 +451,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
 
 def _json(entry: BaseModel) -> str:
     # ASCII escapes keep the file intact through any terminal or pipe encoding.
-    return entry.model_dump_json(ensure_ascii=True, exclude_unset=False)
+    return entry.model_dump_json(ensure_ascii=True)
 
 
 def _json_list(name: str, entries: Iterable[BaseModel], *, last: bool = False) -> Iterator[str]:

@@ -675,7 +675,7 @@ INVALID = [
     (
         "diff field not a field name",
         _set("changes.1.diff", {"<b>Sales</b>": [1, 2]}),
-        "changes.1.diff.<b>Sales</b>.[key]: String should match pattern",
+        "changes.1.diff.<b>Sales</b>.[key]: must be a field name in lower case",
     ),
     (
         "empty name",
