@@ -333,7 +333,8 @@ def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
 def export_lines(organization: Organization) -> Iterator[str]:
     """The organization and every row that belongs to it, as lines of one JSON document.
 
-    Written a row at a time, so a history of any length takes the memory of one row. Read
+    Written a row at a time, so a history of any length takes the memory of one row; a
+    BackupError, if any, comes before the first line. Read
     in one repeatable-read transaction on PostgreSQL (unless a caller's transaction is open),
     so every line is of the same moment.
     """
@@ -355,6 +356,22 @@ def export_lines(organization: Organization) -> Iterator[str]:
             key=lambda member: (member.start_quarter, member.name, member.pk),
         )
         keys = {member.pk: f"team-member-{number}" for number, member in enumerate(team, 1)}
+        # Built before the first line, so that a refusal leaves no half-written file.
+        hires = [
+            PlannedHireEntry.model_construct(
+                role=hire.role,
+                **_quarter("target_quarter", hire.target_quarter),
+                status=hire.status,
+                annual_cost=hire.annual_cost,
+                notes=hire.notes,
+                team_member=_team_member_key(hire, keys),
+                **_row_meta(hire),
+            )
+            for hire in sorted(
+                PlannedHire.objects.filter(organization=organization),
+                key=lambda hire: (hire.target_quarter, hire.role, hire.pk),
+            )
+        ]
 
         yield "{"
         yield f'  "format": {json.dumps(FORMAT)},'
@@ -404,25 +421,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
                 for member in team
             ),
         )
-        hires = sorted(
-            PlannedHire.objects.filter(organization=organization),
-            key=lambda hire: (hire.target_quarter, hire.role, hire.pk),
-        )
-        yield from _json_list(
-            "planned_hires",
-            (
-                PlannedHireEntry.model_construct(
-                    role=hire.role,
-                    **_quarter("target_quarter", hire.target_quarter),
-                    status=hire.status,
-                    annual_cost=hire.annual_cost,
-                    notes=hire.notes,
-                    team_member=_team_member_key(hire, keys),
-                    **_row_meta(hire),
-                )
-                for hire in hires
-            ),
-        )
+        yield from _json_list("planned_hires", hires)
         # Times and ids sort alike on every database, so the database may sort these.
         changes = (
             Change.objects.filter(organization=organization)

@@ -31,7 +31,7 @@ from planner.models import (
     TeamMember,
     VerifiedEmail,
 )
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, TeamMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +254,16 @@ def test_it_refuses_to_export_a_member_without_email(northwind):
     MembershipFactory(organization=northwind, user=nobody, role="viewer")
     out = StringIO()
     with pytest.raises(CommandError, match="these accounts have none: no-mail"):
+        call_command("export_org", "northwind", stdout=out)
+    assert out.getvalue() == ""
+
+
+def test_it_refuses_a_hire_that_became_another_organizations_team_member(northwind):
+    elsewhere = TeamMemberFactory()
+    hire = PlannedHire.objects.filter(organization=northwind, team_member__isnull=False).first()
+    PlannedHire.objects.filter(pk=hire.pk).update(team_member=elsewhere)
+    out = StringIO()
+    with pytest.raises(CommandError, match="became a team member of another organization"):
         call_command("export_org", "northwind", stdout=out)
     assert out.getvalue() == ""
 
@@ -872,6 +882,11 @@ def test_the_size_limit_holds_for_standard_input(db):
             stdout=StringIO(),
         )
     assert row_counts() == before
+
+
+def test_the_size_limit_is_at_least_one_megabyte(db, tmp_path):
+    with pytest.raises(CommandError, match="--max-size is in megabytes and must be at least 1"):
+        import_file(write(tmp_path, "{}"), max_size=0)
 
 
 def test_the_default_limit_is_200_megabytes(db, tmp_path):

@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 "without it; members without a verified account are listed and left out, "
                 "and can be invited once they have one."
             )
+        if options["max_size"] < 1:
+            raise CommandError("--max-size is in megabytes and must be at least 1.")
         limit = options["max_size"] * MEGABYTE
         raw = self._read(options["file"], options.get("stdin") or sys.stdin, limit)
         try:
