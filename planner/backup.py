@@ -38,7 +38,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import DataError, IntegrityError, connection, models, transaction
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    field_validator,
+)
 from pydantic import ValidationError as SchemaError
 from pydantic.functional_validators import AfterValidator
 from pydantic_core import PydanticCustomError
@@ -136,9 +143,17 @@ def _moment(value: Any) -> datetime.datetime:
     if moment.tzinfo is None:
         raise _fail("moment_offset", f"must give its offset from UTC, {example}")
     try:
-        return moment.astimezone(datetime.UTC)
+        moment = moment.astimezone(datetime.UTC)
     except OverflowError:
-        raise _fail("moment_range", "must fall between the years 1 and 9999 in UTC") from None
+        moment = None
+    # A day's margin at each end, so that pages can show it in any time zone.
+    if moment is None or not _EARLIEST <= moment <= _LATEST:
+        raise _fail("moment_range", "must fall between the years 2 and 9998 in UTC")
+    return moment
+
+
+_EARLIEST = datetime.datetime(2, 1, 1, tzinfo=datetime.UTC)
+_LATEST = datetime.datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC)
 
 
 def _timestamp(value: datetime.datetime) -> str:
@@ -288,6 +303,19 @@ class ChangeEntry(_Entry):
     # What the History page shows: each field's value before and after.
     diff: dict[FieldName, Annotated[list, PlainValidator(_pair)]]
     at: Moment
+
+    @field_validator("diff")
+    @classmethod
+    def _costs_are_amounts(cls, diff: dict[str, list]) -> dict[str, list]:
+        # The History page reads these as amounts; "sNaN" would stop it.
+        for value in diff.get("annual_cost", ()):
+            if value is not None and not (isinstance(value, str) and _AMOUNT.fullmatch(value)):
+                raise _fail(
+                    "diff_amount",
+                    "annual_cost: each value must be null or an amount written as a string, "
+                    'like "123456.78"',
+                )
+        return diff
 
 
 class Backup(_Entry):

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import DataError
+from django.urls import reverse
 
 from planner import backup, rules, services
 from planner.models import (
@@ -319,6 +320,42 @@ def test_it_reads_the_file_from_stdin(northwind):
 
     assert "as from-stdin" in out.getvalue()
     assert without_slug(export("from-stdin")) == without_slug(original)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_the_history_page_reads_every_change_a_file_may_hold(
+    northwind, client, tmp_path, settings, zone
+):
+    """Whatever the check lets in, the History page shows, even at the ends of the calendar
+    in the time zones furthest from UTC: the pages and the format agree."""
+    settings.TIME_ZONE = zone
+    document = export("northwind")
+    odd = {
+        "actor": None,
+        "action": "updated",
+        "entity": "planned hire",
+        "label": "",
+        "diff": {
+            "annual_cost": [None, "0"],
+            "fiscal_year_start_month": [13, 0],
+            "leader_has_adult_learning": [True, None],
+            "role": ["not a role", 7],
+            "zz_unknown_field": [-(2**63), "x" * 2000],
+        },
+        "at": "9998-12-31T23:59:59.999999+00:00",
+    }
+    earliest = {**odd, "diff": {}, "at": "0002-01-01T00:00:00+00:00"}
+    document["changes"] = [earliest, *document["changes"], odd]
+    import_file(write(tmp_path, document), slug="odd")
+    client.force_login(get_user_model().objects.get(username="demo"))
+
+    url = reverse("history", args=["odd"])
+    last_page = -(-len(document["changes"]) // 50)
+    newest, oldest = client.get(url), client.get(url, {"page": last_page})
+
+    assert newest.status_code == oldest.status_code == 200
+    assert "Zz unknown field" in newest.content.decode()
+    assert "0001" in oldest.content.decode() or "0002" in oldest.content.decode()
 
 
 def test_it_writes_in_batches_and_keeps_every_time(northwind, tmp_path, monkeypatch):
@@ -667,12 +704,17 @@ INVALID = [
     (
         "time that overflows in UTC",
         _set("changes.2.at", "0001-01-01T00:30:00+01:00"),
-        "changes.2.at: must fall between the years 1 and 9999 in UTC",
+        "changes.2.at: must fall between the years 2 and 9998 in UTC",
+    ),
+    (
+        "time at the end of the calendar",
+        _set("changes.2.at", "9999-12-31T23:00:00+00:00"),
+        "changes.2.at: must fall between the years 2 and 9998 in UTC",
     ),
     (
         "row time that overflows in UTC",
         _set("team_members.1.created_at", "0001-01-01T00:30:00+01:00"),
-        "team_members.1.created_at: must fall between the years 1 and 9999 in UTC",
+        "team_members.1.created_at: must fall between the years 2 and 9998 in UTC",
     ),
     ("diff as list", _set("changes.1.diff", []), "changes.1.diff: Input should be an object"),
     ("diff value a single value", _spoil_diff(3), PAIR),
@@ -682,6 +724,11 @@ INVALID = [
     ("diff value a nested list", _spoil_diff([[1], 2]), PAIR),
     ("diff value a float", _spoil_diff([1.5, 2]), PAIR),
     ("diff value a NUL", _spoil_diff(["a\x00", "b"]), PAIR),
+    (
+        "diff cost not an amount",
+        _set("changes.1.diff", {"annual_cost": [None, "sNaN"]}),
+        "changes.1.diff: annual_cost: each value must be null or an amount written as a string",
+    ),
     (
         "diff field not a field name",
         _set("changes.1.diff", {"<b>Sales</b>": [1, 2]}),
