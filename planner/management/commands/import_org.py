@@ -49,7 +49,9 @@ class Command(BaseCommand):
         )
         # Removed: kept only to explain why, rather than fail as an unknown option.
         parser.add_argument(
-            "--create-missing-users", action="store_true", help="Removed; see the README."
+            "--create-missing-users",
+            action="store_true",
+            help="Removed: a restore creates no accounts. Using it says why.",
         )
 
     def handle(self, *args, **options):
@@ -63,10 +65,13 @@ class Command(BaseCommand):
         if options["max_size"] < 1:
             raise CommandError("--max-size is in megabytes and must be at least 1.")
         limit = options["max_size"] * MEGABYTE
-        raw = self._read(options["file"], options.get("stdin") or sys.stdin, limit)
         try:
+            # The file's bytes are let go once checked: the checked rows are all import needs.
+            checked = backup.read(
+                self._read(options["file"], options.get("stdin") or sys.stdin, limit)
+            )
             restored = backup.import_organization(
-                backup.read(raw), slug=options["slug"], owner=options["owner"]
+                checked, slug=options["slug"], owner=options["owner"]
             )
         except backup.BackupError as error:
             raise CommandError("\n".join(for_terminal(line) for line in error.lines)) from None
