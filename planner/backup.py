@@ -813,7 +813,7 @@ def _memberships(backup: Backup, owner: str | None) -> tuple[list[tuple[Any, str
 
 def _create_organization(entry: OrganizationEntry, slug: str) -> Organization:
     fields = {name: getattr(entry, name) for name in services.ORGANIZATION_FIELDS}
-    organization = Organization(slug=slug, version=entry.version, **fields)
+    organization = Organization(slug=slug, **fields)
     try:
         # The slug may come from the command line rather than the checked file.
         organization.full_clean()

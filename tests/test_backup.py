@@ -18,7 +18,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import DataError
+from django.db import DataError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner import backup, rules, services
@@ -359,12 +360,19 @@ def test_the_history_page_reads_every_change_a_file_may_hold(
 
 
 def test_it_writes_in_batches_and_keeps_every_time(northwind, tmp_path, monkeypatch):
+    """Short INSERTs with the file's times in them, and no UPDATE over the rows after."""
     monkeypatch.setattr(backup, "BATCH_SIZE", 3)
     original = export("northwind")
-    assert len(original["changes"]) > 3 * 2
+    changes = len(original["changes"])
+    assert changes > 3 * 2
 
-    import_file(write(tmp_path, original), slug="batched")
+    with CaptureQueriesContext(connection) as queries:
+        import_file(write(tmp_path, original), slug="batched")
 
+    statements = [query["sql"] for query in queries.captured_queries]
+    history_inserts = [sql for sql in statements if sql.startswith('INSERT INTO "planner_change"')]
+    assert len(history_inserts) == -(-changes // 3)
+    assert not [sql for sql in statements if sql.startswith("UPDATE")]
     assert without_slug(export("batched")) == without_slug(original)
 
 
