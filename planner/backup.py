@@ -1,13 +1,14 @@
 """One organization as a JSON document, and back.
 
-``export_organization`` turns an organization into plain JSON values; ``import_organization``
-checks a whole document before it writes anything, then recreates the organization inside
-one transaction. Exporting, importing and exporting again gives the same document.
+The pydantic models below are the format, described once: the exporter fills them and
+writes each row as it goes, and the importer validates a file against them in strict mode
+before it writes anything. Exporting, importing and exporting again gives the same document.
 
 What the file holds, and why:
 
-- People are named by email, the one thing two installations share: members (with their
-  username and role) and the authors of past changes are found again by email on import.
+- People are named by e-mail, the one thing two installations share: members (with their
+  role) and the authors of past changes. An import trusts an address only where an account
+  here has verified it (``verified_email_users``); nobody else is given a role.
 - Quarters are the stored ordinals; each comes with a label such as ``FY2027 Q1`` for people
   reading the file, which import ignores.
 - Annual costs are strings, so that no amount passes through a binary float.
@@ -16,20 +17,38 @@ What the file holds, and why:
   their links carry secrets.
 - Rows keep their versions and timestamps, and the change history its times, so a restored
   organization reads the same as the one that was exported.
-- Lists are sorted in Python, not by the database, so SQLite and PostgreSQL write the same
-  file for the same organization whatever their collations.
+- Lists are sorted in Python (or by columns without a collation), so SQLite and PostgreSQL
+  write the same file for the same organization.
+
+Version 2 differs from version 1 in one way: members no longer carry the username of the
+installation they came from (``upgrade_from_version_1``).
 """
 
 import datetime
+import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import pydantic_core
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DataError, IntegrityError, models, transaction
+from django.core.validators import validate_email
+from django.db import DataError, IntegrityError, connection, models, transaction
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    field_validator,
+)
+from pydantic import ValidationError as SchemaError
+from pydantic.functional_validators import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from planner import rules, services
 from planner.models import (
@@ -40,127 +59,463 @@ from planner.models import (
     PlannedHire,
     Segment,
     TeamMember,
+    verified_email_users,
 )
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
+from planner.validators import validate_plain_text
 
 FORMAT = "enablement-planner-organization"
-VERSION = 1
+VERSION = 2
 
 # Shown at most; a file with a hundred errors has one mistake repeated.
 MAX_ERRORS_SHOWN = 20
-
-TIMESTAMP_FIELDS = ("created_at", "updated_at")
-# What a person edits, plus what identifies the organization and dates its rows.
-ORGANIZATION_FIELDS = ("slug", *services.ORGANIZATION_FIELDS, "version", *TIMESTAMP_FIELDS)
+# Rows per INSERT: each statement stays short, so nothing holds the database for long.
+BATCH_SIZE = 1000
+# The largest whole number the database's integer columns hold.
+MAX_COUNT = 2**31 - 1
 
 
 class BackupError(Exception):
-    """The organization cannot be exported, or the file cannot be imported; says why."""
+    """The organization cannot be exported, or the file cannot be imported; says why.
+
+    ``lines`` is the message, line by line, for a caller that prints each one safely.
+    """
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+# --- the format ----------------------------------------------------------------------------
+
+
+def _fail(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+def _plain_text(value: str) -> str:
+    problem = _plain_text_problem(value)
+    if problem is not None:
+        raise _fail("plain_text", problem)
+    return value
+
+
+# A history repeats the same few labels and e-mails thousands of times: check each once.
+@functools.lru_cache(maxsize=4096)
+def _plain_text_problem(value: str) -> str | None:
+    try:
+        validate_plain_text(value)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        # PostgreSQL cannot store it; nobody types it.
+        raise _fail("nul_character", "must not contain NUL characters")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _is_email(value):
+        raise _fail("email", "must be an e-mail address")
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _moment(value: Any) -> datetime.datetime:
+    example = "like 2026-01-31T09:30:00.000000+00:00"
+    if not isinstance(value, str):
+        raise _fail("moment_type", f"must be an ISO 8601 date and time as a string, {example}")
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail("moment", f"must be an ISO 8601 date and time, {example}") from None
+    if moment.tzinfo is None:
+        raise _fail("moment_offset", f"must give its offset from UTC, {example}")
+    try:
+        moment = moment.astimezone(datetime.UTC)
+    except OverflowError:
+        moment = None
+    # A day's margin at each end, so that pages can show it in any time zone.
+    if moment is None or not _EARLIEST <= moment <= _LATEST:
+        raise _fail("moment_range", "must fall between the years 2 and 9998 in UTC")
+    return moment
+
+
+_EARLIEST = datetime.datetime(2, 1, 1, tzinfo=datetime.UTC)
+_LATEST = datetime.datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC)
+
+
+def _timestamp(value: datetime.datetime) -> str:
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+_AMOUNT = re.compile(r"\d{1,10}(\.\d{1,2})?")
+
+
+def _amount(value: Any) -> Decimal:
+    if not isinstance(value, str) or not _AMOUNT.fullmatch(value):
+        raise _fail(
+            "amount",
+            "must be an amount ≥ 0 written as a string, with at most 10 digits before the "
+            'point and 2 after, like "123456.78"',
+        )
+    return Decimal(value)
+
+
+MAX_DIFF_TEXT = 2000
+
+
+def _pair(value: Any) -> list:
+    """A history entry's value: exactly [before, after], each what the recorder writes."""
+    message = (
+        "must be a [before, after] pair, each null, true, false, a whole number or a string "
+        f"of at most {MAX_DIFF_TEXT} characters without NUL"
+    )
+    if not isinstance(value, list) or len(value) != 2:
+        raise _fail("diff_pair", message)
+    for item in value:
+        if item is None or isinstance(item, bool):
+            continue
+        if isinstance(item, int) and -(2**63) <= item < 2**63:
+            continue
+        if isinstance(item, str) and len(item) <= MAX_DIFF_TEXT and "\x00" not in item:
+            continue
+        raise _fail("diff_pair", message)
+    return value
+
+
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _field_name(value: str) -> str:
+    if not _FIELD_NAME.fullmatch(value):
+        raise _fail("field_name", "must be a field name in lower case, like customer_success")
+    return value
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _name(model: type[models.Model], name: str = "name"):
+    """A one-line name people read back, as long as its column allows."""
+    return Annotated[
+        str, Field(min_length=1, max_length=_max_length(model, name)), AfterValidator(_plain_text)
+    ]
+
+
+def _choice(values: Iterable[str]):
+    return Literal[tuple(values)]
+
+
+Whole = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+RowVersion = Annotated[int, Field(ge=1, le=MAX_COUNT)]
+QuarterOrdinal = Annotated[int, Field(ge=MIN_ORDINAL, le=MAX_ORDINAL)]
+QuarterLabel = Annotated[str, Field(max_length=20)] | None
+Moment = Annotated[datetime.datetime, PlainValidator(_moment), PlainSerializer(_timestamp)]
+Amount = Annotated[Decimal, PlainValidator(_amount), PlainSerializer(lambda cost: f"{cost:.2f}")]
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+FieldName = Annotated[str, AfterValidator(_field_name)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class _Row(_Entry):
+    version: RowVersion
+    created_at: Moment
+    updated_at: Moment
+
+
+class OrganizationEntry(_Row):
+    slug: Annotated[str, Field(max_length=_max_length(Organization, "slug"))]
+    name: _name(Organization)
+    fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)]
+    target_ratio: Annotated[int, Field(ge=rules.MIN_TARGET_RATIO, le=rules.MAX_TARGET_RATIO)]
+    leader_has_adult_learning: bool
+    leader_strategic_share: Annotated[int, Field(ge=0, le=100)]
+    reports_to: _choice(Organization.ReportsTo.values)
+    hiring_lead_time: Annotated[int, Field(ge=0, le=4)]
+    stage_one_focus: _choice(Organization.Focus.values)
+
+
+class MemberEntry(_Entry):
+    email: Email
+    role: _choice(Membership.Role.values)
+
+
+class SegmentEntry(_Row):
+    name: _name(Segment)
+
+
+class SnapshotEntry(_Row):
+    quarter: QuarterOrdinal
+    quarter_label: QuarterLabel = None
+    sales: Whole
+    customer_success: Whole
+    other: Whole
+
+
+class TeamMemberEntry(_Row):
+    key: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_plain_text)]
+    role: _choice(rules.ROLES)
+    name: _name(TeamMember)
+    start_quarter: QuarterOrdinal
+    start_quarter_label: QuarterLabel = None
+    end_quarter: QuarterOrdinal | None
+    end_quarter_label: QuarterLabel = None
+
+
+class PlannedHireEntry(_Row):
+    role: _choice(rules.ROLES)
+    target_quarter: QuarterOrdinal
+    target_quarter_label: QuarterLabel = None
+    status: _choice(rules.HIRE_STATUSES)
+    annual_cost: Amount | None
+    notes: Annotated[
+        str, Field(max_length=_max_length(PlannedHire, "notes")), AfterValidator(_no_nul)
+    ]
+    team_member: Annotated[str, Field(min_length=1, max_length=40)] | None
+
+
+class ChangeEntry(_Entry):
+    actor: Email | None
+    action: _choice(Change.Action.values)
+    entity: _name(Change, "entity")
+    # What the row was called at the time; may be empty, never a control character.
+    label: Annotated[
+        str,
+        Field(max_length=_max_length(Change, "label")),
+        AfterValidator(lambda label: _plain_text(label) if label else label),
+    ]
+    # What the History page shows: each field's value before and after.
+    diff: dict[FieldName, Annotated[list, PlainValidator(_pair)]]
+    at: Moment
+
+    @field_validator("diff")
+    @classmethod
+    def _costs_are_amounts(cls, diff: dict[str, list]) -> dict[str, list]:
+        # The History page reads these as amounts; "sNaN" would stop it.
+        for value in diff.get("annual_cost", ()):
+            if value is not None and not (isinstance(value, str) and _AMOUNT.fullmatch(value)):
+                raise _fail(
+                    "diff_amount",
+                    "annual_cost: each value must be null or an amount written as a string, "
+                    'like "123456.78"',
+                )
+        return diff
+
+
+class Backup(_Entry):
+    format: Literal[FORMAT]
+    version: Literal[VERSION]
+    organization: OrganizationEntry
+    members: list[MemberEntry]
+    segments: list[SegmentEntry]
+    snapshots: list[SnapshotEntry]
+    team_members: list[TeamMemberEntry]
+    planned_hires: list[PlannedHireEntry]
+    changes: list[ChangeEntry]
+
+
+class _Header(BaseModel):
+    """Just enough of a file to tell whether, and how, to read the rest."""
+
+    model_config = ConfigDict(extra="ignore")
+    format: Any = None
+    version: Any = None
+
+
+def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 document as version 2: members lose the username of their old account.
+
+    Version 2 places people by verified e-mail only and creates no accounts, so a username
+    from another installation no longer means anything; nothing else changed meaning.
+    """
+    upgraded = {**document, "version": 2}
+    if isinstance(document.get("members"), list):
+        upgraded["members"] = [
+            {key: value for key, value in member.items() if key != "username"}
+            if isinstance(member, dict)
+            else member
+            for member in document["members"]
+        ]
+    return upgraded
 
 
 # --- export --------------------------------------------------------------------------------
 
 
-def export_organization(organization: Organization) -> dict[str, Any]:
-    """The organization and every row that belongs to it, as JSON-ready values."""
-    memberships = list(Membership.objects.filter(organization=organization).select_related("user"))
-    changes = list(Change.objects.filter(organization=organization).select_related("actor"))
-    _check_emails(memberships, changes)
+def export_lines(organization: Organization) -> Iterator[str]:
+    """The organization and every row that belongs to it, as lines of one JSON document.
 
-    team = sorted(
-        TeamMember.objects.filter(organization=organization),
-        key=lambda member: (member.start_quarter, member.name, member.pk),
-    )
-    keys = {member.pk: f"team-member-{number}" for number, member in enumerate(team, 1)}
-    hires = sorted(
-        PlannedHire.objects.filter(organization=organization),
-        key=lambda hire: (hire.target_quarter, hire.role, hire.pk),
-    )
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "organization": {
-            field: _timestamp(getattr(organization, field))
-            if field in TIMESTAMP_FIELDS
-            else getattr(organization, field)
-            for field in ORGANIZATION_FIELDS
-        },
-        "members": sorted(
-            (
-                {"email": m.user.email, "username": m.user.get_username(), "role": m.role}
-                for m in memberships
-            ),
-            key=lambda member: (member["email"].lower(), member["email"], member["username"]),
-        ),
-        "segments": [
-            {"name": segment.name, **_row_meta(segment)}
-            for segment in sorted(
-                Segment.objects.filter(organization=organization),
-                key=lambda segment: (segment.name, segment.pk),
-            )
-        ],
-        "snapshots": [
-            {
-                **_quarter("quarter", snapshot.quarter),
-                "sales": snapshot.sales,
-                "customer_success": snapshot.customer_success,
-                "other": snapshot.other,
-                **_row_meta(snapshot),
-            }
-            for snapshot in sorted(
-                HeadcountSnapshot.objects.filter(organization=organization),
-                key=lambda snapshot: snapshot.quarter,
-            )
-        ],
-        "team_members": [
-            {
-                "key": keys[member.pk],
-                "role": member.role,
-                "name": member.name,
-                **_quarter("start_quarter", member.start_quarter),
-                **_quarter("end_quarter", member.end_quarter),
-                **_row_meta(member),
-            }
-            for member in team
-        ],
-        "planned_hires": [
-            {
-                "role": hire.role,
+    Written a row at a time, so a history of any length takes the memory of one row; a
+    BackupError, if any, comes before the first line. Read
+    in one repeatable-read transaction on PostgreSQL (unless a caller's transaction is open),
+    so every line is of the same moment.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        memberships = list(
+            Membership.objects.filter(organization=organization).select_related("user")
+        )
+        authors = get_user_model().objects.filter(
+            pk__in=Change.objects.filter(organization=organization).values("actor")
+        )
+        emails = _emails({m.user for m in memberships} | set(authors))
+
+        team = sorted(
+            TeamMember.objects.filter(organization=organization),
+            key=lambda member: (member.start_quarter, member.name, member.pk),
+        )
+        keys = {member.pk: f"team-member-{number}" for number, member in enumerate(team, 1)}
+        # Built before the first line, so that a refusal leaves no half-written file.
+        hires = [
+            PlannedHireEntry.model_construct(
+                role=hire.role,
                 **_quarter("target_quarter", hire.target_quarter),
-                "status": hire.status,
-                "annual_cost": None if hire.annual_cost is None else f"{hire.annual_cost:.2f}",
-                "notes": hire.notes,
-                "team_member": _team_member_key(hire, keys),
+                status=hire.status,
+                annual_cost=hire.annual_cost,
+                notes=hire.notes,
+                team_member=_team_member_key(hire, keys),
                 **_row_meta(hire),
-            }
-            for hire in hires
-        ],
-        "changes": [
-            {
-                "actor": change.actor.email if change.actor else None,
-                "action": change.action,
-                "entity": change.entity,
-                "label": change.label,
-                "diff": _sorted_keys(change.diff),
-                "at": _timestamp(change.at),
-            }
-            for change in sorted(changes, key=lambda change: (change.at, change.pk))
-        ],
-    }
+            )
+            for hire in sorted(
+                PlannedHire.objects.filter(organization=organization),
+                key=lambda hire: (hire.target_quarter, hire.role, hire.pk),
+            )
+        ]
+
+        yield "{"
+        yield f'  "format": {json.dumps(FORMAT)},'
+        yield f'  "version": {VERSION},'
+        yield f'  "organization": {_json(_organization_entry(organization))},'
+        yield from _json_list(
+            "members",
+            sorted(
+                (MemberEntry.model_construct(email=m.user.email, role=m.role) for m in memberships),
+                key=lambda member: (member.email.lower(), member.email),
+            ),
+        )
+        segments = Segment.objects.filter(organization=organization)
+        yield from _json_list(
+            "segments",
+            (
+                SegmentEntry.model_construct(name=segment.name, **_row_meta(segment))
+                for segment in sorted(segments, key=lambda segment: (segment.name, segment.pk))
+            ),
+        )
+        yield from _json_list(
+            "snapshots",
+            (
+                SnapshotEntry.model_construct(
+                    **_quarter("quarter", snapshot.quarter),
+                    sales=snapshot.sales,
+                    customer_success=snapshot.customer_success,
+                    other=snapshot.other,
+                    **_row_meta(snapshot),
+                )
+                for snapshot in HeadcountSnapshot.objects.filter(
+                    organization=organization
+                ).order_by("quarter")
+            ),
+        )
+        yield from _json_list(
+            "team_members",
+            (
+                TeamMemberEntry.model_construct(
+                    key=keys[member.pk],
+                    role=member.role,
+                    name=member.name,
+                    **_quarter("start_quarter", member.start_quarter),
+                    **_quarter("end_quarter", member.end_quarter),
+                    **_row_meta(member),
+                )
+                for member in team
+            ),
+        )
+        yield from _json_list("planned_hires", hires)
+        # Times and ids sort alike on every database, so the database may sort these.
+        changes = (
+            Change.objects.filter(organization=organization)
+            .order_by("at", "pk")
+            .values_list("actor_id", "action", "entity", "label", "diff", "at")
+            .iterator(chunk_size=BATCH_SIZE)
+        )
+        yield from _json_list(
+            "changes",
+            (
+                ChangeEntry.model_construct(
+                    actor=emails.get(actor_id),
+                    action=action,
+                    entity=entity,
+                    label=label,
+                    # PostgreSQL's jsonb reorders keys, SQLite does not.
+                    diff=dict(sorted(diff.items())) if isinstance(diff, dict) else diff,
+                    at=at,
+                )
+                for actor_id, action, entity, label, diff, at in changes
+            ),
+            last=True,
+        )
+        yield "}"
 
 
-def _check_emails(memberships: list[Membership], changes: list[Change]) -> None:
-    """Refuses to write a file that could not find its people again on import."""
-    people = {m.user.pk: m.user for m in memberships}
-    people.update({c.actor.pk: c.actor for c in changes if c.actor is not None})
-    without = sorted(user.get_username() for user in people.values() if not user.email)
+def _json(entry: BaseModel) -> str:
+    # ASCII escapes keep the file intact through any terminal or pipe encoding.
+    return entry.model_dump_json(ensure_ascii=True)
+
+
+def _json_list(name: str, entries: Iterable[BaseModel], *, last: bool = False) -> Iterator[str]:
+    """``"name": [`` and one entry a line, each but the last followed by a comma."""
+    after = "" if last else ","
+    previous = None
+    for entry in entries:
+        if previous is None:
+            yield f'  "{name}": ['
+        else:
+            yield f"    {previous},"
+        previous = _json(entry)
+    if previous is None:
+        yield f'  "{name}": []{after}'
+    else:
+        yield f"    {previous}"
+        yield f"  ]{after}"
+
+
+def _organization_entry(organization: Organization) -> OrganizationEntry:
+    return OrganizationEntry.model_construct(
+        slug=organization.slug,
+        **{name: getattr(organization, name) for name in services.ORGANIZATION_FIELDS},
+        **_row_meta(organization),
+    )
+
+
+def _emails(people: set) -> dict[int, str]:
+    """Each person's e-mail by account id; refuses a file that could not name them."""
+    without = sorted(user.get_username() for user in people if not user.email)
     if without:
         raise BackupError(
-            "A backup finds people again by email, and these accounts have none: "
-            f"{', '.join(without)}. Give each an email address, then export again."
+            "A backup names people by e-mail, and these accounts have none: "
+            f"{', '.join(without)}. Give each an e-mail address, then export again."
         )
     by_email: dict[str, list[str]] = {}
-    for user in people.values():
+    for user in people:
         by_email.setdefault(user.email.lower(), []).append(user.get_username())
     shared = sorted(
         f"{email} ({', '.join(sorted(names))})"
@@ -169,26 +524,19 @@ def _check_emails(memberships: list[Membership], changes: list[Change]) -> None:
     )
     if shared:
         raise BackupError(
-            "A backup finds people again by email, and these accounts share one: "
-            f"{'; '.join(shared)}. Give each its own email address, then export again."
+            "A backup names people by e-mail, and these accounts share one: "
+            f"{'; '.join(shared)}. Give each its own e-mail address, then export again."
         )
-
-
-def _timestamp(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return {user.pk: user.email for user in people}
 
 
 def _row_meta(row: models.Model) -> dict[str, Any]:
-    return {
-        "version": row.version,
-        "created_at": _timestamp(row.created_at),
-        "updated_at": _timestamp(row.updated_at),
-    }
+    return {"version": row.version, "created_at": row.created_at, "updated_at": row.updated_at}
 
 
-def _quarter(field: str, ordinal: int | None) -> dict[str, Any]:
+def _quarter(name: str, ordinal: int | None) -> dict[str, Any]:
     label = None if ordinal is None else Quarter.from_ordinal(ordinal).label
-    return {field: ordinal, f"{field}_label": label}
+    return {name: ordinal, f"{name}_label": label}
 
 
 def _team_member_key(hire: PlannedHire, keys: dict[int, str]) -> str | None:
@@ -199,556 +547,323 @@ def _team_member_key(hire: PlannedHire, keys: dict[int, str]) -> str | None:
     return keys[hire.team_member_id]
 
 
-def _sorted_keys(value: Any) -> Any:
-    """JSON with object keys in order: PostgreSQL's jsonb reorders them, SQLite does not."""
-    if isinstance(value, dict):
-        return {key: _sorted_keys(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted_keys(item) for item in value]
-    return value
+# --- reading a file ------------------------------------------------------------------------
 
 
-# --- reading and checking a file -----------------------------------------------------------
-
-
-def parse(text: str) -> dict[str, Any]:
-    """The document in ``text``; BackupError if it is not a JSON object."""
+def read(raw: bytes) -> Backup:
+    """The backup in ``raw``, checked whole; BackupError naming every problem and where."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        header = _Header.model_validate_json(raw)
+    except SchemaError as error:
+        raise _not_a_backup(error) from None
+    if header.format != FORMAT:
         raise BackupError(
-            f"The file is not JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from None
-    if not isinstance(data, dict):
-        raise BackupError("The file is JSON but not an organization backup: expected an object.")
-    return data
-
-
-class _Invalid(Exception):
-    pass
-
-
-Check = Callable[[Any], Any]
-
-
-def _whole(minimum: int, maximum: int | None = None) -> Check:
-    if maximum is None:
-        message = f"must be a whole number ≥ {minimum}"
-    else:
-        message = f"must be a whole number from {minimum} to {maximum}"
-
-    def check(value: Any) -> int:
-        # bool is an int in Python, but true is no headcount.
-        if type(value) is not int or value < minimum or (maximum is not None and value > maximum):
-            raise _Invalid(message)
-        return value
-
-    return check
-
-
-def _quarter_ordinal(value: Any) -> int:
-    if type(value) is not int or not MIN_ORDINAL <= value <= MAX_ORDINAL:
-        raise _Invalid(
-            f"must be a quarter ordinal from {MIN_ORDINAL} ({Quarter.from_ordinal(MIN_ORDINAL)}) "
-            f"to {MAX_ORDINAL} ({Quarter.from_ordinal(MAX_ORDINAL)})"
+            "This is not an Enablement Planner organization backup: its format is "
+            f"{_short(header.format)}, expected {FORMAT!r}."
         )
-    return value
-
-
-def _optional(check: Check) -> Check:
-    return lambda value: None if value is None else check(value)
-
-
-def _text(*, blank: bool = False, max_length: int | None = None) -> Check:
-    def check(value: Any) -> str:
-        if not isinstance(value, str):
-            raise _Invalid("must be a string")
-        if not blank and not value.strip():
-            raise _Invalid("must not be empty")
-        # Model validation checks the length of short text only; a text area's is up to us.
-        if max_length is not None and len(value) > max_length:
-            raise _Invalid(f"must be at most {max_length} characters (it has {len(value)})")
-        if "\x00" in value:
-            raise _Invalid("must not contain NUL characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _Invalid("must be valid Unicode text (it holds a lone surrogate)") from None
-        return value
-
-    return check
-
-
-def _label(value: Any) -> Any:
-    """Quarter labels are for people reading the file; the ordinal beside one decides."""
-    if value is not None and not isinstance(value, str):
-        raise _Invalid("must be a string such as “FY2027 Q1”, or null")
-    return value
-
-
-def _choice(choices: tuple[str, ...]) -> Check:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or value not in choices:
-            raise _Invalid(f"must be one of {', '.join(choices)}")
-        return value
-
-    return check
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid("must be true or false")
-    return value
-
-
-def _moment(value: Any) -> datetime.datetime:
-    example = "like 2026-01-31T09:30:00.000000+00:00"
-    if not isinstance(value, str):
-        raise _Invalid(f"must be an ISO 8601 date and time as a string, {example}")
+    if type(header.version) is int and header.version == 1:
+        raw = pydantic_core.to_json(upgrade_from_version_1(pydantic_core.from_json(raw)))
+    elif type(header.version) is not int or header.version != VERSION:
+        raise BackupError(
+            f"This backup is version {_short(header.version)}; this planner reads versions 1 "
+            f"and {VERSION}."
+        )
     try:
-        moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise _Invalid(f"must be an ISO 8601 date and time, {example}") from None
-    if moment.tzinfo is None:
-        raise _Invalid(f"must give its offset from UTC, {example}")
-    return moment.astimezone(datetime.UTC)
+        backup = Backup.model_validate_json(raw)
+    except SchemaError as error:
+        raise _invalid_file(
+            f"{_path(problem['loc'])}: {problem['msg']}"
+            for problem in error.errors(include_url=False, include_input=False)
+        ) from None
+    problems = _inconsistencies(backup)
+    if problems:
+        raise _invalid_file(problems)
+    return backup
 
 
-_AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
+def _not_a_backup(error: SchemaError) -> BackupError:
+    problem = error.errors(include_url=False, include_input=False)[0]
+    if problem["type"] == "json_invalid":
+        detail = problem["ctx"]["error"]
+        if detail.startswith("recursion limit exceeded"):
+            detail = f"nested too deeply ({detail})"
+        return BackupError(f"The file is not JSON, so nothing was imported: {detail}.")
+    return BackupError("The file is JSON but not an organization backup: expected an object.")
 
 
-def _amount(value: Any) -> Decimal:
-    if not isinstance(value, str) or not _AMOUNT.match(value):
-        raise _Invalid(
-            "must be an amount ≥ 0 written as a string, with at most 10 digits before the "
-            'point and 2 after, like "123456.78"'
-        )
-    return Decimal(value)
+def _short(value: Any) -> str:
+    text = repr(value) if isinstance(value, str | int | float | bool | None) else "not a value"
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _object(value: Any) -> dict:
-    if not isinstance(value, dict):
-        raise _Invalid("must be an object")
-    return value
+def _path(location: tuple) -> str:
+    return ".".join(str(part) for part in location) or "(the whole file)"
 
 
-_MEMBER_ROLES = tuple(Membership.Role.values)
-_ROW_META = {"version": _whole(1), "created_at": _moment, "updated_at": _moment}
+def _inconsistencies(backup: Backup) -> list[str]:
+    """What no single entry shows: duplicates, and references to rows that are not there."""
+    problems: list[str] = []
 
-# Every key of each kind of row, with its check; keys ending in _label may be left out.
-SCHEMA: dict[str, dict[str, Check]] = {
-    "organization": {
-        "name": _text(),
-        "slug": _text(),
-        "fiscal_year_start_month": _whole(1, 12),
-        "target_ratio": _whole(rules.MIN_TARGET_RATIO, rules.MAX_TARGET_RATIO),
-        "leader_has_adult_learning": _boolean,
-        "leader_strategic_share": _whole(0, 100),
-        "reports_to": _choice(tuple(Organization.ReportsTo.values)),
-        "hiring_lead_time": _whole(0, 4),
-        "stage_one_focus": _choice(tuple(Organization.Focus.values)),
-        **_ROW_META,
-    },
-    "members": {"email": _text(), "username": _text(), "role": _choice(_MEMBER_ROLES)},
-    "segments": {"name": _text(), **_ROW_META},
-    "snapshots": {
-        "quarter": _quarter_ordinal,
-        "quarter_label": _label,
-        "sales": _whole(0),
-        "customer_success": _whole(0),
-        "other": _whole(0),
-        **_ROW_META,
-    },
-    "team_members": {
-        "key": _text(),
-        "role": _choice(rules.ROLES),
-        "name": _text(),
-        "start_quarter": _quarter_ordinal,
-        "start_quarter_label": _label,
-        "end_quarter": _optional(_quarter_ordinal),
-        "end_quarter_label": _label,
-        **_ROW_META,
-    },
-    "planned_hires": {
-        "role": _choice(rules.ROLES),
-        "target_quarter": _quarter_ordinal,
-        "target_quarter_label": _label,
-        "status": _choice(rules.HIRE_STATUSES),
-        "annual_cost": _optional(_amount),
-        "notes": _text(blank=True, max_length=PlannedHire._meta.get_field("notes").max_length),
-        "team_member": _optional(_text()),
-        **_ROW_META,
-    },
-    "changes": {
-        "actor": _optional(_text()),
-        "action": _choice(tuple(Change.Action.values)),
-        "entity": _text(),
-        "label": _text(blank=True),
-        "diff": _object,
-        "at": _moment,
-    },
-}
-LISTS = ("members", "segments", "snapshots", "team_members", "planned_hires", "changes")
-
-
-class _Checker:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
-
-    def row(self, path: str, value: Any, schema: dict[str, Check]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.fail(path, "must be an object")
-            return None
-        clean = {}
-        for key, check in schema.items():
-            if key not in value:
-                if not key.endswith("_label"):
-                    self.fail(f"{path}.{key}", "missing")
-                continue
-            try:
-                clean[key] = check(value[key])
-            except _Invalid as invalid:
-                self.fail(f"{path}.{key}", str(invalid))
-        for key in sorted(set(value) - set(schema)):
-            self.fail(f"{path}.{key}", "unknown key")
-        return clean
-
-    def unique(
-        self, section: str, rows: list, key: str, describe: Callable = str, fold: Callable = str
-    ) -> None:
+    def unique(section: str, values: list, describe=str) -> None:
         seen: dict[Any, int] = {}
-        for index, row in enumerate(rows):
-            value = fold(row[key])
+        for index, (value, shown) in enumerate(values):
             if value in seen:
-                self.fail(
-                    f"{section}[{index}].{key}",
-                    f"{describe(row[key])} appears twice (also {section}[{seen[value]}])",
+                problems.append(
+                    f"{section}.{index}: {describe(shown)} appears twice (also {section}."
+                    f"{seen[value]})"
                 )
             else:
                 seen[value] = index
 
-
-def check(data: dict[str, Any]) -> dict[str, Any]:
-    """The document's values, parsed; BackupError listing every problem if any."""
-    if data.get("format") != FORMAT:
-        raise BackupError(
-            f"This is not an Enablement Planner organization backup: its format is "
-            f"{data.get('format')!r}, expected {FORMAT!r}."
-        )
-    if type(data.get("version")) is not int or data["version"] != VERSION:
-        raise BackupError(
-            f"This backup is version {data.get('version')!r}; this planner reads version "
-            f"{VERSION} only."
-        )
-    checker = _Checker()
-    clean: dict[str, Any] = {}
-    for key in sorted(set(data) - {"format", "version", "organization", *LISTS}):
-        checker.fail(key, "unknown key")
-    if "organization" in data:
-        clean["organization"] = checker.row(
-            "organization", data["organization"], SCHEMA["organization"]
-        )
-    else:
-        checker.fail("organization", "missing")
-    for section in LISTS:
-        if section not in data:
-            checker.fail(section, "missing")
-        elif not isinstance(data[section], list):
-            checker.fail(section, "must be a list")
-        else:
-            clean[section] = [
-                checker.row(f"{section}[{index}]", row, SCHEMA[section])
-                for index, row in enumerate(data[section])
-            ]
-    if checker.errors:
-        raise _invalid_file(checker.errors)
-
-    checker.unique("members", clean["members"], "email", fold=str.lower)
-    checker.unique("segments", clean["segments"], "name", repr)
-    checker.unique("snapshots", clean["snapshots"], "quarter", _quarter_name, fold=int)
-    checker.unique("team_members", clean["team_members"], "key", lambda key: f"key {key!r}")
-    for index, member in enumerate(clean["team_members"]):
-        if member["end_quarter"] is not None and member["end_quarter"] <= member["start_quarter"]:
-            checker.fail(
-                f"team_members[{index}].end_quarter",
-                f"must come after the start quarter ({_quarter_name(member['start_quarter'])})",
+    unique("members", [(m.email.lower(), m.email) for m in backup.members])
+    unique("segments", [(s.name, s.name) for s in backup.segments], repr)
+    unique("snapshots", [(s.quarter, s.quarter) for s in backup.snapshots], _quarter_name)
+    unique("team_members", [(t.key, t.key) for t in backup.team_members], "key {!r}".format)
+    for index, member in enumerate(backup.team_members):
+        if member.end_quarter is not None and member.end_quarter <= member.start_quarter:
+            problems.append(
+                f"team_members.{index}.end_quarter: must come after the start quarter "
+                f"({_quarter_name(member.start_quarter)})"
             )
-    keys = {member["key"] for member in clean["team_members"]}
+    keys = {member.key for member in backup.team_members}
     linked: dict[str, int] = {}
-    for index, hire in enumerate(clean["planned_hires"]):
-        key = hire["team_member"]
+    for index, hire in enumerate(backup.planned_hires):
+        key = hire.team_member
         if key is None:
             continue
-        path = f"planned_hires[{index}].team_member"
+        path = f"planned_hires.{index}.team_member"
         if key not in keys:
-            checker.fail(path, f"no team member has the key {key!r}")
+            problems.append(f"{path}: no team member has the key {key!r}")
         elif key in linked:
-            checker.fail(path, f"{key!r} is already linked to planned_hires[{linked[key]}]")
+            problems.append(f"{path}: {key!r} is already linked to planned_hires.{linked[key]}")
         else:
             linked[key] = index
-    if checker.errors:
-        raise _invalid_file(checker.errors)
-    return clean
+    return problems
 
 
 def _quarter_name(ordinal: int) -> str:
     return f"{ordinal} ({Quarter.from_ordinal(ordinal)})"
 
 
-def _invalid_file(errors: list[str]) -> BackupError:
-    lines = errors[:MAX_ERRORS_SHOWN]
+def _invalid_file(errors: Iterable[str]) -> BackupError:
+    errors = list(errors)
+    lines = [f"  {line}" for line in errors[:MAX_ERRORS_SHOWN]]
     if len(errors) > MAX_ERRORS_SHOWN:
-        lines.append(f"… and {len(errors) - MAX_ERRORS_SHOWN} more")
-    return BackupError(
-        "The file is not a valid organization backup; nothing was imported.\n"
-        + "\n".join(f"  {line}" for line in lines)
-    )
+        lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more")
+    return BackupError("The file is not a valid organization backup; nothing was imported.", *lines)
 
 
 # --- import --------------------------------------------------------------------------------
 
 
-def referenced_emails(clean: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Members' emails, then the emails of past changes' authors who are not members."""
-    members = [member["email"] for member in clean["members"]]
-    known = {email.lower() for email in members}
-    authors = sorted(
-        {
-            change["actor"]
-            for change in clean["changes"]
-            if change["actor"] is not None and change["actor"].lower() not in known
-        },
-        key=str.lower,
-    )
-    # Spelled differently by two changes, one author is still one address.
-    unique_authors = list({email.lower(): email for email in authors}.values())
-    return members, unique_authors
+@dataclass
+class Restored:
+    """What an import wrote, and whom it could not place."""
 
-
-def missing_users(data: dict[str, Any]) -> list[str]:
-    """Emails in the file that no account has (and that an import would have to create)."""
-    members, authors = referenced_emails(check(data))
-    found = _users_by_email([*members, *authors])
-    return [email for email in [*members, *authors] if email.lower() not in found]
+    organization: Organization
+    counts: dict[str, int] = field(default_factory=dict)
+    # Members of the file that no account here has verified, with their role: left out.
+    left_out: list[tuple[str, str]] = field(default_factory=list)
+    # Authors of past changes that no account here has verified: their changes keep no author.
+    unknown_authors: list[str] = field(default_factory=list)
 
 
 def import_organization(
-    data: dict[str, Any], *, slug: str | None = None, create_missing_users: bool = False
-) -> Organization:
-    """Recreates the organization in ``data``, under ``slug`` if given; all or nothing.
+    backup: Backup, *, slug: str | None = None, owner: str | None = None
+) -> Restored:
+    """Recreates the organization in ``backup``, under ``slug`` if given; all or nothing.
 
-    People are found by email. A missing one refuses the file, unless
-    ``create_missing_users`` creates their accounts without a usable password.
+    People are placed only on accounts whose e-mail is verified. ``owner`` names one more
+    such account, by e-mail, to own the organization whatever the file says.
     """
-    clean = check(data)
-    fields = clean["organization"]
-    if slug is not None:
-        fields["slug"] = slug
     try:
-        return _write(clean, create_missing_users=create_missing_users)
+        with transaction.atomic():
+            return _write(backup, slug=slug or backup.organization.slug, owner=owner)
     except (IntegrityError, DataError) as error:
         # Checked first, so only a concurrent write or a database's own limit gets here.
         raise BackupError(
-            f"The database refused the file, so nothing was imported: {error}"
+            "The database refused the file, so nothing was imported:", f"  {error}"
         ) from error
 
 
-def _write(clean: dict[str, Any], *, create_missing_users: bool) -> Organization:
-    fields = clean["organization"]
-    with transaction.atomic():
-        if Organization.objects.filter(slug=fields["slug"]).exists():
+def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
+    if Organization.objects.filter(slug=slug).exists():
+        raise BackupError(
+            f"An organization with the slug {slug!r} already exists. "
+            "Import under another slug with --slug NEW."
+        )
+    roles, left_out = _memberships(backup, owner)
+    organization = _create_organization(backup.organization, slug)
+    restored = Restored(organization=organization, left_out=left_out)
+
+    Membership.objects.bulk_create(
+        Membership(organization=organization, user=user, role=role) for user, role in roles
+    )
+    restored.counts["members"] = len(roles)
+    restored.counts["segments"] = _insert(
+        Segment,
+        (
+            _timed(Segment(organization=organization, name=entry.name), entry)
+            for entry in backup.segments
+        ),
+    )
+    restored.counts["snapshots"] = _insert(
+        HeadcountSnapshot,
+        (
+            _timed(
+                HeadcountSnapshot(
+                    organization=organization,
+                    quarter=entry.quarter,
+                    sales=entry.sales,
+                    customer_success=entry.customer_success,
+                    other=entry.other,
+                ),
+                entry,
+            )
+            for entry in backup.snapshots
+        ),
+    )
+    team = [
+        _timed(
+            TeamMember(
+                organization=organization,
+                role=entry.role,
+                name=entry.name,
+                start_quarter=entry.start_quarter,
+                end_quarter=entry.end_quarter,
+            ),
+            entry,
+        )
+        for entry in backup.team_members
+    ]
+    restored.counts["team_members"] = _insert(TeamMember, team, with_ids=True)
+    keys = (entry.key for entry in backup.team_members)
+    team_by_key = dict(zip(keys, team, strict=True))
+    restored.counts["planned_hires"] = _insert(
+        PlannedHire,
+        (
+            _timed(
+                PlannedHire(
+                    organization=organization,
+                    role=entry.role,
+                    target_quarter=entry.target_quarter,
+                    status=entry.status,
+                    annual_cost=entry.annual_cost,
+                    notes=entry.notes,
+                    team_member=team_by_key.get(entry.team_member),
+                ),
+                entry,
+            )
+            for entry in backup.planned_hires
+        ),
+    )
+
+    emails = {entry.actor.lower() for entry in backup.changes if entry.actor is not None}
+    authors = verified_email_users(emails)
+    restored.unknown_authors = sorted(emails - set(authors))
+    restored.counts["changes"] = _insert(
+        Change,
+        (
+            Change(
+                organization=organization,
+                actor=None if entry.actor is None else authors.get(entry.actor.lower()),
+                action=entry.action,
+                entity=entry.entity,
+                label=entry.label,
+                diff=entry.diff,
+                at=entry.at,
+            )
+            for entry in backup.changes
+        ),
+    )
+    return restored
+
+
+def _memberships(backup: Backup, owner: str | None) -> tuple[list[tuple[Any, str]], list]:
+    """Who gets which role: members of the file whose e-mail an account here has verified,
+    plus ``owner``; and the members left out. Refuses an organization nobody would own."""
+    accounts = verified_email_users(member.email for member in backup.members)
+    roles: dict[Any, str] = {}
+    left_out = []
+    for member in backup.members:
+        user = accounts.get(member.email.lower())
+        if user is None:
+            left_out.append((member.email, member.role))
+        else:
+            roles[user] = member.role
+    if owner is not None:
+        user = verified_email_users([owner]).get(owner.lower())
+        if user is None:
             raise BackupError(
-                f"An organization with the slug {fields['slug']!r} already exists. "
-                "Import under another slug with --slug NEW."
+                f"No account here has verified the e-mail {owner}, so it cannot own the "
+                "restored organization; nothing was imported."
             )
-        users = _resolve_users(clean, create=create_missing_users)
+        roles[user] = Membership.Role.OWNER
+    if Membership.Role.OWNER not in roles.values():
+        owners = [m.email for m in backup.members if m.role == Membership.Role.OWNER]
+        raise BackupError(
+            "The restored organization would have no owner, so nothing was imported: no "
+            "account here has verified the e-mail of "
+            f"{', '.join(owners) if owners else 'an owner (the file names none)'}.",
+            "Ask an owner to sign up and verify their e-mail, or name an account with a "
+            "verified e-mail to own it with --owner EMAIL.",
+        )
+    return list(roles.items()), left_out
 
-        organization = Organization(**{field: fields[field] for field in ORGANIZATION_FIELDS})
-        _save(organization, "organization")
-        Organization.objects.filter(pk=organization.pk).update(
-            created_at=fields["created_at"], updated_at=fields["updated_at"]
-        )
-        organization.created_at = fields["created_at"]
-        organization.updated_at = fields["updated_at"]
 
-        for index, member in enumerate(clean["members"]):
-            membership = Membership(
-                organization=organization, user=users[member["email"].lower()], role=member["role"]
-            )
-            _save(membership, f"members[{index}]")
-
-        _create_rows(
-            Segment,
-            "segments",
-            clean["segments"],
-            lambda row: Segment(organization=organization, name=row["name"]),
-        )
-        _create_rows(
-            HeadcountSnapshot,
-            "snapshots",
-            clean["snapshots"],
-            lambda row: HeadcountSnapshot(
-                organization=organization,
-                quarter=row["quarter"],
-                sales=row["sales"],
-                customer_success=row["customer_success"],
-                other=row["other"],
-            ),
-        )
-        team = _create_rows(
-            TeamMember,
-            "team_members",
-            clean["team_members"],
-            lambda row: TeamMember(
-                organization=organization,
-                role=row["role"],
-                name=row["name"],
-                start_quarter=row["start_quarter"],
-                end_quarter=row["end_quarter"],
-            ),
-        )
-        team_by_key = {
-            row["key"]: member for row, member in zip(clean["team_members"], team, strict=True)
-        }
-        _create_rows(
-            PlannedHire,
-            "planned_hires",
-            clean["planned_hires"],
-            lambda row: PlannedHire(
-                organization=organization,
-                role=row["role"],
-                target_quarter=row["target_quarter"],
-                status=row["status"],
-                annual_cost=row["annual_cost"],
-                notes=row["notes"],
-                team_member=team_by_key.get(row["team_member"]),
-            ),
-        )
-        _create_changes(organization, clean["changes"], users)
+def _create_organization(entry: OrganizationEntry, slug: str) -> Organization:
+    fields = {name: getattr(entry, name) for name in services.ORGANIZATION_FIELDS}
+    organization = Organization(slug=slug, **fields)
+    try:
+        # The slug may come from the command line rather than the checked file.
+        organization.full_clean()
+    except ValidationError as error:
+        raise _invalid_file(
+            f"organization{'' if name == NON_FIELD_ERRORS else '.' + name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ) from None
+    _timed(organization, entry)
+    _insert(Organization, [organization], with_ids=True)
     return organization
 
 
-def _users_by_email(emails: list[str]) -> dict[str, list]:
-    wanted = {email.lower() for email in emails}
-    found: dict[str, list] = {}
-    if not wanted:
-        return found
-    query = models.Q()
-    for email in wanted:
-        query |= models.Q(email__iexact=email)
-    for user in get_user_model().objects.filter(query).order_by("pk"):
-        found.setdefault(user.email.lower(), []).append(user)
-    return found
+def _timed(instance: models.Model, entry: _Row) -> models.Model:
+    instance.version = entry.version
+    instance.created_at = entry.created_at
+    instance.updated_at = entry.updated_at
+    return instance
 
 
-def _resolve_users(clean: dict[str, Any], *, create: bool) -> dict[str, Any]:
-    """Each email of the file (lower-cased) to its account, created if allowed."""
-    members, authors = referenced_emails(clean)
-    found = _users_by_email([*members, *authors])
-    shared = sorted(email for email, users in found.items() if len(users) > 1)
-    if shared:
-        raise BackupError(
-            "Several accounts share each of these emails, so the file cannot say whom it "
-            f"means: {', '.join(shared)}. Give each account its own email address first."
+def _insert(
+    model: type[models.Model], instances: Iterable[models.Model], *, with_ids: bool = False
+) -> int:
+    """Inserts ``instances`` a batch at a time, with their values as they are.
+
+    bulk_create() would stamp ``auto_now`` columns with the current time; this is the raw
+    insert that loaddata relies on, so the file's timestamps go in as they are, with no
+    second pass of updates. ``with_ids`` sets each instance's new primary key.
+    """
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    returning = model._meta.db_returning_fields if with_ids else None
+    count = 0
+    batch: list[models.Model] = []
+
+    def flush() -> None:
+        rows = model._base_manager._insert(
+            batch, fields=fields, returning_fields=returning, raw=True
         )
-    missing_members = [email for email in members if email.lower() not in found]
-    missing_authors = [email for email in authors if email.lower() not in found]
-    if (missing_members or missing_authors) and not create:
-        parts = []
-        if missing_members:
-            parts.append(f"members {', '.join(missing_members)}")
-        if missing_authors:
-            parts.append(f"authors of past changes {', '.join(missing_authors)}")
-        raise BackupError(
-            f"No account has the email of these people: {'; '.join(parts)}. Create their "
-            "accounts first, or import with --create-missing-users to create them without "
-            "a password."
-        )
-    users = {email: matches[0] for email, matches in found.items()}
-    usernames = {member["email"].lower(): member["username"] for member in clean["members"]}
-    for index, member in enumerate(clean["members"]):
-        if member["email"].lower() not in users:
-            users[member["email"].lower()] = _create_user(
-                member["email"], usernames[member["email"].lower()], f"members[{index}]"
-            )
-    for email in missing_authors:
-        username = re.sub(r"[^\w.@+-]", "", email)[:150] or "user"
-        users[email.lower()] = _create_user(email, username, f"changes (author {email})")
-    return users
+        if with_ids:
+            for instance, row in zip(batch, rows, strict=True):
+                instance.pk = row[0]
+                instance._state.adding = False
+        batch.clear()
 
-
-def _create_user(email: str, username: str, path: str):
-    user_model = get_user_model()
-    candidate, number = username, 2
-    while user_model.objects.filter(username=candidate).exists():
-        suffix = f"-{number}"
-        candidate, number = username[: 150 - len(suffix)] + suffix, number + 1
-    user = user_model(username=candidate, email=email)
-    # Nobody knows a password for them; an operator sets one (manage.py changepassword).
-    user.set_unusable_password()
-    _save(user, path)
-    return user
-
-
-def _create_rows(
-    model: type[models.Model],
-    section: str,
-    rows: list[dict[str, Any]],
-    build: Callable[[dict[str, Any]], models.Model],
-) -> list[models.Model]:
-    """Saves one row per entry, then puts back the versions and timestamps of the file."""
-    instances = []
-    for index, row in enumerate(rows):
-        instance = build(row)
-        instance.version = row["version"]
-        _save(instance, f"{section}[{index}]")
-        instances.append(instance)
-    # Saving stamps the rows with the current time; the file's times replace it.
-    for instance, row in zip(instances, rows, strict=True):
-        instance.created_at = row["created_at"]
-        instance.updated_at = row["updated_at"]
-    model.objects.bulk_update(instances, TIMESTAMP_FIELDS)
-    return instances
-
-
-def _create_changes(
-    organization: Organization, rows: list[dict[str, Any]], users: dict[str, Any]
-) -> None:
-    changes = []
-    for index, row in enumerate(rows):
-        change = Change(
-            organization=organization,
-            actor=None if row["actor"] is None else users[row["actor"].lower()],
-            action=row["action"],
-            entity=row["entity"],
-            label=row["label"],
-            diff=row["diff"],
-        )
-        # The organization and the authors were saved or found just above; checking that
-        # they exist would cost two queries for each of possibly thousands of changes.
-        _full_clean(change, f"changes[{index}]", exclude=["organization", "actor"])
-        changes.append(change)
-    Change.objects.bulk_create(changes)
-    # Creating stamps each change with the current time; the file's times replace it.
-    for change, row in zip(changes, rows, strict=True):
-        change.at = row["at"]
-    Change.objects.bulk_update(changes, ["at"])
-
-
-def _save(instance: models.Model, path: str) -> None:
-    _full_clean(instance, path)
-    instance.save()
-
-
-def _full_clean(instance: models.Model, path: str, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        errors = []
-        for field, messages in error.message_dict.items():
-            where = path if field == NON_FIELD_ERRORS else f"{path}.{field}"
-            errors.extend(f"{where}: {message}" for message in messages)
-        raise _invalid_file(errors) from None
+    for instance in instances:
+        batch.append(instance)
+        count += 1
+        if len(batch) == BATCH_SIZE:
+            flush()
+    if batch:
+        flush()
+    return count

@@ -1,7 +1,8 @@
 """Backup and restore of one organization: export_org, import_org and planner.backup.
 
 The round trips write the file out and read it back in, so on each database the suite runs
-on (SQLite, PostgreSQL) they prove the file alone carries everything.
+on (SQLite, PostgreSQL) they prove the file alone carries everything. Every refusal checks
+its message and that nothing was written.
 """
 
 import copy
@@ -17,6 +18,9 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import DataError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from planner import backup, rules, services
 from planner.models import (
@@ -27,12 +31,14 @@ from planner.models import (
     PlannedHire,
     Segment,
     TeamMember,
+    VerifiedEmail,
 )
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, TeamMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
+VERSION_1_FILE = ROOT / "tests" / "fixtures" / "northwind-backup-v1.json"
 HOSTILE = "<script>alert(\"x\")</script> & 'q' \\ Zoë 日本語 🚀"
 
 
@@ -84,11 +90,23 @@ def add_hostile_rows(organization: Organization) -> None:
     )
 
 
+def verify(*users) -> None:
+    """Each user has confirmed their current e-mail address."""
+    for user in users:
+        VerifiedEmail.objects.update_or_create(user=user, defaults={"email": user.email.lower()})
+
+
+def verify_everyone() -> None:
+    verify(*get_user_model().objects.exclude(email=""))
+
+
 @pytest.fixture
 def northwind() -> Organization:
+    """The demo organization, with every account's e-mail verified."""
     call_command("seed_demo", allow_without_debug=True, stdout=StringIO())
     organization = Organization.objects.get(slug="northwind")
     add_hostile_rows(organization)
+    verify_everyone()
     return Organization.objects.get(pk=organization.pk)
 
 
@@ -129,7 +147,7 @@ def row_counts() -> dict[str, int]:
 def test_the_export_is_marked_with_its_format_and_version(northwind):
     document = export("northwind")
     assert document["format"] == "enablement-planner-organization"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert list(document) == [
         "format",
         "version",
@@ -167,9 +185,9 @@ def test_it_exports_every_column_but_the_primary_key(northwind):
 def test_it_exports_people_by_email_and_quarters_as_ordinal_and_label(northwind):
     document = export("northwind")
     assert document["members"] == [
-        {"email": "demo@example.com", "username": "demo", "role": "owner"},
-        {"email": "o'brien+plans@example.com", "username": "zoë.o-brien", "role": "editor"},
-        {"email": "viewer@example.com", "username": "viewer", "role": "viewer"},
+        {"email": "demo@example.com", "role": "owner"},
+        {"email": "o'brien+plans@example.com", "role": "editor"},
+        {"email": "viewer@example.com", "role": "viewer"},
     ]
     actors = {change["actor"] for change in document["changes"]}
     assert {"demo@example.com", "Former@example.com", None} <= actors
@@ -206,7 +224,18 @@ def test_it_exports_the_history_in_time_order_with_iso_times(northwind):
     assert times == sorted(times)
     assert all(time.endswith("+00:00") for time in times)
     stored = sorted(Change.objects.filter(organization=northwind).values_list("at", flat=True))
-    assert times == [backup._timestamp(at) for at in stored]
+    assert times == [at.isoformat(timespec="microseconds") for at in stored]
+
+
+def test_it_writes_one_row_a_line(northwind):
+    """So the file is written as the rows are read, and a diff shows which rows changed."""
+    out = StringIO()
+    call_command("export_org", "northwind", stdout=out)
+    lines = out.getvalue().splitlines()
+    document = json.loads(out.getvalue())
+    change_lines = [line for line in lines if line.lstrip().startswith('{"actor"')]
+    assert len(change_lines) == len(document["changes"])
+    assert json.loads(change_lines[0].strip().rstrip(",")) == document["changes"][0]
 
 
 def test_the_export_is_the_same_each_time(northwind):
@@ -225,8 +254,20 @@ def test_it_refuses_an_unknown_slug(northwind):
 def test_it_refuses_to_export_a_member_without_email(northwind):
     nobody = UserFactory(username="no-mail", email="")
     MembershipFactory(organization=northwind, user=nobody, role="viewer")
+    out = StringIO()
     with pytest.raises(CommandError, match="these accounts have none: no-mail"):
-        call_command("export_org", "northwind", stdout=StringIO())
+        call_command("export_org", "northwind", stdout=out)
+    assert out.getvalue() == ""
+
+
+def test_it_refuses_a_hire_that_became_another_organizations_team_member(northwind):
+    elsewhere = TeamMemberFactory()
+    hire = PlannedHire.objects.filter(organization=northwind, team_member__isnull=False).first()
+    PlannedHire.objects.filter(pk=hire.pk).update(team_member=elsewhere)
+    out = StringIO()
+    with pytest.raises(CommandError, match="became a team member of another organization"):
+        call_command("export_org", "northwind", stdout=out)
+    assert out.getvalue() == ""
 
 
 # --- round trips ---------------------------------------------------------------------------
@@ -238,7 +279,8 @@ def test_export_import_export_under_a_new_slug_gives_the_same_document(northwind
 
     output = import_file(path, slug="northwind-copy")
 
-    assert "Imported Northwind «Software» & Co. 🚀 as northwind-copy" in output
+    assert "Imported Northwind «Software» & Co. 🚀 as northwind-copy: 3 members" in output
+    assert "Left out" not in output
     copied = export("northwind-copy")
     assert copied["organization"]["slug"] == "northwind-copy"
     assert without_slug(copied) == without_slug(original)
@@ -247,15 +289,17 @@ def test_export_import_export_under_a_new_slug_gives_the_same_document(northwind
 def test_a_file_restores_everything_into_emptied_tables(northwind, tmp_path):
     original = export("northwind")
     stored_times = sorted(Change.objects.values_list("at", flat=True))
+    people = list(get_user_model().objects.values_list("username", "email"))
     path = write(tmp_path, original)
     Organization.objects.all().delete()
     get_user_model().objects.all().delete()
     assert set(row_counts().values()) == {0}
+    for username, email in people:
+        verify(UserFactory(username=username, email=email))
 
-    output = import_file(path, create_missing_users=True)
+    import_file(path)
 
     assert export("northwind") == original
-    assert "Former@example.com" in output
     restored = Organization.objects.get(slug="northwind")
     assert sorted(Change.objects.values_list("at", flat=True)) == stored_times
     assert restored.created_at.isoformat() == original["organization"]["created_at"]
@@ -279,6 +323,213 @@ def test_it_reads_the_file_from_stdin(northwind):
     assert without_slug(export("from-stdin")) == without_slug(original)
 
 
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_the_history_page_reads_every_change_a_file_may_hold(
+    northwind, client, tmp_path, settings, zone
+):
+    """Whatever the check lets in, the History page shows, even at the ends of the calendar
+    in the time zones furthest from UTC: the pages and the format agree."""
+    settings.TIME_ZONE = zone
+    document = export("northwind")
+    odd = {
+        "actor": None,
+        "action": "updated",
+        "entity": "planned hire",
+        "label": "",
+        "diff": {
+            "annual_cost": [None, "0"],
+            "fiscal_year_start_month": [13, 0],
+            "leader_has_adult_learning": [True, None],
+            "role": ["not a role", 7],
+            "zz_unknown_field": [-(2**63), "x" * 2000],
+        },
+        "at": "9998-12-31T23:59:59.999999+00:00",
+    }
+    earliest = {**odd, "diff": {}, "at": "0002-01-01T00:00:00+00:00"}
+    document["changes"] = [earliest, *document["changes"], odd]
+    import_file(write(tmp_path, document), slug="odd")
+    client.force_login(get_user_model().objects.get(username="demo"))
+
+    url = reverse("history", args=["odd"])
+    last_page = -(-len(document["changes"]) // 50)
+    newest, oldest = client.get(url), client.get(url, {"page": last_page})
+
+    assert newest.status_code == oldest.status_code == 200
+    assert "Zz unknown field" in newest.content.decode()
+    assert "0001" in oldest.content.decode() or "0002" in oldest.content.decode()
+
+
+def test_it_writes_in_batches_and_keeps_every_time(northwind, tmp_path, monkeypatch):
+    """Short INSERTs with the file's times in them, and no UPDATE over the rows after."""
+    monkeypatch.setattr(backup, "BATCH_SIZE", 3)
+    original = export("northwind")
+    changes = len(original["changes"])
+    assert changes > 3 * 2
+
+    with CaptureQueriesContext(connection) as queries:
+        import_file(write(tmp_path, original), slug="batched")
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    history_inserts = [sql for sql in statements if sql.startswith('INSERT INTO "planner_change"')]
+    assert len(history_inserts) == -(-changes // 3)
+    assert not [sql for sql in statements if sql.startswith("UPDATE")]
+    assert without_slug(export("batched")) == without_slug(original)
+
+
+# --- version 1 files -----------------------------------------------------------------------
+
+
+def version_1_document() -> dict:
+    return json.loads(VERSION_1_FILE.read_text(encoding="utf-8"))
+
+
+def test_upgrading_version_1_drops_the_usernames_and_nothing_else():
+    old = version_1_document()
+    assert old["version"] == 1
+
+    new = backup.upgrade_from_version_1(copy.deepcopy(old))
+
+    assert new["version"] == 2
+    assert new["members"] == [
+        {"email": member["email"], "role": member["role"]} for member in old["members"]
+    ]
+    unchanged = set(old) - {"version", "members"}
+    assert {key: new[key] for key in unchanged} == {key: old[key] for key in unchanged}
+
+
+def test_a_version_1_file_still_imports(db):
+    """The file was written by the version 1 exporter, before version 2 existed."""
+    old = version_1_document()
+    for member in old["members"]:
+        verify(UserFactory(username=member["username"], email=member["email"]))
+    verify(UserFactory(username="former", email="Former@example.com"))
+
+    output = import_file(VERSION_1_FILE)
+
+    assert "Imported Northwind «Software» & Co. 🚀 as northwind: 3 members" in output
+    assert export("northwind") == backup.upgrade_from_version_1(old)
+
+
+# --- who gets a role -----------------------------------------------------------------------
+
+
+def test_an_account_that_registered_someone_elses_email_gets_no_role(northwind, tmp_path):
+    """The account that signed up first with an address is not its owner until verified."""
+    document = export("northwind")
+    Organization.objects.all().delete()
+    get_user_model().objects.exclude(username="demo").delete()
+    squatter = UserFactory(username="squatter", email="o'brien+plans@example.com")
+    path = write(tmp_path, document)
+
+    output = import_file(path)
+
+    restored = Organization.objects.get(slug="northwind")
+    assert not Membership.objects.filter(user=squatter).exists()
+    assert list(restored.memberships.values_list("user__username", "role")) == [("demo", "owner")]
+    assert "1 member," in output
+    assert (
+        "Left out, as no account here has verified their e-mail: "
+        "o'brien+plans@example.com (editor), viewer@example.com (viewer)."
+    ) in output
+
+
+def test_a_verification_of_an_old_address_does_not_count(northwind, tmp_path):
+    document = export("northwind")
+    editor = get_user_model().objects.get(username="zoë.o-brien")
+    Organization.objects.all().delete()
+    # The account now says it is someone else's address, which it never confirmed.
+    editor.email = "viewer@example.com"
+    editor.save()
+    get_user_model().objects.filter(username="viewer").delete()
+
+    output = import_file(write(tmp_path, document))
+
+    assert not Membership.objects.filter(user=editor).exists()
+    assert "viewer@example.com (viewer)" in output
+
+
+def test_changes_by_unverified_authors_are_kept_without_an_author(northwind, tmp_path):
+    document = export("northwind")
+    Organization.objects.all().delete()
+    VerifiedEmail.objects.filter(user__username="former").delete()
+    path = write(tmp_path, document)
+
+    output = import_file(path)
+
+    by_former = [c for c in document["changes"] if c["actor"] == "Former@example.com"]
+    assert by_former
+    restored = Change.objects.filter(organization__slug="northwind")
+    assert restored.count() == len(document["changes"])
+    assert restored.filter(actor__username="former").count() == 0
+    assert restored.filter(actor=None).count() == sum(
+        1 for c in document["changes"] if c["actor"] in (None, "Former@example.com")
+    )
+    assert "Past changes by these people keep no author" in output
+    assert "former@example.com" in output
+    assert "o'brien" not in output.split("keep no author")[1]
+
+
+def test_it_refuses_a_file_whose_owners_have_no_verified_account(northwind, tmp_path):
+    document = export("northwind")
+    Organization.objects.all().delete()
+    VerifiedEmail.objects.filter(user__username="demo").delete()
+    path = write(tmp_path, document)
+    before = row_counts()
+
+    with pytest.raises(CommandError) as refused:
+        import_file(path)
+
+    message = str(refused.value)
+    assert "would have no owner, so nothing was imported" in message
+    assert "verified the e-mail of demo@example.com" in message
+    assert "--owner EMAIL" in message
+    assert row_counts() == before
+
+
+def test_the_operator_names_an_owner_with_a_verified_account(northwind, tmp_path):
+    document = export("northwind")
+    Organization.objects.all().delete()
+    VerifiedEmail.objects.filter(user__username="demo").delete()
+    path = write(tmp_path, document)
+
+    output = import_file(path, owner="VIEWER@example.com")
+
+    roles = dict(
+        Membership.objects.filter(organization__slug="northwind").values_list(
+            "user__username", "role"
+        )
+    )
+    assert roles == {"viewer": "owner", "zoë.o-brien": "editor"}
+    assert "demo@example.com (owner)" in output
+
+
+def test_it_refuses_an_owner_without_a_verified_account(northwind, tmp_path):
+    document = export("northwind")
+    Organization.objects.all().delete()
+    UserFactory(username="newcomer", email="newcomer@example.com")
+    path = write(tmp_path, document)
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="No account here has verified the e-mail newcomer@"):
+        import_file(path, owner="newcomer@example.com")
+
+    assert row_counts() == before
+
+
+def test_creating_missing_users_is_refused_with_the_reason(northwind, tmp_path):
+    document = export("northwind")
+    Organization.objects.all().delete()
+    path = write(tmp_path, document)
+    before = row_counts()
+
+    with pytest.raises(CommandError) as refused:
+        import_file(path, create_missing_users=True)
+
+    assert "--create-missing-users was removed" in str(refused.value)
+    assert "verified" in str(refused.value)
+    assert row_counts() == before
+
+
 # --- refusals ------------------------------------------------------------------------------
 
 
@@ -290,45 +541,32 @@ def test_it_refuses_an_organization_whose_slug_exists(northwind, tmp_path):
     assert row_counts() == before
 
 
-def test_it_refuses_members_whose_email_no_account_has(northwind, tmp_path):
+def test_a_restore_that_fails_late_leaves_nothing_behind(northwind, tmp_path, monkeypatch):
+    """The last batch of history fails after everything else was written; all is undone."""
     document = export("northwind")
-    Organization.objects.all().delete()
-    get_user_model().objects.exclude(username="demo").delete()
     path = write(tmp_path, document)
     before = row_counts()
+    monkeypatch.setattr(backup, "BATCH_SIZE", 5)
+    real_insert = backup._insert
+    written = {}
+
+    def insert_then_fail(model, instances, **options):
+        if model is not Change:
+            return real_insert(model, instances, **options)
+        rows = list(instances)
+        real_insert(model, rows[:-1], **options)
+        written["changes"] = Change.objects.filter(organization__slug="late").count()
+        raise DataError("value too long for the last change")
+
+    monkeypatch.setattr(backup, "_insert", insert_then_fail)
 
     with pytest.raises(CommandError) as refused:
-        import_file(path)
+        import_file(path, slug="late")
 
-    message = str(refused.value)
-    assert "members o'brien+plans@example.com, viewer@example.com" in message
-    assert "authors of past changes Former@example.com" in message
-    assert "demo@example.com" not in message
-    assert "--create-missing-users" in message
+    assert written["changes"] == len(document["changes"]) - 1
+    assert "The database refused the file, so nothing was imported" in str(refused.value)
+    assert "value too long for the last change" in str(refused.value)
     assert row_counts() == before
-
-
-def test_it_creates_missing_members_without_a_password_when_asked(northwind, tmp_path):
-    document = export("northwind")
-    Organization.objects.all().delete()
-    get_user_model().objects.exclude(username="demo").delete()
-    UserFactory(username="viewer", email="someone-else@example.com")
-    path = write(tmp_path, document)
-
-    output = import_file(path, create_missing_users=True)
-
-    assert "o'brien+plans@example.com, viewer@example.com, Former@example.com" in output
-    user_model = get_user_model()
-    editor = user_model.objects.get(email="o'brien+plans@example.com")
-    assert editor.username == "zoë.o-brien"
-    assert not editor.has_usable_password()
-    # The username was taken by someone else: the new account gets the next free one.
-    assert user_model.objects.get(email="viewer@example.com").username == "viewer-2"
-    assert user_model.objects.get(username="demo").has_usable_password()
-    assert export("northwind")["members"] == [
-        {**member, "username": "viewer-2"} if member["username"] == "viewer" else member
-        for member in document["members"]
-    ]
 
 
 def _set(path: str, value):
@@ -373,107 +611,181 @@ def _duplicate_member(document):
     document["members"].append({**document["members"][0], "email": "DEMO@example.com"})
 
 
+def _first_diff_field(document):
+    """The name of a field in the diff of changes.1, to spoil its value."""
+    return next(iter(document["changes"][1]["diff"]))
+
+
+def _spoil_diff(value):
+    def change(document):
+        document["changes"][1]["diff"][_first_diff_field(document)] = value
+
+    return change
+
+
+PAIR = "must be a [before, after] pair, each null, true, false, a whole number or a string"
+
 INVALID = [
     ("format", _set("format", "something-else"), "format is 'something-else'"),
-    ("version", _set("version", 2), "version 2; this planner reads version 1"),
-    ("version as text", _set("version", "1"), "version '1'"),
-    ("missing list", _delete("snapshots"), "snapshots: missing"),
-    ("missing key", _delete("planned_hires.0.status"), "planned_hires[0].status: missing"),
-    ("unknown key", _set("segments.0.colour", "red"), "segments[0].colour: unknown key"),
-    ("list as object", _set("members", {}), "members: must be a list"),
-    ("row as list", _set("segments.1", []), "segments[1]: must be an object"),
-    (
-        "count as text",
-        _set("snapshots.3.sales", "12"),
-        "snapshots[3].sales: must be a whole number ≥ 0",
-    ),
+    ("version", _set("version", 3), "version 3; this planner reads versions 1 and 2"),
+    ("version as text", _set("version", "2"), "version '2'"),
+    ("version as true", _set("version", True), "version True"),
+    ("missing list", _delete("snapshots"), "snapshots: Field required"),
+    ("missing key", _delete("planned_hires.0.status"), "planned_hires.0.status: Field required"),
+    ("unknown key", _set("segments.0.colour", "red"), "segments.0.colour: Extra inputs are not"),
+    ("a username in version 2", _set("members.0.username", "demo"), "members.0.username: Extra"),
+    ("list as object", _set("members", {}), "members: Input should be a valid array"),
+    ("row as list", _set("segments.1", []), "segments.1: Input should be an object"),
+    ("count as text", _set("snapshots.3.sales", "12"), "snapshots.3.sales: Input should be a"),
     (
         "negative count",
         _set("snapshots.3.sales", -1),
-        "snapshots[3].sales: must be a whole number ≥ 0",
+        "snapshots.3.sales: Input should be greater than or equal to 0",
     ),
     (
-        "count as true",
-        _set("snapshots.3.other", True),
-        "snapshots[3].other: must be a whole number ≥ 0",
+        "count beyond the column",
+        _set("snapshots.3.sales", 2**31),
+        "snapshots.3.sales: Input should be less than or equal to 2147483647",
     ),
+    ("count as true", _set("snapshots.3.other", True), "snapshots.3.other: Input should be a"),
     (
         "fractional count",
         _set("snapshots.2.customer_success", 2.5),
-        "snapshots[2].customer_success: must be a whole number ≥ 0",
+        "snapshots.2.customer_success: Input should be a valid integer",
     ),
     (
         "flag as text",
         _set("organization.leader_has_adult_learning", "yes"),
-        "organization.leader_has_adult_learning: must be true or false",
+        "organization.leader_has_adult_learning: Input should be a valid boolean",
     ),
     (
         "month out of range",
         _set("organization.fiscal_year_start_month", 13),
-        "organization.fiscal_year_start_month: must be a whole number from 1 to 12",
+        "organization.fiscal_year_start_month: Input should be less than or equal to 12",
     ),
     (
         "unknown team role",
         _set("team_members.0.role", "wizard"),
-        "team_members[0].role: must be one of enablement_leader, adult_learning_specialist",
+        "team_members.0.role: Input should be 'enablement_leader', 'adult_learning_specialist'",
     ),
     (
         "unknown member role",
         _set("members.1.role", "admin"),
-        "members[1].role: must be one of owner, editor, viewer",
+        "members.1.role: Input should be 'owner', 'editor' or 'viewer'",
+    ),
+    (
+        "not an e-mail",
+        _set("members.1.email", "nobody"),
+        "members.1.email: must be an e-mail address",
     ),
     (
         "unknown status",
         _set("planned_hires.0.status", "on_hold"),
-        "planned_hires[0].status: must be one of planned, approved, recruiting, hired, cancelled",
+        "planned_hires.0.status: Input should be 'planned', 'approved', 'recruiting', 'hired'",
     ),
-    ("unknown action", _set("changes.0.action", "moved"), "changes[0].action: must be one of"),
+    ("unknown action", _set("changes.0.action", "moved"), "changes.0.action: Input should be"),
     (
         "quarter out of range",
         _set("snapshots.0.quarter", 12),
-        "snapshots[0].quarter: must be a quarter ordinal from 8000 (FY2000 Q1)",
+        "snapshots.0.quarter: Input should be greater than or equal to 8000",
     ),
     (
         "end before start",
         _set("team_members.0.end_quarter", 8000),
-        "team_members[0].end_quarter: must come after the start quarter",
+        "team_members.0.end_quarter: must come after the start quarter",
     ),
     (
         "cost as a number",
         _set("planned_hires.0.annual_cost", 123456.78),
-        "planned_hires[0].annual_cost: must be an amount ≥ 0 written as a string, with at most "
+        "planned_hires.0.annual_cost: must be an amount ≥ 0 written as a string, with at most "
         '10 digits before the point and 2 after, like "123456.78"',
     ),
     ("negative cost", _set("planned_hires.0.annual_cost", "-5.00"), "annual_cost: must be"),
     ("cost in cents", _set("planned_hires.0.annual_cost", "1.001"), "annual_cost: must be"),
-    ("time as a number", _set("changes.2.at", 1700000000), "changes[2].at: must be an ISO 8601"),
-    ("time not a time", _set("changes.2.at", "yesterday"), "changes[2].at: must be an ISO 8601"),
+    ("time as a number", _set("changes.2.at", 1700000000), "changes.2.at: must be an ISO 8601"),
+    ("time not a time", _set("changes.2.at", "yesterday"), "changes.2.at: must be an ISO 8601"),
     (
         "time without offset",
         _set("changes.2.at", "2026-01-31T09:30:00"),
-        "changes[2].at: must give its offset from UTC",
+        "changes.2.at: must give its offset from UTC",
     ),
-    ("diff as list", _set("changes.1.diff", []), "changes[1].diff: must be an object"),
-    ("empty name", _set("segments.0.name", "  "), "segments[0].name: must not be empty"),
-    ("NUL in a name", _set("team_members.1.name", "a\x00b"), "must not contain NUL characters"),
-    ("duplicate quarters", _duplicate_quarter, "snapshots[1].quarter: "),
+    (
+        "time that overflows in UTC",
+        _set("changes.2.at", "0001-01-01T00:30:00+01:00"),
+        "changes.2.at: must fall between the years 2 and 9998 in UTC",
+    ),
+    (
+        "time at the end of the calendar",
+        _set("changes.2.at", "9999-12-31T23:00:00+00:00"),
+        "changes.2.at: must fall between the years 2 and 9998 in UTC",
+    ),
+    (
+        "row time that overflows in UTC",
+        _set("team_members.1.created_at", "0001-01-01T00:30:00+01:00"),
+        "team_members.1.created_at: must fall between the years 2 and 9998 in UTC",
+    ),
+    ("diff as list", _set("changes.1.diff", []), "changes.1.diff: Input should be an object"),
+    ("diff value a single value", _spoil_diff(3), PAIR),
+    ("diff value one of a pair", _spoil_diff([3]), PAIR),
+    ("diff value three values", _spoil_diff([1, 2, 3]), PAIR),
+    ("diff value an object", _spoil_diff({"before": 1, "after": 2}), PAIR),
+    ("diff value a nested list", _spoil_diff([[1], 2]), PAIR),
+    ("diff value a float", _spoil_diff([1.5, 2]), PAIR),
+    ("diff value a NUL", _spoil_diff(["a\x00", "b"]), PAIR),
+    (
+        "diff cost not an amount",
+        _set("changes.1.diff", {"annual_cost": [None, "sNaN"]}),
+        "changes.1.diff: annual_cost: each value must be null or an amount written as a string",
+    ),
+    (
+        "diff field not a field name",
+        _set("changes.1.diff", {"<b>Sales</b>": [1, 2]}),
+        "changes.1.diff.<b>Sales</b>.[key]: must be a field name in lower case",
+    ),
+    (
+        "empty name",
+        _set("segments.0.name", "  "),
+        "segments.0.name: Enter a name with at least one visible character.",
+    ),
+    (
+        "control character in a name",
+        _set("team_members.1.name", "Ann\x1b[31m"),
+        "team_members.1.name: Use letters, digits and punctuation only: this contains a "
+        "control character",
+    ),
+    (
+        "line break in an organization name",
+        _set("organization.name", "North\nwind"),
+        "organization.name: Use letters, digits and punctuation only",
+    ),
+    (
+        "control character in a history label",
+        _set("changes.3.label", "x\x07"),
+        "changes.3.label: Use letters, digits and punctuation only",
+    ),
+    ("NUL in notes", _set("planned_hires.1.notes", "a\x00b"), "must not contain NUL characters"),
+    ("duplicate quarters", _duplicate_quarter, "snapshots.1: "),
     (
         "hire of a missing team member",
         _hire_without_member,
         "team_member: no team member has the key 'team-member-99'",
     ),
     ("two hires, one member", _two_hires_one_member, "team_member: 'team-member-"),
-    ("same member twice", _duplicate_member, "members[3].email: DEMO@example.com appears twice"),
-    # Caught by full_clean() after earlier rows were written: the transaction undoes them.
+    ("same member twice", _duplicate_member, "members.3: DEMO@example.com appears twice"),
     (
         "name too long",
         _set("segments.2.name", "x" * 81),
-        "segments[2].name: Ensure this value has at most 80 characters (it has 81).",
+        "segments.2.name: String should have at most 80 characters",
     ),
     (
         "notes too long",
         _set("planned_hires.1.notes", "x" * 2001),
-        "planned_hires[1].notes: must be at most 2000 characters (it has 2001)",
+        "planned_hires.1.notes: String should have at most 2000 characters",
+    ),
+    (
+        "label too long",
+        _set("changes.4.label", "x" * 201),
+        "changes.4.label: String should have at most 200 characters",
     ),
 ]
 
@@ -490,23 +802,9 @@ def test_it_refuses_an_invalid_file_as_a_whole(valid_document, tmp_path, change,
     before = row_counts()
 
     with pytest.raises(CommandError) as refused:
-        import_file(path, create_missing_users=True)
+        import_file(path, slug="restored")
 
     assert message in str(refused.value)
-    assert row_counts() == before
-
-
-def test_the_last_row_is_checked_after_the_others_were_written(valid_document, tmp_path):
-    """So the refusal of a bad last change proves the transaction undoes everything."""
-    document = copy.deepcopy(valid_document)
-    last = len(document["changes"]) - 1
-    document["changes"][last]["label"] = "x" * 201
-    path = write(tmp_path, document)
-    before = row_counts()
-
-    with pytest.raises(CommandError, match=rf"changes\[{last}\]\.label: Ensure"):
-        import_file(path, create_missing_users=True)
-
     assert row_counts() == before
 
 
@@ -521,18 +819,83 @@ def test_it_names_every_problem_at_once(valid_document, tmp_path):
 
     message = str(refused.value)
     assert message.startswith("The file is not a valid organization backup; nothing was imported")
-    assert "snapshots[3].sales: must be a whole number ≥ 0" in message
-    assert "planned_hires[0].status: must be one of" in message
+    assert "snapshots.3.sales: Input should be greater than or equal to 0" in message
+    assert "planned_hires.0.status: Input should be" in message
+
+
+def test_a_refusal_prints_no_control_characters(valid_document, tmp_path):
+    """A name can hold characters that drive a terminal; the message shows them escaped."""
+    document = copy.deepcopy(valid_document)
+    name = "Evil\u202e\u200bname"
+    document["segments"][0]["name"] = name
+    document["segments"][1]["name"] = name
+    path = write(tmp_path, document)
+
+    with pytest.raises(CommandError) as refused:
+        import_file(path, slug="restored")
+
+    message = str(refused.value)
+    assert "segments.1: 'Evil\\u202e\\u200bname' appears twice" in message
+    assert "\u202e" not in message
+
+
+def test_the_report_prints_no_control_characters(northwind, tmp_path):
+    document = export("northwind")
+    document["organization"]["name"] = "Northwind\u202e"
+    path = write(tmp_path, document)
+
+    output = import_file(path, slug="restored")
+
+    assert "Imported Northwind\\u202e as restored" in output
+    assert "\u202e" not in output
+
+
+def spoiled_text(valid_document, placeholder: str, replacement: str) -> str:
+    """The document as JSON text, with ``placeholder`` (a JSON string) replaced."""
+    return json.dumps(valid_document).replace(json.dumps(placeholder), replacement, 1)
+
+
+def test_it_refuses_a_5000_digit_integer(valid_document, tmp_path):
+    document = copy.deepcopy(valid_document)
+    document["snapshots"][3]["sales"] = "HUGE"
+    path = write(tmp_path, spoiled_text(document, "HUGE", "9" * 5000))
+    before = row_counts()
+
+    with pytest.raises(CommandError) as refused:
+        import_file(path, slug="restored")
+
+    assert "The file is not JSON, so nothing was imported: number out of range at line 1" in str(
+        refused.value
+    )
+    assert row_counts() == before
+
+
+def test_it_refuses_json_nested_10000_deep(valid_document, tmp_path):
+    document = copy.deepcopy(valid_document)
+    document["changes"][0]["diff"] = "DEEP"
+    path = write(tmp_path, spoiled_text(document, "DEEP", "[" * 10_000 + "]" * 10_000))
+    before = row_counts()
+
+    with pytest.raises(CommandError) as refused:
+        import_file(path, slug="restored")
+
+    assert "The file is not JSON, so nothing was imported: nested too deeply (recursion " in str(
+        refused.value
+    )
+    assert "at line 1 column" in str(refused.value)
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{not json", "The file is not JSON: Expecting property name enclosed in double quotes"),
-        ("", "The file is not JSON: Expecting value at line 1, column 1."),
+        ("{not json", "The file is not JSON, so nothing was imported: key must be a string"),
+        ("", "The file is not JSON, so nothing was imported: EOF while parsing a value"),
+        ('{"a": "\\ud800"}', "The file is not JSON, so nothing was imported: "),
         ("[1, 2]", "not an organization backup: expected an object"),
+        ('{"format": 5}', "its format is 5, expected 'enablement-planner-organization'"),
     ],
-    ids=["broken", "empty", "a list"],
+    ids=["broken", "empty", "lone surrogate", "a list", "another format"],
 )
 def test_it_refuses_a_file_that_is_not_a_json_object(db, tmp_path, text, message):
     path = write(tmp_path, text)
@@ -541,6 +904,52 @@ def test_it_refuses_a_file_that_is_not_a_json_object(db, tmp_path, text, message
         import_file(path)
     assert message in str(refused.value)
     assert row_counts() == before
+
+
+def test_it_refuses_a_file_larger_than_the_limit_without_reading_it(db, tmp_path, monkeypatch):
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * (1024 * 1024 + 1))
+    before = row_counts()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(backup, "read", no_reading)
+
+    with pytest.raises(CommandError) as refused:
+        import_file(path, max_size=1)
+
+    assert "is larger than 1 MB, the most an import reads; nothing was imported" in str(
+        refused.value
+    )
+    assert "--max-size MEGABYTES" in str(refused.value)
+    assert row_counts() == before
+
+
+def test_the_size_limit_holds_for_standard_input(db):
+    before = row_counts()
+    with pytest.raises(CommandError, match="- is larger than 1 MB"):
+        call_command(
+            "import_org",
+            "-",
+            max_size=1,
+            stdin=StringIO(" " * (1024 * 1024 + 1)),
+            stdout=StringIO(),
+        )
+    assert row_counts() == before
+
+
+def test_the_size_limit_is_at_least_one_megabyte(db, tmp_path):
+    with pytest.raises(CommandError, match="--max-size is in megabytes and must be at least 1"):
+        import_file(write(tmp_path, "{}"), max_size=0)
+
+
+def test_the_default_limit_is_200_megabytes(db, tmp_path):
+    path = tmp_path / "sparse.json"
+    with path.open("wb") as file:
+        file.truncate(200 * 1024 * 1024 + 1)  # sparse: takes no disk space
+    with pytest.raises(CommandError, match="larger than 200 MB"):
+        import_file(path)
 
 
 def test_it_refuses_a_file_it_cannot_read(db, tmp_path):
@@ -587,7 +996,9 @@ def sqlite_source(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def valid_document(sqlite_source) -> dict:
-    """The seeded organization's export, for the refusals to spoil one way each."""
+    """The seeded organization's export, for the refusals to spoil one way each.
+
+    Nobody in it has an account here: a file is checked before any person is looked up."""
     result = _manage(sqlite_source, "export_org", "northwind")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -610,6 +1021,11 @@ def test_an_export_from_sqlite_imports_into_postgresql(sqlite_source, tmp_path):
     path = tmp_path / "northwind.json"
     path.write_text(result.stdout, encoding="utf-8")
 
-    import_file(path, create_missing_users=True)
+    document = json.loads(result.stdout)
+    for member in document["members"]:
+        verify(UserFactory(email=member["email"]))
+    verify(UserFactory(email="Former@example.com"))
 
-    assert export("northwind") == json.loads(result.stdout)
+    import_file(path)
+
+    assert export("northwind") == document

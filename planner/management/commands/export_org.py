@@ -1,17 +1,16 @@
 """Writes one organization to stdout as a JSON backup: manage.py export_org SLUG > file.json"""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from planner import backup
 from planner.models import Organization
+from planner.validators import for_terminal
 
 
 class Command(BaseCommand):
     help = (
         "Writes the organization with this slug, its members, plan and change history to "
-        "stdout as JSON. Restore it with import_org."
+        "stdout as JSON, a row at a time. Restore it with import_org."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +20,13 @@ class Command(BaseCommand):
         slug = options["slug"]
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
-            raise CommandError(f"No organization has the slug {slug!r}.")
+            raise CommandError(f"No organization has the slug {for_terminal(repr(slug))}.")
+        lines = backup.export_lines(organization)
         try:
-            document = backup.export_organization(organization)
+            # The first line comes only once every person in the file has a usable e-mail.
+            first = next(lines)
         except backup.BackupError as error:
-            raise CommandError(str(error)) from None
-        # ASCII escapes keep the file intact through any terminal or pipe encoding.
-        self.stdout.write(json.dumps(document, indent=2, ensure_ascii=True))
+            raise CommandError("\n".join(for_terminal(line) for line in error.lines)) from None
+        self.stdout.write(first)
+        for line in lines:
+            self.stdout.write(line)
