@@ -150,18 +150,22 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Repeated failed logins: after AXES_FAILURE_LIMIT failures for one username, or from one
-# address, further attempts are refused for AXES_COOLOFF_MINUTES with a clear page.
+# Repeated failed logins (planner/login_throttle.py). Axes keys every failure by username and
+# address; logins pause for AXES_COOLOFF_MINUTES once AXES_FAILURE_LIMIT failures are recorded
+# for one username (from anywhere) or from one address (for any usernames). A success clears
+# only its own username's failures, never its address's: see login_throttle.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-# Behind a proxy the client address is in X-Forwarded-For; trust it only when told to.
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
-    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "planner.login_throttle.client_address"
+# Proxies in front of the app that each append to X-Forwarded-For: 0 reads the connecting
+# address only; N reads the N-th entry from the right, the one the outermost proxy wrote.
+TRUSTED_PROXY_COUNT = env_int(
+    "AXES_PROXY_COUNT", 1 if env_bool("SECURE_PROXY_SSL_HEADER", False) else 0, minimum=0
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -14,6 +14,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The user's organizations
     path("", organizations.home, name="home"),

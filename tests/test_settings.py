@@ -183,3 +183,40 @@ def test_a_negative_connection_age_is_refused():
     )
     assert result.returncode != 0
     assert "DATABASE_CONN_MAX_AGE must be at least 0" in result.stderr
+
+
+def _proxy_count(**env: str) -> subprocess.CompletedProcess:
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        " print(settings.TRUSTED_PROXY_COUNT)"
+    )
+    clean = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "SECRET_KEY": "k"}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"DJANGO_SETTINGS_MODULE": "enablement.settings", **clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, "0"),  # no proxy: X-Forwarded-For is ignored
+        ({"SECURE_PROXY_SSL_HEADER": "true"}, "1"),
+        ({"SECURE_PROXY_SSL_HEADER": "true", "AXES_PROXY_COUNT": "0"}, "0"),
+        ({"AXES_PROXY_COUNT": "3"}, "3"),
+    ],
+)
+def test_it_reads_how_many_proxies_to_trust(env, expected):
+    result = _proxy_count(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_negative_proxy_count_is_refused():
+    result = _proxy_count(AXES_PROXY_COUNT="-1")
+    assert result.returncode != 0
+    assert "AXES_PROXY_COUNT must be at least 0" in result.stderr

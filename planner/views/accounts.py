@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from planner.forms import SignupForm
+from planner.login_throttle import login_failures_clear
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,3 +41,13 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return candidate
     return ""
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's own; a new password set from the emailed link also lifts a login pause on
+    that username, as the lockout page promises (a pause on the address stays)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_failures_clear(username=form.user.get_username())
+        return response
