@@ -301,3 +301,23 @@ def test_signup_ignores_a_next_address_on_another_site(client, db):
 def test_the_signup_form_carries_next_along(client, db):
     response = client.get(reverse("signup") + "?next=/invitations/abc/")
     assert b'name="next" value="/invitations/abc/"' in response.content
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["x", "logout", "home", "gap", "//evil.example.com/", "/\\evil.example.com", "javascript:x"],
+)
+def test_a_signed_in_user_is_sent_home_for_a_next_that_is_not_a_path_here(client, user, next_url):
+    client.force_login(user)
+    response = client.get(reverse("signup"), {"next": next_url})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+@pytest.mark.parametrize("next_url", ["x", "logout", "password_change"])
+def test_signup_never_reads_next_as_a_view_name(client, db, next_url):
+    response = client.post(reverse("signup"), signup_data(next=next_url))
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert is_logged_in(client)
+    assert User.objects.filter(username="avery").count() == 1
