@@ -55,11 +55,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# SQLite takes the write lock at the first write, and a transaction that read first cannot
+# wait for it: a simultaneous edit failed with "database is locked". Taking the lock when the
+# transaction begins lets the second writer wait (up to the timeout, in seconds) and then
+# find the row changed, as it does on PostgreSQL.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 def database_from_url(url: str) -> dict:
     """SQLite file under var/ when unset; otherwise a postgres:// or sqlite:// URL."""
     if not url:
         (BASE_DIR / "var").mkdir(exist_ok=True)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "db.sqlite3"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "var" / "db.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
     scheme = urlsplit(url).scheme
     if scheme not in {"postgres", "postgresql", "sqlite"}:
         raise ImproperlyConfigured(
@@ -68,7 +79,9 @@ def database_from_url(url: str) -> dict:
     config = dj_database_url.parse(
         url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     )
-    if scheme != "sqlite":
+    if scheme == "sqlite":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    else:
         config["CONN_HEALTH_CHECKS"] = True
     return config
 

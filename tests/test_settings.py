@@ -90,6 +90,14 @@ def test_it_uses_sqlite_under_var_without_a_database_url():
     assert config["NAME"].parent.is_dir()
 
 
+@pytest.mark.parametrize("url", ["", "sqlite:///var/other.sqlite3"])
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(url):
+    """So that a second simultaneous writer waits instead of failing "database is locked"."""
+    config = database_from_url(url)
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] >= 5
+
+
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
 def test_it_reads_a_postgres_url(monkeypatch, scheme):
     monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "30")
