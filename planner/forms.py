@@ -18,6 +18,7 @@ from planner.models import (
 )
 from planner.quarters import Quarter
 from planner.services import ORGANIZATION_FIELDS
+from planner.validators import validate_plain_text
 
 MAX_HEADCOUNT = 1_000_000
 
@@ -139,6 +140,12 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's own username check says only "letters, digits and @/./+/-/_"; this one
+        # names a control character or an invisible name plainly, before it.
+        self.fields["username"].validators.insert(0, validate_plain_text)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -384,6 +391,7 @@ class MarkHiredForm(forms.Form):
     name = forms.CharField(
         label="Name of the person hired",
         max_length=120,
+        validators=[validate_plain_text],
         error_messages={
             "required": "Enter the name of the person hired.",
             "max_length": "Keep the name to %(limit_value)d characters or fewer "
