@@ -130,7 +130,8 @@ class SignupForm(UserCreationForm):
     email = forms.EmailField(
         label="Email",
         max_length=254,
-        help_text="For resetting your password. We send nothing else.",
+        help_text="We send a link to confirm it. It is how you accept invitations and reset "
+        "your password; we send nothing else.",
         error_messages={
             "required": "Enter your email address; it is how you reset a forgotten password.",
             "invalid": "Enter an email address like name@example.com.",
@@ -147,13 +148,44 @@ class SignupForm(UserCreationForm):
         # names a control character or an invisible name plainly, before it.
         self.fields["username"].validators.insert(0, validate_plain_text)
 
+    # No check that the address is free: saying so would tell anyone which addresses have an
+    # account. The confirmation step mails the address instead (views.accounts).
+
+
+class EmailChangeForm(forms.Form):
+    """A new address for the signed-in user, with their password as proof it is them."""
+
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="We send a link to confirm it; until then it counts as unconfirmed.",
+        error_messages={
+            "required": "Enter the new email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password to change the address."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Log in, or reset its password."
-            )
+        if email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError("That is already your address.")
         return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
 
 
 MONTH_CHOICES = [(number, calendar.month_name[number]) for number in range(1, 13)]

@@ -7,13 +7,21 @@ from planner.views.access import organization_guard
 org = "o/<slug:slug>/"
 
 urlpatterns = [
-    # Accounts: Django's login, logout, password change and reset, plus sign-up.
+    # Accounts: Django's login, logout, password change and reset; sign-up, the user's own
+    # account page and confirming an e-mail address.
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/account/", accounts.account, name="account"),
+    path(
+        "accounts/confirm-email/",
+        accounts.email_confirmation_send,
+        name="email_confirmation_send",
+    ),
+    path("accounts/confirm-email/<str:token>/", accounts.email_confirm, name="email_confirm"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         accounts.PasswordResetConfirmView.as_view(),

@@ -210,6 +210,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect_to_login(request.path)
         return render(request, "planner/invitation_accept.html", {"invitation": invitation})
     existing = Membership.objects.filter(organization=organization, user=request.user).first()
+    is_for_user = services.invitation_is_for(invitation, request.user)
+    if request.method == "POST" and existing is None and not is_for_user:
+        return _accept_page(request, invitation, existing, is_for_user, status=403)
     if request.method == "POST" and existing is None:
         try:
             joined = services.invitation_accept(invitation=invitation, user=request.user)
@@ -225,12 +228,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         role = existing.get_role_display().lower()
         messages.info(request, f"You are already a member of {organization} ({role}).")
         return redirect("gap", organization.slug)
+    return _accept_page(request, invitation, existing, is_for_user)
+
+
+def _accept_page(request, invitation, existing, is_for_user: bool, *, status: int = 200):
+    """The invitation, and why this account cannot accept it yet if it cannot."""
+    email = (request.user.email or "").lower()
     context = {
         "invitation": invitation,
         "existing": existing,
-        "email_differs": (request.user.email or "").lower() != invitation.email,
+        "is_for_user": is_for_user,
+        "same_address": email == invitation.email,
     }
-    return render(request, "planner/invitation_accept.html", context)
+    return render(request, "planner/invitation_accept.html", context, status=status)
 
 
 # --- members --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ HTMX = {"HX-Request": "true"}
 OWNER, EDITOR, VIEWER = Membership.Role.OWNER, Membership.Role.EDITOR, Membership.Role.VIEWER
 NOT_OWNERS = ["editor", "viewer"]
 LINK = re.compile(r"https?://testserver(/invitations/[^/\s]+/)")
+CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)")
 
 
 @pytest.fixture
@@ -23,6 +24,12 @@ def invitation(organization, owner):
     return services.invitation_create(
         organization=organization, actor=owner, email="newcomer@example.com", role=EDITOR
     )
+
+
+@pytest.fixture
+def invitee(db):
+    """The person invited: an account whose confirmed address is the invited one."""
+    return UserFactory(email="newcomer@example.com", verified=True)
 
 
 @pytest.fixture
@@ -399,8 +406,8 @@ def test_an_invitation_of_another_organization_cannot_be_revoked(client, organiz
     assert Invitation.objects.filter(pk=foreign.pk).exists()
 
 
-def test_an_accepted_invitation_cannot_be_revoked(client, invitation, owner, user):
-    services.invitation_accept(invitation=invitation, user=user)
+def test_an_accepted_invitation_cannot_be_revoked(client, invitation, owner, invitee):
+    services.invitation_accept(invitation=invitation, user=invitee)
     client.force_login(owner)
     assert client.post(url("invitation_revoke", invitation)).status_code == 404
 
@@ -439,9 +446,19 @@ def test_an_invitation_is_accepted_end_to_end_by_a_new_user(
     assert response.status_code == 302
     grace = get_user_model().objects.get(username="grace")
 
+    # Signed up, but the address is not confirmed yet: the page says what to do.
+    page = client.get(link)
+    assert 'id="accept-invitation"' not in page.content.decode()
+    assert "first confirm that <strong>grace@example.com</strong>" in page.content.decode()
+    assert client.post(link).status_code == 403
+    assert not Membership.objects.filter(user=grace).exists()
+
+    confirm = CONFIRM_LINK.search(mailoutbox[-1].body)[1]
+    assert mailoutbox[-1].to == ["grace@example.com"]
+    assert client.post(confirm).status_code == 302
+
     page = client.get(link)
     assert 'id="accept-invitation"' in page.content.decode()
-    assert "Accepting adds this account" not in page.content.decode()  # same address
     response = client.post(link)
     assert response.status_code == 302 and response.url == reverse("gap", args=[organization.slug])
     assert role_of(grace, organization) == EDITOR
@@ -466,15 +483,49 @@ def test_logging_in_from_the_invitation_comes_back_to_it(client, token, user):
     assert response.status_code == 302 and response.url == accept_url(token)
 
 
-def test_an_account_with_another_email_may_accept_and_is_told_so(
+def test_an_account_with_another_address_cannot_accept_and_is_told_why(
     client, organization, invitation, token, user
 ):
+    """Finding 3: the link worked for any signed-in account, whatever address it went to."""
+    services.verified_email_confirm(user=user, email=user.email)
     client.force_login(user)
     html = client.get(accept_url(token)).content.decode()
     assert "This invitation was sent to <strong>newcomer@example.com</strong>" in html
     assert f"you are logged in as <strong>{user.username}</strong> ({user.email})" in html
-    client.post(accept_url(token))
-    assert role_of(user, organization) == EDITOR
+    assert "Only an account whose confirmed address is newcomer@example.com" in html
+    assert 'id="accept-invitation"' not in html
+    refused = client.post(accept_url(token))
+    assert refused.status_code == 403
+    assert "Only an account whose confirmed address" in refused.content.decode()
+    assert not Membership.objects.filter(user=user, organization=organization).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_an_unconfirmed_account_with_the_invited_address_is_offered_the_link_again(
+    client, organization, invitation, token, mailoutbox
+):
+    unconfirmed = UserFactory(email="newcomer@example.com")
+    client.force_login(unconfirmed)
+    html = client.get(accept_url(token)).content.decode()
+    assert "first confirm that <strong>newcomer@example.com</strong>" in html
+    assert 'id="resend-confirmation"' in html
+    assert client.post(accept_url(token)).status_code == 403
+    resent = client.post(reverse("email_confirmation_send"), {"next": accept_url(token)})
+    assert resent.status_code == 302 and resent.url == accept_url(token)
+    assert mailoutbox[-1].to == ["newcomer@example.com"]
+    assert CONFIRM_LINK.search(mailoutbox[-1].body)
+    assert not Membership.objects.filter(user=unconfirmed).exists()
+
+
+def test_the_invited_account_with_its_address_confirmed_joins(
+    client, organization, invitation, token, invitee
+):
+    client.force_login(invitee)
+    assert 'id="accept-invitation"' in client.get(accept_url(token)).content.decode()
+    response = client.post(accept_url(token))
+    assert response.status_code == 302
+    assert role_of(invitee, organization) == EDITOR
 
 
 def test_anonymous_accepting_is_sent_to_log_in(client, invitation, token):
