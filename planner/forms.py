@@ -3,7 +3,7 @@
 import calendar
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
@@ -171,9 +171,10 @@ class EmailChangeForm(forms.Form):
         error_messages={"required": "Enter your current password to change the address."},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -183,7 +184,10 @@ class EmailChangeForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # authenticate(), not check_password(): wrong guesses here count towards the login
+        # throttle, so a borrowed session cannot be used to guess the password freely.
+        checked = authenticate(self.request, username=self.user.get_username(), password=password)
+        if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError("That is not your current password.")
         return password
 

@@ -154,7 +154,7 @@ def email_confirmation_send(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in user's address, whether it is confirmed, and a form to change it."""
     user = request.user
-    form = EmailChangeForm(request.POST or None, user=user)
+    form = EmailChangeForm(request.POST or None, user=user, request=request)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -190,6 +190,21 @@ def test_a_refused_change_says_why_beside_the_field_and_saves_nothing(
     assert mailoutbox == []
 
 
+def test_wrong_passwords_on_the_account_page_count_towards_the_login_pause(client, user, settings):
+    client.force_login(user)
+    data = {"email": "ada@new.example.com", "password": "guess"}
+    statuses = [
+        client.post(reverse("account"), data, REMOTE_ADDR="10.0.0.8").status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses[:-1] == [422] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert statuses[-1] == 429
+    right = {"email": "ada@new.example.com", "password": PASSWORD}
+    assert client.post(reverse("account"), right, REMOTE_ADDR="10.0.0.9").status_code == 429
+    user.refresh_from_db()
+    assert user.email != "ada@new.example.com"
+
+
 def test_the_same_address_again_is_refused(client, user):
     client.force_login(user)
     response = client.post(reverse("account"), {"email": user.email.upper(), "password": PASSWORD})
