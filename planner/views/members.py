@@ -231,7 +231,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return _accept_page(request, invitation, existing, is_for_user)
 
 
-def _accept_page(request, invitation, existing, is_for_user: bool, *, status: int = 200):
+def _accept_page(
+    request: HttpRequest,
+    invitation: Invitation,
+    existing: Membership | None,
+    is_for_user: bool,
+    *,
+    status: int = 200,
+) -> HttpResponse:
     """The invitation, and why this account cannot accept it yet if it cannot."""
     email = (request.user.email or "").lower()
     context = {
