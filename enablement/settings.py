@@ -55,11 +55,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# SQLite takes the write lock at the first write, and a transaction that read first cannot
+# wait for it: a simultaneous edit failed with "database is locked". Taking the lock when the
+# transaction begins lets the second writer wait (up to the timeout, in seconds) and then
+# find the row changed, as it does on PostgreSQL.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 def database_from_url(url: str) -> dict:
     """SQLite file under var/ when unset; otherwise a postgres:// or sqlite:// URL."""
     if not url:
         (BASE_DIR / "var").mkdir(exist_ok=True)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "db.sqlite3"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "var" / "db.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
     scheme = urlsplit(url).scheme
     if scheme not in {"postgres", "postgresql", "sqlite"}:
         raise ImproperlyConfigured(
@@ -68,7 +79,9 @@ def database_from_url(url: str) -> dict:
     config = dj_database_url.parse(
         url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     )
-    if scheme != "sqlite":
+    if scheme == "sqlite":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    else:
         config["CONN_HEALTH_CHECKS"] = True
     return config
 
@@ -100,6 +113,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: the CSRF check would fail on an unreadable charset.
+    "planner.middleware.RequestCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,18 +165,22 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Repeated failed logins: after AXES_FAILURE_LIMIT failures for one username, or from one
-# address, further attempts are refused for AXES_COOLOFF_MINUTES with a clear page.
+# Repeated failed logins (planner/login_throttle.py). Axes keys every failure by username and
+# address; logins pause for AXES_COOLOFF_MINUTES once AXES_FAILURE_LIMIT failures are recorded
+# for one username (from anywhere) or from one address (for any usernames). A success clears
+# only its own username's failures, never its address's: see login_throttle.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-# Behind a proxy the client address is in X-Forwarded-For; trust it only when told to.
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
-    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1, minimum=1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "planner.login_throttle.client_address"
+# Proxies in front of the app that each append to X-Forwarded-For: 0 reads the connecting
+# address only; N reads the N-th entry from the right, the one the outermost proxy wrote.
+TRUSTED_PROXY_COUNT = env_int(
+    "AXES_PROXY_COUNT", 1 if env_bool("SECURE_PROXY_SSL_HEADER", False) else 0, minimum=0
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -3,7 +3,7 @@
 import calendar
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
@@ -18,6 +18,7 @@ from planner.models import (
 )
 from planner.quarters import Quarter
 from planner.services import ORGANIZATION_FIELDS
+from planner.validators import validate_plain_text
 
 MAX_HEADCOUNT = 1_000_000
 
@@ -129,7 +130,8 @@ class SignupForm(UserCreationForm):
     email = forms.EmailField(
         label="Email",
         max_length=254,
-        help_text="For resetting your password. We send nothing else.",
+        help_text="We send a link to confirm it. It is how you accept invitations and reset "
+        "your password; we send nothing else.",
         error_messages={
             "required": "Enter your email address; it is how you reset a forgotten password.",
             "invalid": "Enter an email address like name@example.com.",
@@ -140,13 +142,54 @@ class SignupForm(UserCreationForm):
         model = get_user_model()
         fields = ("username", "email")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's own username check says only "letters, digits and @/./+/-/_"; this one
+        # names a control character or an invisible name plainly, before it.
+        self.fields["username"].validators.insert(0, validate_plain_text)
+
+    # No check that the address is free: saying so would tell anyone which addresses have an
+    # account. The confirmation step mails the address instead (views.accounts).
+
+
+class EmailChangeForm(forms.Form):
+    """A new address for the signed-in user, with their password as proof it is them."""
+
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="We send a link to confirm it; until then it counts as unconfirmed.",
+        error_messages={
+            "required": "Enter the new email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password to change the address."},
+    )
+
+    def __init__(self, *args, user, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Log in, or reset its password."
-            )
+        if email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError("That is already your address.")
         return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # authenticate(), not check_password(): wrong guesses here count towards the login
+        # throttle, so a borrowed session cannot be used to guess the password freely.
+        checked = authenticate(self.request, username=self.user.get_username(), password=password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError("That is not your current password.")
+        return password
 
 
 MONTH_CHOICES = [(number, calendar.month_name[number]) for number in range(1, 13)]
@@ -384,6 +427,7 @@ class MarkHiredForm(forms.Form):
     name = forms.CharField(
         label="Name of the person hired",
         max_length=120,
+        validators=[validate_plain_text],
         error_messages={
             "required": "Enter the name of the person hired.",
             "max_length": "Keep the name to %(limit_value)d characters or fewer "

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from planner import rules
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
+from planner.validators import validate_plain_text, validate_text_block
 
 
 class QuarterField(models.PositiveIntegerField):
@@ -66,6 +67,7 @@ class Organization(Versioned):
 
     name = models.CharField(
         max_length=120,
+        validators=[validate_plain_text],
         help_text="Your company or business unit, as your CRO would name it.",
     )
     slug = models.SlugField(max_length=60, unique=True)
@@ -201,7 +203,7 @@ class Segment(Versioned):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="segments"
     )
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_plain_text])
 
     class Meta:
         ordering = ["name"]
@@ -263,7 +265,7 @@ class TeamMember(Versioned):
         Organization, on_delete=models.CASCADE, related_name="team_members"
     )
     role = models.CharField(max_length=32, choices=ROLE_CHOICES)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_plain_text])
     start_quarter = QuarterField()
     end_quarter = QuarterField(
         null=True, blank=True, help_text="The first quarter they are no longer in seat."
@@ -318,7 +320,7 @@ class PlannedHire(Versioned):
         validators=[MinValueValidator(0)],
         help_text="Fully loaded annual cost, for finance. Optional.",
     )
-    notes = models.TextField(blank=True, max_length=2000)
+    notes = models.TextField(blank=True, max_length=2000, validators=[validate_text_block])
     team_member = models.OneToOneField(
         TeamMember,
         null=True,

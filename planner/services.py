@@ -6,9 +6,11 @@ saves, refuses an update or a delete made from a stale copy (``StaleEdit``), and
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Final
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
@@ -26,6 +28,8 @@ from planner.models import (
     PlannedHire,
     Segment,
     TeamMember,
+    VerifiedEmail,
+    has_verified_email,
 )
 from planner.quarters import Quarter
 
@@ -731,6 +735,15 @@ class InvitationUsed(InvitationUnusable):
     reason, title = "used", "This invitation has already been used"
 
 
+class InvitationForAnotherAddress(InvitationUnusable):
+    reason, title = "another_address", "This invitation is for another address"
+
+
+def invitation_is_for(invitation: Invitation, user) -> bool:
+    """Whether ``user`` has confirmed receiving mail at the address the invitation went to."""
+    return (user.email or "").lower() == invitation.email and has_verified_email(user)
+
+
 def invitation_token(invitation: Invitation) -> str:
     """The signed, timestamped credential in the emailed link."""
     return TimestampSigner(salt=INVITATION_SALT).sign(f"{invitation.pk}.{invitation.key}")
@@ -819,6 +832,8 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             raise InvitationExpired()
         if Membership.objects.filter(organization=organization, user=user).exists():
             raise AlreadyMember(f"You are already a member of {organization}.")
+        if not invitation_is_for(current, user):
+            raise InvitationForAnotherAddress()
         membership = membership_create(
             organization=organization, user=user, role=current.role, actor=user
         )
@@ -836,3 +851,90 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         )
     invitation.accepted_at, invitation.accepted_by = current.accepted_at, user
     return membership
+
+
+# --- accounts: confirming an e-mail address ------------------------------------------------
+
+EMAIL_CONFIRMATION_SALT = "planner.email-confirmation"
+EMAIL_CONFIRMATION_VALID_FOR = timedelta(days=3)
+
+
+class EmailConfirmationUnusable(Exception):
+    """A confirmation link that confirms nothing; ``title`` says why."""
+
+    title = ""
+
+    def __init__(self):
+        super().__init__(self.title)
+
+
+class EmailConfirmationInvalid(EmailConfirmationUnusable):
+    title = "This confirmation link is not valid"
+
+
+class EmailConfirmationExpired(EmailConfirmationUnusable):
+    title = "This confirmation link has expired"
+
+
+class EmailConfirmationOutdated(EmailConfirmationUnusable):
+    title = "This link confirms an address the account no longer uses"
+
+
+def email_confirmation_token(user) -> str:
+    """The signed, timestamped credential in the emailed link: this account, this address."""
+    signer = TimestampSigner(salt=EMAIL_CONFIRMATION_SALT)
+    return signer.sign_object({"user": user.pk, "email": user.email.lower()})
+
+
+def email_confirmation_from_token(token: str):
+    """``(user, email)`` a link confirms, while the account still uses that address."""
+    signer = TimestampSigner(salt=EMAIL_CONFIRMATION_SALT)
+    try:
+        value = signer.unsign_object(token, max_age=EMAIL_CONFIRMATION_VALID_FOR)
+    except SignatureExpired:
+        raise EmailConfirmationExpired() from None
+    except (BadSignature, ValueError, TypeError):
+        raise EmailConfirmationInvalid() from None
+    if not isinstance(value, dict) or not isinstance(value.get("user"), int):
+        raise EmailConfirmationInvalid()
+    email = value.get("email")
+    user = get_user_model().objects.filter(pk=value["user"], is_active=True).first()
+    if user is None or not isinstance(email, str):
+        raise EmailConfirmationInvalid()
+    if (user.email or "").lower() != email:
+        raise EmailConfirmationOutdated()
+    return user, email
+
+
+def email_in_use_elsewhere(*, user, email: str) -> bool:
+    """Whether another account uses ``email``: it gets a notice, never a confirmation link."""
+    others = get_user_model().objects.exclude(pk=user.pk)
+    return others.filter(email__iexact=email.strip()).exists()
+
+
+def verified_email_confirm(*, user, email: str) -> VerifiedEmail:
+    """Records that ``user`` receives mail at ``email``, their current address."""
+    email = email.lower()
+    if (user.email or "").lower() != email:
+        raise EmailConfirmationOutdated()
+    if email_in_use_elsewhere(user=user, email=email):
+        raise ValidationError(
+            "Another account uses this address, so it cannot be confirmed for this one. "
+            "Log in to that account, or reset its password."
+        )
+    with transaction.atomic():
+        proof, _ = VerifiedEmail.objects.update_or_create(
+            user=user, defaults={"email": email, "verified_at": timezone.now()}
+        )
+    return proof
+
+
+def user_email_change(*, user, email: str):
+    """Sets a new address; it counts as unconfirmed until its own link is followed."""
+    user.email = get_user_model().objects.normalize_email(email.strip())
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save(update_fields=["email"])
+        # The old proof would count again if the address were changed back; it must not.
+        VerifiedEmail.objects.filter(user=user).delete()
+    return user

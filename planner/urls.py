@@ -7,6 +7,7 @@ from planner.views import (
     headcount,
     hires,
     history,
+    invitations,
     members,
     organizations,
     roadmap,
@@ -16,13 +17,26 @@ from planner.views import (
 org = "o/<slug:slug>/"
 
 urlpatterns = [
-    # Accounts: Django's login, logout, password change and reset, plus sign-up.
+    # Accounts: Django's login, logout, password change and reset; sign-up, the user's own
+    # account page and confirming an e-mail address.
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/account/", accounts.account, name="account"),
+    path(
+        "accounts/confirm-email/",
+        accounts.email_confirmation_send,
+        name="email_confirmation_send",
+    ),
+    path("accounts/confirm-email/<str:token>/", accounts.email_confirm, name="email_confirm"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The user's organizations
     path("", organizations.home, name="home"),
@@ -60,5 +74,5 @@ urlpatterns = [
     path(f"{org}members/<int:pk>/remove/", members.member_remove, name="member_remove"),
     path(f"{org}members/leave/", members.member_leave, name="member_leave"),
     path(f"{org}invitations/<int:pk>/revoke/", members.invitation_revoke, name="invitation_revoke"),
-    path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
 ]

@@ -27,6 +27,25 @@ def validate_plain_text(value: str) -> None:
         )
 
 
+# A block of text keeps its line breaks and tabs; nothing else invisible that moves a cursor.
+_BLOCK_WHITESPACE = frozenset("\n\r\t")
+
+
+def validate_text_block(value: str) -> None:
+    """Several lines, such as notes: line breaks and tabs, but no other control character."""
+    if any(unicodedata.category(char) == "Cc" and char not in _BLOCK_WHITESPACE for char in value):
+        raise ValidationError(
+            "Use letters, digits, punctuation and line breaks only: this contains a control "
+            "character.",
+            code="control_character",
+        )
+    if value and not any(not char.isspace() and not _is_invisible(char) for char in value):
+        raise ValidationError(
+            "Enter text with at least one visible character, or leave it empty.",
+            code="blank_looking",
+        )
+
+
 def for_terminal(value: object) -> str:
     """``value`` as text that cannot drive a terminal: invisible characters as escapes."""
     return "".join(

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 
@@ -5,6 +7,21 @@ from planner.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, a test database in a file rather than in memory.
+
+    Django's in-memory test database shares one cache between connections, which locks by
+    table and fails at once instead of waiting: threads racing to save could not show how
+    the deployed, file-backed database behaves.
+    """
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        (ROOT / "var").mkdir(exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(ROOT / "var" / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

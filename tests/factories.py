@@ -9,6 +9,7 @@ from planner.models import (
     PlannedHire,
     Segment,
     TeamMember,
+    VerifiedEmail,
 )
 from planner.quarters import Quarter
 
@@ -28,6 +29,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """``UserFactory(verified=True)``: the account has confirmed its e-mail address."""
+        if create and extracted:
+            VerifiedEmail.objects.create(user=obj, email=obj.email.lower())
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

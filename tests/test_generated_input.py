@@ -39,6 +39,7 @@ FIELDS = sorted(
         "old_password",
         "new_password1",
         "new_password2",
+        "next",
     }
 )
 NEAR_VALID = [
@@ -65,6 +66,12 @@ NEAR_VALID = [
     "=cmd|' /C calc'!A0",
     "a@b.co",
     "",
+    "x",
+    "logout",
+    "home",
+    "//evil.example.com/",
+    "/\\evil.example.com",
+    "/o/x/",
 ]
 VALUES = st.one_of(
     st.sampled_from(NEAR_VALID),
@@ -76,8 +83,16 @@ VALUES = st.one_of(
 )
 FORMS = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=6), VALUES, max_size=10)
 POSTABLE = [name for name, route in ORG_URLS]
-PUBLIC_FORMS = ["signup", "login", "password_reset", "organization_create", "password_change"]
-LOGGED_IN_FORMS = {"organization_create", "password_change"}
+PUBLIC_FORMS = [
+    "signup",
+    "login",
+    "password_reset",
+    "organization_create",
+    "password_change",
+    "account",
+    "email_confirmation_send",
+]
+LOGGED_IN_FORMS = {"organization_create", "password_change", "account", "email_confirmation_send"}
 
 GENERATED = settings(
     max_examples=20,
@@ -124,5 +139,29 @@ def test_invitation_links_never_fail_on_generated_tokens(db, token, data):
     client = Client(raise_request_exception=False)
     client.force_login(MembershipFactory().user)
     url = reverse("invitation_accept", args=["x"]).replace("/x/", "/") + quote(token, safe="") + "/"
+    for response in (client.get(url), client.post(url, data)):
+        assert response.status_code < 500, (token, response.status_code)
+
+
+@GENERATED
+@given(
+    next_url=st.one_of(st.sampled_from(NEAR_VALID), st.text(max_size=60)), signed_in=st.booleans()
+)
+def test_signup_never_fails_on_a_generated_next(db, next_url, signed_in):
+    """Finding 6: any ``next`` without "/" or "." was resolved as a view name, a 500."""
+    client = Client(raise_request_exception=False)
+    if signed_in:
+        client.force_login(MembershipFactory().user)
+    response = client.get(reverse("signup"), {"next": next_url})
+    assert response.status_code < 500, (next_url, response.status_code)
+    if response.status_code == 302:
+        assert response.url.startswith("/") and not response.url.startswith("//")
+
+
+@GENERATED
+@given(token=st.text(max_size=200), data=FORMS)
+def test_confirmation_links_never_fail_on_generated_tokens(db, token, data):
+    client = Client(raise_request_exception=False)
+    url = reverse("email_confirm", args=["x"]).replace("/x/", "/") + quote(token, safe="") + "/"
     for response in (client.get(url), client.post(url, data)):
         assert response.status_code < 500, (token, response.status_code)

@@ -30,6 +30,12 @@ def invitation(organization, owner):
     )
 
 
+@pytest.fixture
+def invitee(db):
+    """The person invited: an account whose confirmed address is the invited one."""
+    return UserFactory(email="newcomer@example.com", verified=True)
+
+
 def changes(entity: str, action: str):
     return Change.objects.filter(entity=entity, action=action)
 
@@ -173,24 +179,24 @@ def test_revoking_records_it(invitation, owner):
 # --- accepting ------------------------------------------------------------------------------
 
 
-def test_accepting_joins_with_the_invited_role_and_uses_the_invitation(invitation, user):
-    membership = services.invitation_accept(invitation=invitation, user=user)
+def test_accepting_joins_with_the_invited_role_and_uses_the_invitation(invitation, invitee):
+    membership = services.invitation_accept(invitation=invitation, user=invitee)
     assert (membership.user, membership.organization, membership.role) == (
-        user,
+        invitee,
         invitation.organization,
         EDITOR,
     )
     invitation.refresh_from_db()
-    assert invitation.accepted_at is not None and invitation.accepted_by == user
+    assert invitation.accepted_at is not None and invitation.accepted_by == invitee
     joined = changes("member", "created").get()
-    assert joined.actor == user and joined.diff == {"role": [None, "editor"]}
+    assert joined.actor == invitee and joined.diff == {"role": [None, "editor"]}
     accepted = changes("invitation", "updated").get()
-    assert accepted.actor == user and accepted.diff == {"accepted_by": [None, user.username]}
+    assert accepted.actor == invitee and accepted.diff == {"accepted_by": [None, invitee.username]}
 
 
-def test_an_invitation_works_once(invitation, user):
+def test_an_invitation_works_once(invitation, invitee):
     token = services.invitation_token(invitation)
-    services.invitation_accept(invitation=invitation, user=user)
+    services.invitation_accept(invitation=invitation, user=invitee)
     with pytest.raises(services.InvitationUsed) as caught:
         services.invitation_from_token(token)
     assert str(caught.value) == "This invitation has already been used"
@@ -207,25 +213,52 @@ def test_a_member_accepting_changes_nothing(invitation, viewer):
     assert invitation.accepted_at is None
 
 
-def test_an_expired_invitation_cannot_be_accepted(invitation, user):
+def test_an_expired_invitation_cannot_be_accepted(invitation, invitee):
     Invitation.objects.filter(pk=invitation.pk).update(
         created_at=invitation.created_at - timedelta(days=8)
     )
     with pytest.raises(services.InvitationExpired):
-        services.invitation_accept(invitation=invitation, user=user)
-    assert not user.memberships.exists()
+        services.invitation_accept(invitation=invitation, user=invitee)
+    assert not invitee.memberships.exists()
 
 
-def test_a_pending_invitation_blocks_nothing_once_accepted(organization, owner, invitation, user):
+def test_a_pending_invitation_blocks_nothing_once_accepted(
+    organization, owner, invitation, invitee
+):
     """An accepted invitation is history: the address may be invited again after leaving."""
-    membership = services.invitation_accept(invitation=invitation, user=user)
-    user.email = invitation.email
-    user.save()
-    services.membership_delete(membership=membership, actor=user)
+    membership = services.invitation_accept(invitation=invitation, user=invitee)
+    services.membership_delete(membership=membership, actor=invitee)
     services.invitation_create(
         organization=organization, actor=owner, email=invitation.email, role=VIEWER
     )
     assert Invitation.objects.count() == 2
+
+
+def test_an_account_that_has_not_confirmed_the_invited_address_cannot_accept(invitation):
+    unconfirmed = UserFactory(email="newcomer@example.com")
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(invitation=invitation, user=unconfirmed)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert not unconfirmed.memberships.exists()
+
+
+def test_an_account_confirmed_for_another_address_cannot_accept(invitation):
+    """Finding 3: the link worked for any signed-in account, whatever address it went to."""
+    other = UserFactory(email="someone.else@example.com", verified=True)
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(invitation=invitation, user=other)
+    assert not other.memberships.exists()
+
+
+def test_changing_the_address_needs_a_new_confirmation(invitation, invitee):
+    services.user_email_change(user=invitee, email="new.address@example.com")
+    services.user_email_change(user=invitee, email="Newcomer@example.com")
+    assert not services.invitation_is_for(invitation, invitee)
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(invitation=invitation, user=invitee)
+    services.verified_email_confirm(user=invitee, email=invitee.email)
+    assert services.invitation_accept(invitation=invitation, user=invitee).role == EDITOR
 
 
 # --- roles and the last owner ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from planner.models import (
     PlannedHire,
     Segment,
     TeamMember,
+    has_verified_email,
 )
 from planner.planning import load_plan
 
@@ -105,3 +106,18 @@ def test_it_refuses_to_create_a_public_login_with_debug_off_unless_told_to():
     with pytest.raises(CommandError, match="--allow-without-debug"):
         call_command("seed_demo", stdout=StringIO())
     assert not get_user_model().objects.filter(username="demo").exists()
+
+
+def test_the_demo_account_has_a_confirmed_address():
+    seed()
+    seed()  # and stays confirmed when run again
+    user = get_user_model().objects.get(username="demo")
+    assert has_verified_email(user)
+
+
+def test_what_it_prints_cannot_drive_the_terminal():
+    out = StringIO()
+    call_command("seed_demo", allow_without_debug=True, url="http://x/\x1b]0;pwned\x07", stdout=out)
+    output = out.getvalue()
+    assert "\x1b]0" not in output and "\x07" not in output
+    assert "http://x/\\x1b]0;pwned\\x07" in output

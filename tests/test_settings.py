@@ -90,6 +90,14 @@ def test_it_uses_sqlite_under_var_without_a_database_url():
     assert config["NAME"].parent.is_dir()
 
 
+@pytest.mark.parametrize("url", ["", "sqlite:///var/other.sqlite3"])
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(url):
+    """So that a second simultaneous writer waits instead of failing "database is locked"."""
+    config = database_from_url(url)
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] >= 5
+
+
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
 def test_it_reads_a_postgres_url(monkeypatch, scheme):
     monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "30")
@@ -183,3 +191,40 @@ def test_a_negative_connection_age_is_refused():
     )
     assert result.returncode != 0
     assert "DATABASE_CONN_MAX_AGE must be at least 0" in result.stderr
+
+
+def _proxy_count(**env: str) -> subprocess.CompletedProcess:
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        " print(settings.TRUSTED_PROXY_COUNT)"
+    )
+    clean = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "SECRET_KEY": "k"}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"DJANGO_SETTINGS_MODULE": "enablement.settings", **clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, "0"),  # no proxy: X-Forwarded-For is ignored
+        ({"SECURE_PROXY_SSL_HEADER": "true"}, "1"),
+        ({"SECURE_PROXY_SSL_HEADER": "true", "AXES_PROXY_COUNT": "0"}, "0"),
+        ({"AXES_PROXY_COUNT": "3"}, "3"),
+    ],
+)
+def test_it_reads_how_many_proxies_to_trust(env, expected):
+    result = _proxy_count(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_negative_proxy_count_is_refused():
+    result = _proxy_count(AXES_PROXY_COUNT="-1")
+    assert result.returncode != 0
+    assert "AXES_PROXY_COUNT must be at least 0" in result.stderr

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
@@ -180,52 +178,6 @@ def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> 
         return redirect(_members_url(membership.organization.slug, "invitation-section"))
     context = _page_context(membership, notice=notice)
     return render(request, f"{PAGE}#invitation-section", context)
-
-
-def _unusable(request: HttpRequest, error: services.InvitationUnusable) -> HttpResponse:
-    # A link that never was one is a bad request; one that was valid once is gone.
-    status = 400 if isinstance(error, services.InvitationInvalid) else 410
-    context = {"error": error, "valid_days": Invitation.VALID_FOR.days}
-    return render(request, "planner/invitation_invalid.html", context, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows the invitation (and, logged out, offers log in or sign up); POST joins.
-
-    Deliberately no ``organization`` in the context: the visitor is not a member yet.
-    """
-    try:
-        invitation = services.invitation_from_token(token)
-    except services.InvitationUnusable as error:
-        return _unusable(request, error)
-    organization = invitation.organization
-    if not request.user.is_authenticated:
-        if request.method == "POST":
-            return redirect_to_login(request.path)
-        return render(request, "planner/invitation_accept.html", {"invitation": invitation})
-    existing = Membership.objects.filter(organization=organization, user=request.user).first()
-    if request.method == "POST" and existing is None:
-        try:
-            joined = services.invitation_accept(invitation=invitation, user=request.user)
-        except services.InvitationUnusable as error:
-            return _unusable(request, error)
-        except ValidationError:  # joined a moment ago, from another tab
-            existing = Membership.objects.get(organization=organization, user=request.user)
-        else:
-            role = joined.get_role_display().lower()
-            messages.success(request, f"Welcome to {organization}: you joined as {role}.")
-            return redirect("gap", organization.slug)
-    if request.method == "POST":
-        role = existing.get_role_display().lower()
-        messages.info(request, f"You are already a member of {organization} ({role}).")
-        return redirect("gap", organization.slug)
-    context = {
-        "invitation": invitation,
-        "existing": existing,
-        "email_differs": (request.user.email or "").lower() != invitation.email,
-    }
-    return render(request, "planner/invitation_accept.html", context)
 
 
 # --- members --------------------------------------------------------------------------------

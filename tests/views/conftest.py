@@ -1,4 +1,5 @@
-"""Fixtures for the Team & hires page, shared by the tests of its two view modules.
+"""Fixtures shared by the tests of several view modules: the Team & hires page's two
+(team, hires), and the members page with invitations.
 
 A module that needs another ``now`` or ``snapshot`` defines its own, which wins.
 """
@@ -7,13 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from planner import rules
+from planner import rules, services
+from planner.models import Membership
 from planner.planning import current_quarter
 from tests.factories import (
     OrganizationFactory,
     PlannedHireFactory,
     SnapshotFactory,
     TeamMemberFactory,
+    UserFactory,
 )
 
 
@@ -51,3 +54,24 @@ def hire(organization, now):
 @pytest.fixture
 def foreign_hire(db):
     return PlannedHireFactory(organization=OrganizationFactory())
+
+
+@pytest.fixture
+def invitation(organization, owner):
+    return services.invitation_create(
+        organization=organization,
+        actor=owner,
+        email="newcomer@example.com",
+        role=Membership.Role.EDITOR,
+    )
+
+
+@pytest.fixture
+def invitee(db):
+    """The person invited: an account whose confirmed address is the invited one."""
+    return UserFactory(email="newcomer@example.com", verified=True)
+
+
+@pytest.fixture
+def token(invitation):
+    return services.invitation_token(invitation)

@@ -133,13 +133,31 @@ def test_signup_requires_an_email(client):
     assert not User.objects.exists()
 
 
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
 @pytest.mark.django_db
-def test_signup_rejects_an_email_already_in_use_whatever_its_case(client):
-    UserFactory(email="avery@example.com")
-    response = client.post(reverse("signup"), signup_data(email="Avery@Example.COM"))
-    assert response.status_code == 422
-    assert b"An account with this email already exists" in response.content
-    assert User.objects.count() == 1
+def test_signup_says_the_same_whether_or_not_the_email_is_registered(client, mailoutbox):
+    """The answer on the page is identical; only the mail to the address differs."""
+    UserFactory(username="first", email="avery@example.com")
+    taken = client.post(reverse("signup"), signup_data(email="avery@example.com"), follow=True)
+    client.logout()
+    fresh = client.post(
+        reverse("signup"), signup_data(username="blake", email="blake@example.com"), follow=True
+    )
+    assert taken.status_code == fresh.status_code == 200
+    said = [message.replace("avery", "X") for message in _messages(taken)]
+    assert said == [message.replace("blake", "X") for message in _messages(fresh)]
+    assert User.objects.filter(email__iexact="avery@example.com").count() == 2
+
+    in_use, confirmation = mailoutbox
+    assert in_use.to == ["avery@example.com"]
+    assert in_use.subject == "You already have an Enablement Planner account"
+    assert "/accounts/confirm-email/" not in in_use.body
+    assert reverse("password_reset") in in_use.body
+    assert confirmation.to == ["blake@example.com"]
+    assert "/accounts/confirm-email/" in confirmation.body
 
 
 @pytest.mark.django_db
@@ -301,3 +319,23 @@ def test_signup_ignores_a_next_address_on_another_site(client, db):
 def test_the_signup_form_carries_next_along(client, db):
     response = client.get(reverse("signup") + "?next=/invitations/abc/")
     assert b'name="next" value="/invitations/abc/"' in response.content
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["x", "logout", "home", "gap", "//evil.example.com/", "/\\evil.example.com", "javascript:x"],
+)
+def test_a_signed_in_user_is_sent_home_for_a_next_that_is_not_a_path_here(client, user, next_url):
+    client.force_login(user)
+    response = client.get(reverse("signup"), {"next": next_url})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+@pytest.mark.parametrize("next_url", ["x", "logout", "password_change"])
+def test_signup_never_reads_next_as_a_view_name(client, db, next_url):
+    response = client.post(reverse("signup"), signup_data(next=next_url))
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert is_logged_in(client)
+    assert User.objects.filter(username="avery").count() == 1

@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from planner import rules, services
-from planner.models import Organization
+from planner.models import Organization, has_verified_email
 from planner.planning import current_quarter
+from planner.validators import for_terminal
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "enable-the-field-2026"
@@ -53,16 +54,20 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            # Confirmed, so that the demo account can accept invitations sent to it.
+            if not has_verified_email(user):
+                services.verified_email_confirm(user=user, email=user.email)
             organization = Organization.objects.filter(slug=DEMO_SLUG).first()
             if organization is None:
                 organization = self._create_organization(user)
                 self.stdout.write("Created the Northwind demo organization.")
             else:
                 self.stdout.write("The Northwind demo organization is already there.")
+        # The URL comes from the command line; printed as typed it could drive the terminal.
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nEnablement Planner: {options['url']}\n"
-                f"Log in as {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+                f"\nEnablement Planner: {for_terminal(options['url'])}\n"
+                f"Log in as {for_terminal(user.get_username())} / {DEMO_PASSWORD}\n"
             )
         )
 

@@ -1,0 +1,49 @@
+"""Requests refused before any view, or Django's CSRF check, reads them."""
+
+import codecs
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.http import parse_header_parameters
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _unreadable_charset(content_type: str) -> str:
+    """The declared charset if this site cannot decode the request with it, else ""."""
+    media_type, params = parse_header_parameters(content_type)
+    charset = params.get("charset")
+    if charset is None:
+        return ""
+    try:
+        codec = codecs.lookup(charset)
+    except LookupError:
+        return charset or '""'
+    if media_type == FORM and charset.lower() != "utf-8":
+        return charset  # Django reads form posts as UTF-8 only, spelt so
+    try:
+        # Form and query syntax is ASCII: "=", "&", "%", "-" must mean themselves.
+        ascii_compatible = "a=1&b-%;".encode(codec.name) == b"a=1&b-%;"
+    except (UnicodeError, LookupError, TypeError):
+        ascii_compatible = False
+    return "" if ascii_compatible else charset
+
+
+class RequestCharsetMiddleware:
+    """400 for a body in a character set the site cannot read, such as charset=utf-16.
+
+    Without it, the CSRF check reads the form, fails to decode it, and Django's own failure
+    page reads it again: a 500 anyone with a CSRF cookie could trigger.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        charset = _unreadable_charset(request.META.get("CONTENT_TYPE", ""))
+        if charset:
+            return HttpResponseBadRequest(
+                f"This site cannot read a request sent as {charset!r}: send forms as UTF-8.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
