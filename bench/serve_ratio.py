@@ -30,6 +30,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,11 +263,13 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    args = parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
-    started = time.monotonic()
+@contextmanager
+def scale_server(args) -> Iterator[str]:
+    """gunicorn serving freshly seeded scale data on 127.0.0.1; yields its base URL.
+
+    ``args`` needs database_url, server, workers, tenants and history. Everything made
+    here (the throwaway database, the server process) is gone when the block ends.
+    """
     throwaway = None
     database_url = args.database_url
     if database_url is None:
@@ -290,7 +294,6 @@ def main() -> int:
             "--password",
             PASSWORD,
         )
-        saves = save_rows(args.connections)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = (workdir / "gunicorn.log").open("w")
@@ -313,6 +316,30 @@ def main() -> int:
             stderr=subprocess.STDOUT,
         )
         wait_until_up(base)
+        print(f"gunicorn with {args.workers} workers on {base}.", flush=True)
+        yield base
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if throwaway:
+            from django.db import connections
+
+            connections.close_all()
+            subprocess.run(pg_command("dropdb", args.server, throwaway), timeout=60, check=False)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> int:
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
+    started = time.monotonic()
+    with scale_server(args) as base:
+        saves = save_rows(args.connections)
         cookies = log_in(base, f"{SLUG}-owner", PASSWORD)
         cookie = f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
         wrk_env = {
@@ -326,8 +353,7 @@ def main() -> int:
         }
         anonymous_env = {**os.environ, "BENCH_COOKIE": ""}
         print(
-            f"gunicorn with {args.workers} workers on {base}; wrk with "
-            f"{args.connections} connections for {args.duration} s per page.\n",
+            f"wrk with {args.connections} connections for {args.duration} s per page.\n",
             flush=True,
         )
         results = {}
@@ -339,16 +365,6 @@ def main() -> int:
             results[key] = (Page(key, page.path, page.target, page.kind), result)
             print(f"  {key}: p50 {result['p50_us'] / 1000:.1f} ms", flush=True)
         changes_after = recorded_changes()
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if throwaway:
-            subprocess.run(pg_command("dropdb", args.server, throwaway), timeout=60, check=False)
-        shutil.rmtree(workdir, ignore_errors=True)
 
     first, last = results[PAGES[0].name][1], results["login page (floor, again)"][1]
     # The floor is measured first and last; their mean absorbs slow drift in the load
