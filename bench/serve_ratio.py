@@ -195,21 +195,37 @@ def wrk(base: str, page: Page, args, env: dict, duration: int) -> dict:
     line = next((line for line in result.stdout.splitlines() if line.startswith("{")), None)
     if result.returncode or line is None:
         sys.exit(f"wrk failed on {page.name}:\n{result.stdout}{result.stderr}")
-    numbers = json.loads(line)
-    if numbers["requests"] == 0:
-        sys.exit(f"no answer from {page.name} within {duration} s: give it a longer run")
-    # When wrk stops, requests it sent are still queued at gunicorn and the workers go on
-    # answering them for about one p95 latency; let them finish, or the next run would
-    # be measured on a server still busy with this one.
-    time.sleep(min(numbers["p95_us"] / 1e6 + 0.5, 30))
-    return numbers
+    return json.loads(line)
+
+
+def login_page_ms(base: str) -> float:
+    start = time.perf_counter()
+    with urllib.request.urlopen(base + "/accounts/login/", timeout=60) as response:
+        response.read()
+    return (time.perf_counter() - start) * 1000
+
+
+def idle_latency(base: str) -> float:
+    """The login page's median time with nothing else running, one request at a time."""
+    return statistics.median(login_page_ms(base) for _ in range(9))
+
+
+def settle(base: str, idle_ms: float, limit: float = 60) -> None:
+    """Waits until the server is idle again.
+
+    When wrk stops, the requests it sent are still queued at gunicorn, and the workers
+    go on answering them (for seconds, after a heavy page); the next run must not be
+    measured on a server still busy with this one.
+    """
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if login_page_ms(base) < max(3 * idle_ms, idle_ms + 20):
+            return
+        time.sleep(0.2)
 
 
 def save_rows(connections: int) -> list[tuple]:
     """One quarter per connection, near the middle, where +1 sales never changes stage."""
-    import django
-
-    django.setup()
     from django.db import connection
 
     from planner import rules
@@ -306,6 +322,9 @@ def scale_server(args) -> Iterator[str]:
             "--password",
             PASSWORD,
         )
+        import django
+
+        django.setup()  # this process reads the seeded rows too (save_rows, recorded_changes)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = (workdir / "gunicorn.log").open("w")
@@ -351,18 +370,9 @@ def main() -> int:
         sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
     started = time.monotonic()
     with scale_server(args) as base:
-        saves = save_rows(args.connections)
         cookies = log_in(base, f"{SLUG}-owner", PASSWORD)
         cookie = f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
-        wrk_env = {
-            **os.environ,
-            "BENCH_COOKIE": cookie,
-            "BENCH_CSRF": cookies["csrftoken"],
-            "BENCH_SAVES": ";".join(
-                f"/o/{SLUG}/headcount/{pk}/,{version},{sales},{cs},{other}"
-                for pk, version, sales, cs, other in saves
-            ),
-        }
+        wrk_env = {**os.environ, "BENCH_COOKIE": cookie, "BENCH_CSRF": cookies["csrftoken"]}
         anonymous_env = {**os.environ, "BENCH_COOKIE": ""}
         print(
             f"wrk with {args.connections} connections for {args.duration} s per page.\n",
@@ -370,13 +380,29 @@ def main() -> int:
         )
         floor = PAGES[0]
         warm(base, floor, "")
-        floors = [wrk(base, floor, args, anonymous_env, args.floor_duration)]
+        idle_ms = idle_latency(base)
+
+        def measure(page: Page, env: dict, duration: int) -> dict:
+            for _ in range(3):
+                if page.kind == "save":
+                    # Each connection's quarter at its stored version, as a page would show.
+                    env["BENCH_SAVES"] = ";".join(
+                        f"/o/{SLUG}/headcount/{pk}/,{version},{sales},{cs},{other}"
+                        for pk, version, sales, cs, other in save_rows(args.connections)
+                    )
+                result = wrk(base, page, args, env, duration)
+                settle(base, idle_ms)
+                if result["requests"]:
+                    return result
+            sys.exit(f"no answer from {page.name} within {duration} s: give it a longer run")
+
+        floors = [measure(floor, anonymous_env, args.floor_duration)]
         rows, saved = [], 0
         changes_before = recorded_changes()
         for page in PAGES[1:]:
             warm(base, page, cookie)
-            result = wrk(base, page, args, wrk_env, args.duration)
-            floors.append(wrk(base, floor, args, anonymous_env, args.floor_duration))
+            result = measure(page, wrk_env, args.duration)
+            floors.append(measure(floor, anonymous_env, args.floor_duration))
             # The floor just before and just after this page: load that other processes
             # put on the machine drifts over minutes, and this cancels most of it.
             local_floor = (floors[-2]["p50_us"] + floors[-1]["p50_us"]) / 2 / 1000
@@ -409,6 +435,7 @@ def main() -> int:
         "page's ratio is to the mean of the two floor runs around it. Cell saves answered "
         f"200: {saved}; changes recorded meanwhile: {changes_after - changes_before} (saves "
         "in flight when wrk stopped are recorded but not counted). "
+        f"Idle login page, one request at a time: {idle_ms:.1f} ms. "
         f"Run took {time.monotonic() - started:.0f} s."
     )
     for r in rows:
