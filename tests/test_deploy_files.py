@@ -145,6 +145,7 @@ def test_it_recycles_workers_at_staggered_moments_and_logs_every_request(monkeyp
     conf = gunicorn_settings(monkeypatch)
     assert conf["max_requests"] > 0
     assert 0 < conf["max_requests_jitter"] < conf["max_requests"]
+    assert conf["preload_app"] is True  # so a recycled worker starts without imports
     assert conf["timeout"] > 0
     assert conf["graceful_timeout"] > 0
     assert conf["accesslog"] == "-"
