@@ -276,15 +276,16 @@ def row(page: Page, result: dict, floor_p50: float) -> dict:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| page | req/s | p50 ms | p95 ms | floor p50 ms | p50 ÷ floor | target | meets "
-        "| KB/answer | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        "| page | answers | req/s | p50 ms | p95 ms | floor p50 ms | p50 ÷ floor | target "
+        "| meets | KB/answer | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in rows:
         target = f"≤ {r['target']:.0f}×" if r["target"] and r["target"] > 1 else "—"
         meets = "—" if r["target"] in (None, 1.0) else ("yes" if r["meets"] else "**no**")
+        rps = f"{r['rps']:.1f}" if r["rps"] < 10 else f"{r['rps']:.0f}"
         lines.append(
-            f"| {r['page']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} "
+            f"| {r['page']} | {r['requests']} | {rps} | {r['p50']:.0f} | {r['p95']:.0f} "
             f"| {r['floor']:.1f} | {r['ratio']:.1f}× | {target} | {meets} | {r['kb']:.1f} "
             f"| {r['errors']} |"
         )
@@ -425,6 +426,7 @@ def main() -> int:
         "floor": median,
         "ratio": 1.0,
         "errors": sum(r["errors"] for r in floor_rows),
+        "requests": sum(r["requests"] for r in floor_rows),
         "kb": floor_rows[0]["kb"],
     }
     rows.insert(0, summary_row)
