@@ -18,4 +18,5 @@ USER planner
 # Static files are collected and served from STATIC_ROOT, not looked up in the sources.
 ENV WHITENOISE_USE_FINDERS=false
 EXPOSE 8000
-CMD ["gunicorn", "enablement.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeouts, worker recycling and logging: gunicorn.conf.py.
+CMD ["gunicorn", "enablement.wsgi", "--config", "gunicorn.conf.py"]

@@ -1,6 +1,9 @@
 """The deployment files agree with the code: compose stack, .env.example, README and CI."""
 
+import inspect
+import os
 import re
+import runpy
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -116,3 +119,50 @@ def test_it_builds_the_image_with_collected_static_files_and_gunicorn():
 def test_it_keeps_local_secrets_and_environments_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".env", ".venv", ".git", "var"} <= set(ignored)
+
+
+def gunicorn_settings(monkeypatch, **environ) -> dict:
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_it_serves_the_image_and_the_stack_with_the_repository_gunicorn_settings(compose):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r'^CMD \[.*"--config", "gunicorn.conf.py"\]', dockerfile, re.M)
+    assert "--config gunicorn.conf.py" in compose["services"]["web"]["command"]
+    assert "gunicorn.conf.py" not in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_it_sizes_the_workers_from_the_cpus_unless_web_concurrency_says(monkeypatch):
+    cpus = len(os.sched_getaffinity(0))
+    assert gunicorn_settings(monkeypatch)["workers"] == 2 * cpus + 1
+    assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_it_recycles_workers_at_staggered_moments_and_logs_every_request(monkeypatch):
+    conf = gunicorn_settings(monkeypatch)
+    assert conf["max_requests"] > 0
+    assert 0 < conf["max_requests_jitter"] < conf["max_requests"]
+    assert conf["preload_app"] is True  # so a recycled worker starts without imports
+    assert conf["timeout"] > 0
+    assert conf["graceful_timeout"] > 0
+    assert conf["accesslog"] == "-"
+    assert conf["control_socket_disable"] is True
+
+
+def test_it_sets_only_settings_gunicorn_knows_with_values_it_accepts(monkeypatch):
+    from gunicorn.config import Config
+
+    config = Config()
+    conf = gunicorn_settings(monkeypatch)
+    names = {
+        name
+        for name, value in conf.items()
+        if not name.startswith("_") and not callable(value) and not inspect.ismodule(value)
+    }
+    assert names - set(config.settings) == set(), "a misspelt setting is silently ignored"
+    for name in names:
+        config.set(name, conf[name])  # gunicorn's validators raise on a bad value
+    assert config.max_requests_jitter == conf["max_requests_jitter"]
