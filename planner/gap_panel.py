@@ -35,8 +35,9 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
     if quarter is None:
         quarter = plan.default_quarter()
     choices = []
-    if plan.snapshots:
-        choices = list(range(plan.snapshots[0].quarter, plan.snapshots[-1].quarter + 1))
+    if plan.headcounts:
+        quarters = plan.quarters
+        choices = list(range(quarters[0], quarters[-1] + 1))
         if quarter is not None and quarter not in choices:
             choices = sorted({*choices, quarter})
     found = plan.headcount_for(quarter) if quarter is not None else None

@@ -15,7 +15,7 @@ from planner import rules
 from planner.forms import HireForm, MarkHiredForm, TeamMemberForm
 from planner.gap_panel import gap_context
 from planner.models import Membership, PlannedHire, TeamMember
-from planner.planning import Plan, current_quarter
+from planner.planning import current_quarter, load_plan
 from planner.views.access import org_context
 from planner.views.refusals import Refusal
 
@@ -170,25 +170,30 @@ def mark_hired_form(hire: PlannedHire, now: int, data: QueryDict | None = None):
 # --- the page --------------------------------------------------------------------------------
 
 
-def page_context(membership: Membership, plan: Plan, redraw: Redraw | None = None) -> dict:
+def page_context(membership: Membership, redraw: Redraw | None = None) -> dict:
+    """The whole page: every person and hire as a row, and the gap panel beside them."""
     redraw = redraw or Redraw()
-    now = current_quarter(plan.organization)
-    members = {member.pk: member for member in plan.team}
+    organization = membership.organization
+    team = list(organization.team_members.all())
+    hires = list(organization.planned_hires.all())
+    plan = load_plan(organization, team=team, hires=hires)
+    now = current_quarter(organization)
+    members = {member.pk: member for member in team}
     return org_context(
         membership,
         "team",
         now=now,
         member_rows=[
             member_row(member, now, refusal=redraw.refused_members.get(member.pk))
-            for member in plan.team
+            for member in team
         ],
         hire_rows=[
             redraw.hire_rows.get(hire.pk) or HireRow(hire, members.get(hire.team_member_id))
-            for hire in plan.hires
+            for hire in hires
         ],
-        member_form=redraw.member_form or new_member_form(now, leader_first=not plan.team),
+        member_form=redraw.member_form or new_member_form(now, leader_first=not team),
         hire_form=redraw.hire_form or new_hire_form(now),
-        summary=HireSummary.of(plan.hires),
+        summary=HireSummary.of(hires),
         added_member=redraw.added_member,
         added_hire=redraw.added_hire,
         compact=True,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from planner import rules, services
 from planner.forms import FirstQuarterForm, SnapshotForm
 from planner.gap_panel import gap_context
-from planner.models import HeadcountSnapshot, Membership
+from planner.models import HeadcountSnapshot, Membership, Organization
 from planner.planning import Plan, current_quarter, load_plan
 from planner.views.access import READ, WRITE, org_context, organization_view
 from planner.views.refusals import NOT_SAVED_SHOWN_NOW, Refusal, answer_delete, attempt_delete
@@ -29,15 +29,29 @@ class SnapshotRow:
     refusal: Refusal | None = None
 
 
+@dataclass(frozen=True)
+class Grid:
+    """The quarters the grid shows, as rows to edit, and the plan they make."""
+
+    snapshots: list[HeadcountSnapshot]
+    plan: Plan
+
+
+def _load_grid(organization: Organization) -> Grid:
+    """Four queries: the snapshots as rows, then the team, hires and segments for the plan."""
+    snapshots = list(organization.snapshots.order_by("quarter"))
+    return Grid(snapshots, load_plan(organization, snapshots=snapshots))
+
+
 def _rows(
-    plan: Plan,
+    grid: Grid,
     now: int,
     bound: SnapshotForm | None = None,
     refused: dict[int, Refusal] | None = None,
 ) -> list[SnapshotRow]:
     rows, previous_stage = [], None
     refused = refused or {}
-    for snapshot in plan.snapshots:
+    for snapshot in grid.snapshots:
         stage = rules.stage_for(snapshot.total)
         form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
         rows.append(
@@ -54,21 +68,20 @@ def _rows(
     return rows
 
 
-def _first_quarter_form(plan: Plan, now: int, data=None) -> FirstQuarterForm:
+def _first_quarter_form(now: int, data=None) -> FirstQuarterForm:
     return FirstQuarterForm(data, ordinals=list(range(now - 8, now + 5)), initial_quarter=now)
 
 
-def _page_context(membership: Membership, plan: Plan, **overrides) -> dict:
-    now = current_quarter(plan.organization)
+def _page_context(membership: Membership, grid: Grid, **overrides) -> dict:
+    now = current_quarter(membership.organization)
     context = org_context(
         membership,
         "headcount",
-        rows=_rows(plan, now, overrides.pop("bound", None), overrides.pop("refused", None)),
-        first_quarter_form=overrides.pop("first_quarter_form", None)
-        or _first_quarter_form(plan, now),
+        rows=_rows(grid, now, overrides.pop("bound", None), overrides.pop("refused", None)),
+        first_quarter_form=overrides.pop("first_quarter_form", None) or _first_quarter_form(now),
         compact=True,
-        next_quarter=plan.snapshots[-1].quarter + 1 if plan.snapshots else None,
-        **gap_context(plan, overrides.pop("panel_quarter", None)),
+        next_quarter=grid.snapshots[-1].quarter + 1 if grid.snapshots else None,
+        **gap_context(grid.plan, overrides.pop("panel_quarter", None)),
     )
     context.update(overrides)
     return context
@@ -76,8 +89,8 @@ def _page_context(membership: Membership, plan: Plan, **overrides) -> dict:
 
 @organization_view(get=READ)
 def headcount(request: HttpRequest, membership: Membership) -> HttpResponse:
-    plan = load_plan(membership.organization)
-    return render(request, "planner/headcount.html", _page_context(membership, plan))
+    grid = _load_grid(membership.organization)
+    return render(request, "planner/headcount.html", _page_context(membership, grid))
 
 
 @organization_view(post=WRITE)
@@ -85,12 +98,12 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Adds the quarter after the latest, pre-filled from it; the first one is chosen."""
     organization = membership.organization
     now = current_quarter(organization)
-    plan = load_plan(organization)
+    grid = _load_grid(organization)
     first_quarter = now
-    if not plan.snapshots:
-        form = _first_quarter_form(plan, now, request.POST)
+    if not grid.snapshots:
+        form = _first_quarter_form(now, request.POST)
         if not form.is_valid():
-            context = _page_context(membership, plan, first_quarter_form=form)
+            context = _page_context(membership, grid, first_quarter_form=form)
             return render(request, "planner/headcount.html", context, status=422)
         first_quarter = form.cleaned_data["quarter"]
     try:
@@ -103,8 +116,8 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     if not request.htmx:
         messages.success(request, f"Added {organization.quarter_label(snapshot.quarter)}.")
         return redirect("headcount", membership.organization.slug)
-    plan = load_plan(organization)
-    context = _page_context(membership, plan, panel_quarter=snapshot.quarter, oob=True)
+    grid = _load_grid(organization)
+    context = _page_context(membership, grid, panel_quarter=snapshot.quarter, oob=True)
     return render(request, "planner/headcount.html#headcount-grid", context)
 
 
@@ -132,23 +145,23 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
             return redirect("headcount", membership.organization.slug)
     else:
         status = 422
-    plan = load_plan(organization)
+    grid = _load_grid(organization)
     # After a refused stale edit the row shows the stored numbers, not what was typed:
     # leaving the typed ones beside the refreshed version would let the next change
     # overwrite the other person's edit without anyone noticing.
     bound = None if refusal else form
     refused = {snapshot.pk: refusal} if refusal else {}
     if not request.htmx:
-        context = _page_context(membership, plan, bound=bound, refused=refused)
+        context = _page_context(membership, grid, bound=bound, refused=refused)
         return render(request, "planner/headcount.html", context, status=status)
     now = current_quarter(organization)
-    row = next(r for r in _rows(plan, now, bound) if r.snapshot.pk == snapshot.pk)
+    row = next(r for r in _rows(grid, now, bound) if r.snapshot.pk == snapshot.pk)
     if refusal or (status == 200 and row.stage.number != stage_before):
         # Redraw the grid: where a stage starts may have moved, or the refused row needs
         # its current numbers and a note wide enough to read.
         context = _page_context(
             membership,
-            plan,
+            grid,
             panel_quarter=snapshot.quarter,
             oob=True,
             grid_oob=True,
@@ -157,7 +170,7 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
         return render(request, "planner/headcount.html#grid-redraw", context, status=status)
     context = _page_context(
         membership,
-        plan,
+        grid,
         panel_quarter=snapshot.quarter,
         oob=True,
         row=row,
@@ -184,7 +197,7 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
     def grid(refusal: Refusal | None) -> HttpResponse:
         # The grid as it is now, the reason right under the row the person tried to delete.
         refused = {pk: refusal} if refusal else {}
-        context = _page_context(membership, load_plan(organization), oob=True, refused=refused)
+        context = _page_context(membership, _load_grid(organization), oob=True, refused=refused)
         return render(request, "planner/headcount.html#headcount-grid", context)
 
     if request.method == "GET":

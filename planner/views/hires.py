@@ -13,7 +13,7 @@ from django.urls import reverse
 from planner import services
 from planner.forms import HireForm, add_service_errors
 from planner.models import Membership, PlannedHire
-from planner.planning import current_quarter, load_plan
+from planner.planning import current_quarter
 from planner.quarters import Quarter
 from planner.team_page import (
     HIRE_ROW,
@@ -63,9 +63,9 @@ def hire_create(request: HttpRequest, membership: Membership) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, f"Planned a {hire.get_role_display().lower()} hire.")
                 return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
-            context = page_context(membership, load_plan(organization), Redraw(added_hire=hire.pk))
+            context = page_context(membership, Redraw(added_hire=hire.pk))
             return plan_changed(render(request, f"{PAGE}#hire-section", context))
-    context = page_context(membership, load_plan(organization), Redraw(hire_form=form))
+    context = page_context(membership, Redraw(hire_form=form))
     template = f"{PAGE}#hire-section" if request.htmx else PAGE
     return render(request, template, context, status=422)
 
@@ -143,13 +143,11 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         return render(request, "planner/hire_confirm_delete.html", context, status=status)
 
     def section(refusal: Refusal | None) -> HttpResponse:
-        plan = load_plan(organization)
         rows = {}
         if refusal is not None:
-            shown = next((h for h in plan.hires if h.pk == pk), hire)
-            became = next((m for m in plan.team if m.pk == shown.team_member_id), None)
-            rows[pk] = HireRow(shown, became, refusal=refusal)
-        context = page_context(membership, plan, Redraw(hire_rows=rows))
+            shown = refusal.current or hire
+            rows[pk] = HireRow(shown, shown.team_member, refusal=refusal)
+        context = page_context(membership, Redraw(hire_rows=rows))
         response = render(request, f"{PAGE}#hire-section", context)
         return response if refusal else plan_changed(response)
 
@@ -212,14 +210,13 @@ def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> Ht
                 )
                 return redirect(team_url(organization.slug, f"member-{member.pk}"))
             redraw = Redraw(added_member=member.pk)
-            context = page_context(membership, load_plan(organization), redraw)
+            context = page_context(membership, redraw)
             return plan_changed(render(request, f"{PAGE}#team-sections", context))
     status = refusal.status if refusal else 422
     if not request.htmx:
         context = org_context(membership, "team", hire=hire, form=form, refusal=refusal)
         return render(request, "planner/hire_mark_hired.html", context, status=status)
     # The form posts to the sections (a success re-renders both): answer in kind.
-    plan = load_plan(organization)
     row = HireRow(hire, hire.team_member, mode="hired", form=form, refusal=refusal)
-    context = page_context(membership, plan, Redraw(hire_rows={hire.pk: row}))
+    context = page_context(membership, Redraw(hire_rows={hire.pk: row}))
     return render(request, f"{PAGE}#team-sections", context, status=status)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from planner import services
 from planner.forms import TeamMemberForm, add_service_errors
 from planner.models import Membership, PlannedHire, TeamMember
-from planner.planning import current_quarter, load_plan
+from planner.planning import current_quarter
 from planner.team_page import (
     MEMBER_ROW,
     PAGE,
@@ -37,8 +37,7 @@ from planner.views.refusals import (
 
 @organization_view(get=READ)
 def team(request: HttpRequest, membership: Membership) -> HttpResponse:
-    plan = load_plan(membership.organization)
-    return render(request, PAGE, page_context(membership, plan))
+    return render(request, PAGE, page_context(membership))
 
 
 @organization_view(post=WRITE)
@@ -58,9 +57,9 @@ def team_member_create(request: HttpRequest, membership: Membership) -> HttpResp
                 messages.success(request, f"Added {member.name} to the team.")
                 return redirect(team_url(organization.slug, f"member-{member.pk}"))
             redraw = Redraw(added_member=member.pk)
-            context = page_context(membership, load_plan(organization), redraw)
+            context = page_context(membership, redraw)
             return plan_changed(render(request, f"{PAGE}#member-section", context))
-    context = page_context(membership, load_plan(organization), Redraw(member_form=form))
+    context = page_context(membership, Redraw(member_form=form))
     template = f"{PAGE}#member-section" if request.htmx else PAGE
     return render(request, template, context, status=422)
 
@@ -159,7 +158,7 @@ def team_member_delete(request: HttpRequest, membership: Membership, pk: int) ->
     def sections(refusal: Refusal | None) -> HttpResponse:
         # Both sections: a hire this person came from no longer names them.
         redraw = Redraw(refused_members={pk: refusal} if refusal else {})
-        context = page_context(membership, load_plan(organization), redraw)
+        context = page_context(membership, redraw)
         response = render(request, f"{PAGE}#team-sections", context)
         return response if refusal else plan_changed(response)
 
