@@ -11,10 +11,12 @@ quarter is always passed in.
 """
 
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from itertools import groupby
 from math import ceil
 
@@ -37,6 +39,9 @@ CITATIONS = (
 )
 
 
+_KNOWN_CITATIONS = frozenset(CITATIONS)
+
+
 def citation_anchor(citation: str) -> str:
     """The stable anchor of a rule on a page showing RULES.md: "A.4" → "a-4"."""
     if citation not in CITATIONS:
@@ -52,8 +57,9 @@ class Reason:
     citations: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for citation in self.citations:
-            citation_anchor(citation)
+        unknown = set(self.citations) - _KNOWN_CITATIONS
+        if unknown:
+            raise ValueError(f"{sorted(unknown)} are not rules of RULES.md.")
 
     def __str__(self) -> str:
         if not self.citations:
@@ -798,7 +804,8 @@ def gap_for_quarter(
         assess(headcount, profile),
         tuple(team),
         tuple(hires),
-        [(q, assess(h, profile)) for q, h in later],
+        # Assessed only if a role is held ahead of plan and the forecast must be searched.
+        ((q, assess(h, profile)) for q, h in later),
         current,
     )
 
@@ -808,9 +815,10 @@ def _quarter_gap(
     assessment: Assessment,
     team: Sequence[TeamSeat],
     hires: Sequence[Hire],
-    later: Sequence[tuple[int, Assessment]],
+    later: Iterable[tuple[int, Assessment]],
     current: int | None,
 ) -> QuarterGap:
+    later = _Lazy(later)
     seated = [seat for seat in team if seat.in_seat(quarter)]
     counted = [hire for hire in hires if hire.planned_by(quarter)]
     in_seat = Counter(seat.role for seat in seated)
@@ -861,6 +869,25 @@ def _quarter_gap(
         next_hires=tuple(next_hires),
         current=current,
     )
+
+
+class _Lazy[T]:
+    """The items of an iterable, each computed once and only when first asked for."""
+
+    def __init__(self, items: Iterable[T]):
+        self._items = iter(items)
+        self._seen: list[T] = []
+
+    def __iter__(self) -> Iterator[T]:
+        index = 0
+        while True:
+            if index == len(self._seen):
+                try:
+                    self._seen.append(next(self._items))
+                except StopIteration:
+                    return
+            yield self._seen[index]
+            index += 1
 
 
 def _ahead_reason(
@@ -990,30 +1017,42 @@ class RoadmapQuarter:
         """B roadmap: before the current quarter, shown as held, never as actions."""
         return self.current is not None and self.quarter < self.current
 
-    @property
+    @cached_property
     def roles(self) -> tuple[RoadmapRole, ...]:
         """Per role of the gap, in catalogue order: seats to plan, open hires, deadline."""
+        to_plan, open_hires = _by_role(self.hires_to_plan), _by_role(self.open_hires)
         return tuple(
             RoadmapRole(
                 gap=row,
-                hires_to_plan=tuple(h for h in self.hires_to_plan if h.role == row.role),
-                open_hires=tuple(h for h in self.open_hires if h.role == row.role),
+                hires_to_plan=to_plan.get(row.role, ()),
+                open_hires=open_hires.get(row.role, ()),
                 open_requisition_by=self.open_requisition_by(row.role),
                 requisition_status=self.requisition_status(row.role),
             )
             for row in self.gap.rows
         )
 
+    @cached_property
+    def open_hires_summary(self) -> tuple[tuple[OpenHire, int], ...]:
+        """The open hires listed here, alike ones counted together (same role, status,
+        target and deadline): what a page shows as "3 × Sales enablement lead …"."""
+        return tuple(Counter(self.open_hires_listed).items())
+
+    @cached_property
+    def _deadlines(self) -> dict[str, int]:
+        """Per role, the earliest deadline of what is left to open in this quarter."""
+        deadlines: dict[str, int] = {}
+        unopened = (h for h in self.open_hires if h.hire_status in UNOPENED_HIRE_STATUSES)
+        for item in (*self.hires_to_plan, *unopened):
+            earliest = deadlines.get(item.role)
+            if earliest is None or item.open_requisition_by < earliest:
+                deadlines[item.role] = item.open_requisition_by
+        return deadlines
+
     def open_requisition_by(self, role: str) -> int | None:
         """The earliest deadline of what is left to open for the role in this quarter: its
         seats still to plan and its counted hires still planned or approved."""
-        deadlines = [hire.open_requisition_by for hire in self.hires_to_plan if hire.role == role]
-        deadlines += [
-            hire.open_requisition_by
-            for hire in self.open_hires
-            if hire.role == role and hire.hire_status in UNOPENED_HIRE_STATUSES
-        ]
-        return min(deadlines, default=None)
+        return self._deadlines.get(role)
 
     def requisition_status(self, role: str) -> RequisitionStatus | None:
         """The status of ``open_requisition_by(role)``; None in history or with nothing due."""
@@ -1044,7 +1083,12 @@ def roadmap(
     team, hires = tuple(team), tuple(hires)
     assessed = sorted((q, assess(h, profile)) for q, h in snapshots.items())
     first, last = assessed[0][0], assessed[-1][0]
-    unopened = [hire for hire in hires if hire.status in OPEN_HIRE_STATUSES]
+    # The open hires by target quarter: those counted in a quarter are a prefix of the list,
+    # each worded once as history and once against the current quarter.
+    unopened = sorted((h for h in hires if h.status in OPEN_HIRE_STATUSES), key=_target)
+    targets = [hire.target for hire in unopened]
+    as_history = tuple(_open_hire(hire, lead_time, None) for hire in unopened)
+    as_action = tuple(_open_hire(hire, lead_time, current) for hire in unopened)
 
     def listed_in(hire: Hire) -> int:
         """An open hire's target quarter, or the current one when its target is history."""
@@ -1060,7 +1104,10 @@ def roadmap(
     for quarter in range(first, last + 1):
         index = max(i for i, (q, _) in enumerate(assessed) if q <= quarter)
         assessment = assessed[index][1]
-        gap = _quarter_gap(quarter, assessment, team, hires, assessed[index + 1 :], current)
+        counted = bisect_right(targets, quarter)
+        gap = _quarter_gap(
+            quarter, assessment, team, unopened[:counted], assessed[index + 1 :], current
+        )
         # The quarter deadlines are worded against; none in history (B roadmap).
         acting = None if current is None or quarter < current else current
         to_plan = []
@@ -1078,8 +1125,7 @@ def roadmap(
                 )
         for role in set(short_seats) - {row.role for row in gap.rows}:
             del short_seats[role]
-        counted = [hire for hire in unopened if hire.planned_by(quarter)]
-        open_hires = tuple(_open_hire(hire, lead_time, acting) for hire in counted)
+        open_hires = (as_history if acting is None else as_action)[:counted]
         quarters.append(
             RoadmapQuarter(
                 quarter=quarter,
@@ -1091,7 +1137,7 @@ def roadmap(
                 open_hires=open_hires,
                 open_hires_listed=tuple(
                     open_hire
-                    for open_hire, hire in zip(open_hires, counted, strict=True)
+                    for open_hire, hire in zip(open_hires, unopened, strict=False)
                     if listed_in(hire) == quarter
                 ),
                 current=current,
@@ -1099,6 +1145,17 @@ def roadmap(
         )
         previous_stage = assessment.stage
     return quarters
+
+
+def _by_role[T: (HireToPlan, OpenHire)](items: Iterable[T]) -> dict[str, tuple[T, ...]]:
+    grouped: dict[str, list[T]] = {}
+    for item in items:
+        grouped.setdefault(item.role, []).append(item)
+    return {role: tuple(group) for role, group in grouped.items()}
+
+
+def _target(hire: Hire) -> int:
+    return hire.target
 
 
 def _status(deadline: int, acting: int | None) -> RequisitionStatus | None:

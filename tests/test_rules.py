@@ -1066,6 +1066,23 @@ def test_every_open_hire_keeps_its_deadline_from_its_target_quarter_on(status, e
     assert quarters[2].open_hires_listed[0].status_words == words[status]
 
 
+def test_alike_open_hires_are_summarised_as_one_line_with_their_count():
+    snapshots = {Q0: sales_only(200), Q0 + 3: sales_only(200)}
+    hires = [
+        Hire(PM, Q0 + 2, "planned"),
+        Hire(SALES, Q0 + 2, "approved"),
+        Hire(PM, Q0 + 2, "planned"),
+        Hire(PM, Q0 + 2, "recruiting"),
+        Hire(PM, Q0 + 2, "planned"),
+    ]
+    quarters = roadmap(snapshots, EXPERT, [], hires, lead_time=1, current=Q0)
+    summary = [(h.role, h.hire_status, count) for h, count in quarters[2].open_hires_summary]
+    assert summary == [(PM, "planned", 3), (SALES, "approved", 1), (PM, "recruiting", 1)]
+    assert sum(count for _, count in quarters[2].open_hires_summary) == len(
+        quarters[2].open_hires_listed
+    )
+
+
 def test_a_recruiting_hire_is_never_overdue():
     snapshots = {Q0: sales_only(200), Q0 + 3: sales_only(200)}
     hire = Hire(PM, Q0, "recruiting")
