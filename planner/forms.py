@@ -151,6 +151,10 @@ class SignupForm(UserCreationForm):
     # No check that the address is free: saying so would tell anyone which addresses have an
     # account. The confirmation step mails the address instead (views.accounts).
 
+    def validate_password_for_user(self, user, password_field_name="password1"):
+        # The rules are about the password chosen: say so under it, not under its repetition.
+        super().validate_password_for_user(user, password_field_name="password1")
+
 
 class EmailChangeForm(forms.Form):
     """A new address for the signed-in user, with their password as proof it is them."""

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from planner.views import (
@@ -21,7 +20,7 @@ urlpatterns = [
     # account page and confirming an e-mail address.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        accounts.LoginView.as_view(),
         name="login",
     ),
     path("accounts/signup/", accounts.signup, name="signup"),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from planner import services
 from planner.forms import EmailChangeForm, SignupForm, add_service_errors
 from planner.login_throttle import login_failures_clear
-from planner.models import has_verified_email
+from planner.models import Membership, has_verified_email
 
 mail_log = logging.getLogger("planner.mail")
 
@@ -171,6 +171,18 @@ def account(request: HttpRequest) -> HttpResponse:
         status = 422
     context = {"form": form, "verified": has_verified_email(user)}
     return render(request, "registration/account.html", context, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; someone in exactly one organization lands in it, not on a list of one."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        memberships = list(Membership.objects.of_user(self.request.user)[:2])
+        if len(memberships) == 1:
+            return reverse("gap", args=[memberships[0].organization.slug])
+        return super().get_default_redirect_url()
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

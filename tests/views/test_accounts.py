@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "quarterly-enablement-ratio-42"
@@ -59,6 +59,30 @@ def test_it_logs_a_user_in_and_sends_them_home(client, user):
     assert response.status_code == 302
     assert response.url == reverse("home")
     assert is_logged_in(client)
+
+
+def test_someone_in_one_organization_lands_in_it_after_login(client, user):
+    membership = MembershipFactory(user=user)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.url == reverse("gap", args=[membership.organization.slug])
+
+
+def test_someone_in_several_organizations_or_none_lands_on_the_list(client, user):
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.url == reverse("home")
+    client.logout()
+    MembershipFactory.create_batch(2, user=user)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.url == reverse("home")
+
+
+def test_a_next_wins_over_the_only_organization(client, user):
+    MembershipFactory(user=user)
+    target = reverse("account")
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD, "next": target}
+    )
+    assert response.url == target
 
 
 def test_it_refuses_a_wrong_password_with_a_message(client, user):
@@ -176,6 +200,22 @@ def test_signup_applies_the_password_validators(client):
     )
     assert response.status_code == 422
     assert b"too common" in response.content
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_password_is_explained_under_it_and_the_rest_is_kept(client):
+    response = client.post(
+        reverse("signup"),
+        signup_data(username="ada", email="ada@example.com", password1="1234", password2="1234"),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    password, repeat = html.index('id="id_password1"'), html.index('for="id_password2"')
+    assert password < html.index("too short") < repeat
+    assert password < html.index("entirely numeric") < repeat
+    assert 'value="ada"' in html and 'value="ada@example.com"' in html
+    assert 'value="1234"' not in html  # passwords are never sent back
     assert not User.objects.exists()
 
 
