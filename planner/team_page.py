@@ -7,14 +7,17 @@ section of it after a write.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlsplit
 
-from django.http import QueryDict
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
 from planner import rules
 from planner.forms import HireForm, MarkHiredForm, TeamMemberForm
 from planner.gap_panel import gap_context
-from planner.models import Membership, PlannedHire, TeamMember
+from planner.models import ROLE_CHOICES, Membership, PlannedHire, TeamMember
 from planner.planning import current_quarter, load_plan
 from planner.views.access import org_context
 from planner.views.refusals import Refusal
@@ -63,16 +66,6 @@ class HireSummary:
     open_count: int
     cost: Decimal | None
     uncosted_count: int
-
-    @classmethod
-    def of(cls, hires: list[PlannedHire]) -> "HireSummary":
-        open_hires = [hire for hire in hires if hire.counts]
-        costs = [hire.annual_cost for hire in open_hires if hire.annual_cost is not None]
-        return cls(
-            open_count=len(open_hires),
-            cost=sum(costs) if costs else None,
-            uncosted_count=len(open_hires) - len(costs),
-        )
 
 
 @dataclass
@@ -169,31 +162,174 @@ def mark_hired_form(hire: PlannedHire, now: int, data: QueryDict | None = None):
 
 # --- the page --------------------------------------------------------------------------------
 
+PAGE_SIZE = 25
+SEAT_FILTERS = {"in_seat": "In seat", "left": "Left", "later": "Starts later"}
 
-def page_context(membership: Membership, redraw: Redraw | None = None) -> dict:
-    """The whole page: every person and hire as a row, and the gap panel beside them."""
+
+@dataclass(frozen=True)
+class TeamFilters:
+    """What the page's two lists are narrowed to, read from the query string.
+
+    Values that mean nothing here are ignored rather than refused: a filter link from an
+    old bookmark still opens the page.
+    """
+
+    member_role: str = ""
+    seat: str = ""
+    member_page: str = "1"
+    hire_role: str = ""
+    hire_status: str = ""
+    hire_quarter: int | None = None
+    hire_page: str = "1"
+
+    @classmethod
+    def of(cls, query: QueryDict) -> "TeamFilters":
+        def choice(name: str, allowed) -> str:
+            value = query.get(name, "")
+            return value if value in allowed else ""
+
+        quarter = query.get("hire_quarter", "")
+        return cls(
+            member_role=choice("member_role", rules.ROLES),
+            seat=choice("seat", SEAT_FILTERS),
+            member_page=query.get("member_page", "1"),
+            hire_role=choice("hire_role", rules.ROLES),
+            hire_status=choice("hire_status", rules.HIRE_STATUSES),
+            hire_quarter=int(quarter) if quarter.isdigit() else None,
+            hire_page=query.get("hire_page", "1"),
+        )
+
+    def params(self, *names: str) -> list[tuple[str, str]]:
+        """The named filters that are set, as query parameters."""
+        values = ((name, getattr(self, name)) for name in names)
+        return [(name, str(value)) for name, value in values if value not in ("", None, "1")]
+
+    @property
+    def member_params(self) -> list[tuple[str, str]]:
+        """What the list of people is showing, for a form or link of the hires' list."""
+        return self.params("member_role", "seat", "member_page")
+
+    @property
+    def hire_params(self) -> list[tuple[str, str]]:
+        return self.params("hire_role", "hire_status", "hire_quarter", "hire_page")
+
+    def link(self, **changes: str) -> str:
+        """The page's URL query with ``changes``, every other filter kept."""
+        query = QueryDict(mutable=True)
+        for name, value in [*self.member_params, *self.hire_params, *changes.items()]:
+            query[name] = value
+            if value == "1":  # the first page is the page without a number
+                del query[name]
+        return "?" + query.urlencode()
+
+    def members(self, organization, now: int):
+        members = organization.team_members.all()
+        if self.member_role:
+            members = members.filter(role=self.member_role)
+        if self.seat == "in_seat":
+            members = members.filter(start_quarter__lte=now).filter(
+                Q(end_quarter__isnull=True) | Q(end_quarter__gt=now)
+            )
+        elif self.seat == "left":
+            members = members.filter(end_quarter__lte=now)
+        elif self.seat == "later":
+            members = members.filter(start_quarter__gt=now)
+        return members
+
+    def hires(self, organization):
+        hires = organization.planned_hires.select_related("team_member")
+        if self.hire_role:
+            hires = hires.filter(role=self.hire_role)
+        if self.hire_status:
+            hires = hires.filter(status=self.hire_status)
+        if self.hire_quarter is not None:
+            hires = hires.filter(target_quarter=self.hire_quarter)
+        return hires
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list, and the links to the pages before and after it."""
+
+    page: Page
+    previous_url: str = ""
+    next_url: str = ""
+
+    @classmethod
+    def of(cls, rows, number: str, filters: TeamFilters, param: str) -> "ListPage":
+        page = Paginator(rows, PAGE_SIZE).get_page(number)
+        return cls(
+            page=page,
+            previous_url=(
+                filters.link(**{param: str(page.previous_page_number())})
+                if page.has_previous()
+                else ""
+            ),
+            next_url=(
+                filters.link(**{param: str(page.next_page_number())}) if page.has_next() else ""
+            ),
+        )
+
+
+def filters_of(request: HttpRequest) -> TeamFilters:
+    """The filters of the page the request comes from: its own query string, or for an
+    htmx write, the query string of the page it was made on."""
+    if request.method == "GET":
+        return TeamFilters.of(request.GET)
+    current = request.htmx.current_url if request.htmx else None
+    return TeamFilters.of(QueryDict(urlsplit(current).query if current else ""))
+
+
+def hire_summary(organization) -> HireSummary:
+    """Every open hire, whatever the page shows: how many, and what they cost a year."""
+    totals = organization.planned_hires.filter(status__in=rules.OPEN_HIRE_STATUSES).aggregate(
+        count=Count("pk"),
+        cost=Sum("annual_cost"),
+        uncosted=Count("pk", filter=Q(annual_cost__isnull=True)),
+    )
+    return HireSummary(
+        open_count=totals["count"], cost=totals["cost"], uncosted_count=totals["uncosted"]
+    )
+
+
+def page_context(
+    request: HttpRequest, membership: Membership, redraw: Redraw | None = None
+) -> dict:
+    """The page: a page of each list as the filters narrow it, and the gap panel beside.
+
+    The gap panel and the summary count every person and hire; the lists build rows for
+    the page they show only.
+    """
     redraw = redraw or Redraw()
     organization = membership.organization
-    team = list(organization.team_members.all())
-    hires = list(organization.planned_hires.all())
-    plan = load_plan(organization, team=team, hires=hires)
     now = current_quarter(organization)
-    members = {member.pk: member for member in team}
+    filters = filters_of(request)
+    members = ListPage.of(
+        filters.members(organization, now), filters.member_page, filters, "member_page"
+    )
+    hires = ListPage.of(filters.hires(organization), filters.hire_page, filters, "hire_page")
+    plan = load_plan(organization)
     return org_context(
         membership,
         "team",
         now=now,
+        filters=filters,
+        member_page=members,
+        hire_page=hires,
         member_rows=[
             member_row(member, now, refusal=redraw.refused_members.get(member.pk))
-            for member in team
+            for member in members.page
         ],
         hire_rows=[
-            redraw.hire_rows.get(hire.pk) or HireRow(hire, members.get(hire.team_member_id))
-            for hire in hires
+            redraw.hire_rows.get(hire.pk) or HireRow(hire, hire.team_member) for hire in hires.page
         ],
-        member_form=redraw.member_form or new_member_form(now, leader_first=not team),
+        role_choices=ROLE_CHOICES,
+        seat_choices=SEAT_FILTERS,
+        status_choices=PlannedHire.Status.choices,
+        target_quarters=quarter_window(now),
+        member_form=redraw.member_form or new_member_form(now, leader_first=not plan.seats),
         hire_form=redraw.hire_form or new_hire_form(now),
-        summary=HireSummary.of(hires),
+        summary=hire_summary(organization),
         added_member=redraw.added_member,
         added_hire=redraw.added_hire,
         compact=True,

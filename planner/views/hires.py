@@ -19,9 +19,9 @@ from planner.team_page import (
     HIRE_ROW,
     PAGE,
     HireRow,
-    HireSummary,
     Redraw,
     hire_form,
+    hire_summary,
     mark_hired_form,
     new_hire_form,
     page_context,
@@ -63,9 +63,9 @@ def hire_create(request: HttpRequest, membership: Membership) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, f"Planned a {hire.get_role_display().lower()} hire.")
                 return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
-            context = page_context(membership, Redraw(added_hire=hire.pk))
+            context = page_context(request, membership, Redraw(added_hire=hire.pk))
             return plan_changed(render(request, f"{PAGE}#hire-section", context))
-    context = page_context(membership, Redraw(hire_form=form))
+    context = page_context(request, membership, Redraw(hire_form=form))
     template = f"{PAGE}#hire-section" if request.htmx else PAGE
     return render(request, template, context, status=422)
 
@@ -117,12 +117,11 @@ def hire_update(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         messages.success(request, f"Saved the {hire.get_role_display().lower()} hire.")
         return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
     # A changed status or cost changes the section's summary too: it comes out of band.
-    hires = list(PlannedHire.objects.filter(organization=organization))
     context = org_context(
         membership,
         "team",
         row=HireRow(hire, hire.team_member, saved=True),
-        summary=HireSummary.of(hires),
+        summary=hire_summary(organization),
     )
     return plan_changed(render(request, f"{PAGE}#hire-saved", context))
 
@@ -147,7 +146,7 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         if refusal is not None:
             shown = refusal.current or hire
             rows[pk] = HireRow(shown, shown.team_member, refusal=refusal)
-        context = page_context(membership, Redraw(hire_rows=rows))
+        context = page_context(request, membership, Redraw(hire_rows=rows))
         response = render(request, f"{PAGE}#hire-section", context)
         return response if refusal else plan_changed(response)
 
@@ -210,7 +209,7 @@ def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> Ht
                 )
                 return redirect(team_url(organization.slug, f"member-{member.pk}"))
             redraw = Redraw(added_member=member.pk)
-            context = page_context(membership, redraw)
+            context = page_context(request, membership, redraw)
             return plan_changed(render(request, f"{PAGE}#team-sections", context))
     status = refusal.status if refusal else 422
     if not request.htmx:
@@ -218,5 +217,5 @@ def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> Ht
         return render(request, "planner/hire_mark_hired.html", context, status=status)
     # The form posts to the sections (a success re-renders both): answer in kind.
     row = HireRow(hire, hire.team_member, mode="hired", form=form, refusal=refusal)
-    context = page_context(membership, Redraw(hire_rows={hire.pk: row}))
+    context = page_context(request, membership, Redraw(hire_rows={hire.pk: row}))
     return render(request, f"{PAGE}#team-sections", context, status=status)

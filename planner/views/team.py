@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
 
 from planner import services
 from planner.forms import TeamMemberForm, add_service_errors
@@ -34,10 +35,21 @@ from planner.views.refusals import (
     with_version,
 )
 
+SECTIONS = frozenset({"member-section", "hire-section"})
+
 
 @organization_view(get=READ)
+@vary_on_headers("HX-Request")
 def team(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return render(request, PAGE, page_context(membership))
+    """The page; a filter or a page of one list asks for that list's section alone."""
+    template = PAGE
+    if (
+        request.htmx
+        and request.htmx.target in SECTIONS
+        and not request.htmx.history_restore_request
+    ):
+        template += f"#{request.htmx.target}"
+    return render(request, template, page_context(request, membership))
 
 
 @organization_view(post=WRITE)
@@ -57,9 +69,9 @@ def team_member_create(request: HttpRequest, membership: Membership) -> HttpResp
                 messages.success(request, f"Added {member.name} to the team.")
                 return redirect(team_url(organization.slug, f"member-{member.pk}"))
             redraw = Redraw(added_member=member.pk)
-            context = page_context(membership, redraw)
+            context = page_context(request, membership, redraw)
             return plan_changed(render(request, f"{PAGE}#member-section", context))
-    context = page_context(membership, Redraw(member_form=form))
+    context = page_context(request, membership, Redraw(member_form=form))
     template = f"{PAGE}#member-section" if request.htmx else PAGE
     return render(request, template, context, status=422)
 
@@ -158,7 +170,7 @@ def team_member_delete(request: HttpRequest, membership: Membership, pk: int) ->
     def sections(refusal: Refusal | None) -> HttpResponse:
         # Both sections: a hire this person came from no longer names them.
         redraw = Redraw(refused_members={pk: refusal} if refusal else {})
-        context = page_context(membership, redraw)
+        context = page_context(request, membership, redraw)
         response = render(request, f"{PAGE}#team-sections", context)
         return response if refusal else plan_changed(response)
 

@@ -4,9 +4,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils.html import escape
 
 from planner import rules, services
 from planner.models import Change, PlannedHire, TeamMember
+from planner.team_page import PAGE_SIZE
 from tests.factories import (
     PlannedHireFactory,
     SegmentFactory,
@@ -16,6 +18,7 @@ from tests.factories import (
 from tests.views.team_page import (
     HTMX,
     member_data,
+    new_hire,
     new_member,
     page_url,
     stored,
@@ -24,6 +27,8 @@ from tests.views.team_page import (
 )
 
 # --- the page -------------------------------------------------------------------------------
+
+LEADER, SALES, PM = rules.ENABLEMENT_LEADER, rules.SALES_ENABLEMENT, rules.PROGRAM_MANAGER
 
 
 @pytest.mark.parametrize("role", ["owner", "editor", "viewer"])
@@ -149,13 +154,93 @@ def test_the_page_runs_a_fixed_number_of_queries(
     )
     SegmentFactory(organization=organization)
     client.force_login(owner)
-    # session, user, membership, 4 for the plan (snapshots, team, hires, segments),
-    # the organization switcher
-    with django_assert_max_num_queries(8):
+    # session, user, membership, the organization switcher; 4 for the plan (snapshots,
+    # team, hires, segments); each list's count and page (4); the open hires' totals
+    with django_assert_max_num_queries(13):
         response = client.get(page_url(organization))
     assert response.status_code == 200
-    assert len(response.context["member_rows"]) == 60
-    assert len(response.context["hire_rows"]) == 60
+    # Rows are built for the page shown; the totals still count every open hire.
+    assert len(response.context["member_rows"]) == PAGE_SIZE
+    assert len(response.context["hire_rows"]) == PAGE_SIZE
+    open_hires = PlannedHire.objects.filter(status__in=rules.OPEN_HIRE_STATUSES)
+    assert response.context["summary"].open_count == open_hires.count() == 36
+
+
+def test_filters_narrow_each_list_and_keep_the_other(client, organization, owner, now):
+    TeamMemberFactory(organization=organization, role=LEADER, name="Ada", start_quarter=now - 4)
+    TeamMemberFactory(
+        organization=organization, role=SALES, name="Gone", start_quarter=now - 4, end_quarter=now
+    )
+    TeamMemberFactory(organization=organization, role=SALES, name="Soon", start_quarter=now + 2)
+    PlannedHireFactory(organization=organization, role=SALES, target_quarter=now + 1)
+    PlannedHireFactory(
+        organization=organization, role=PM, target_quarter=now + 2, status=rules.APPROVED
+    )
+    client.force_login(owner)
+
+    def names(**query):
+        context = client.get(page_url(organization), query).context
+        members = [row.member.name for row in context["member_rows"]]
+        hires = [(row.hire.role, row.hire.target_quarter) for row in context["hire_rows"]]
+        return members, hires
+
+    assert names(seat="in_seat")[0] == ["Ada"]
+    assert names(seat="left")[0] == ["Gone"]
+    assert names(seat="later")[0] == ["Soon"]
+    assert names(member_role=SALES)[0] == ["Gone", "Soon"]
+    assert names(hire_status=rules.APPROVED)[1] == [(PM, now + 2)]
+    assert names(hire_role=SALES, hire_quarter=now + 1) == (
+        ["Ada", "Gone", "Soon"],
+        [(SALES, now + 1)],
+    )
+    # A value that means nothing here is ignored, not an error.
+    assert names(seat="nobody", hire_quarter="soon", hire_page="x") == (
+        ["Ada", "Gone", "Soon"],
+        [(SALES, now + 1), (PM, now + 2)],
+    )
+
+
+def test_pages_of_one_list_keep_the_other_lists_filters(client, organization, owner, now):
+    PlannedHireFactory.create_batch(
+        PAGE_SIZE + 3, organization=organization, role=SALES, target_quarter=now + 1
+    )
+    TeamMemberFactory(organization=organization, role=LEADER, start_quarter=now - 1)
+    client.force_login(owner)
+    response = client.get(page_url(organization), {"member_role": LEADER})
+    assert len(response.context["hire_rows"]) == PAGE_SIZE
+    next_url = response.context["hire_page"].next_url
+    assert next_url == f"?member_role={LEADER}&hire_page=2"
+    assert f'href="{escape(next_url)}"' in response.content.decode()
+    second = client.get(page_url(organization) + next_url)
+    assert len(second.context["hire_rows"]) == 3
+    assert [row.member.role for row in second.context["member_rows"]] == [LEADER]
+    assert second.context["hire_page"].previous_url == f"?member_role={LEADER}"
+
+
+def test_a_filter_with_htmx_answers_with_that_list_alone(client, organization, owner, now):
+    PlannedHireFactory(organization=organization, role=SALES, target_quarter=now + 1)
+    client.force_login(owner)
+    headers = {**HTMX, "HX-Target": "hire-section"}
+    response = client.get(page_url(organization), {"hire_role": SALES}, headers=headers)
+    html = response.content.decode()
+    assert "<html" not in html and html.strip().startswith('<section id="hire-section"')
+    assert 'id="member-section"' not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_write_redraws_the_list_as_it_was_filtered(client, organization, owner, now):
+    PlannedHireFactory(organization=organization, role=SALES, target_quarter=now + 1)
+    PlannedHireFactory(organization=organization, role=PM, target_quarter=now + 1)
+    client.force_login(owner)
+    filtered = "http://testserver" + page_url(organization) + f"?hire_role={PM}"
+    response = client.post(
+        url("hire_create", organization=organization),
+        new_hire(now, role=PM),
+        headers={**HTMX, "HX-Current-URL": filtered},
+    )
+    assert response.status_code == 200
+    assert {row.hire.role for row in response.context["hire_rows"]} == {PM}
+    assert len(response.context["hire_rows"]) == 2
 
 
 # --- adding a team member -------------------------------------------------------------------
