@@ -251,6 +251,11 @@ class SegmentForm(VersionedForm):
 
 ROLE_SELECT_CHOICES = [("", "Choose a role"), *((r, rules.ROLE_NAMES[r]) for r in rules.ROLES)]
 MAX_ANNUAL_COST_DIGITS = 12
+MANAGER_LABEL = "Manages other enablement people in this role"
+MANAGER_HELP = (
+    "From 9 seats in sales, CS or product enablement or in liaisons, the rules recommend one "
+    "manager for every 8 people."
+)
 
 
 def role_field() -> forms.ChoiceField:
@@ -289,8 +294,9 @@ class TeamMemberForm(VersionedForm):
 
     class Meta:
         model = TeamMember
-        fields = ["name", "role", "start_quarter", "end_quarter"]
-        labels = {"name": "Name"}
+        fields = ["name", "role", "start_quarter", "end_quarter", "is_manager"]
+        labels = {"name": "Name", "is_manager": MANAGER_LABEL}
+        help_texts = {"is_manager": MANAGER_HELP}
         error_messages = {
             "name": {
                 "required": "Enter the person's name.",
@@ -348,8 +354,9 @@ class HireForm(VersionedForm):
 
     class Meta:
         model = PlannedHire
-        fields = ["role", "target_quarter", "status", "annual_cost", "notes"]
-        labels = {"notes": "Notes (optional)"}
+        fields = ["role", "target_quarter", "status", "annual_cost", "notes", "is_manager"]
+        labels = {"notes": "Notes (optional)", "is_manager": MANAGER_LABEL}
+        help_texts = {"is_manager": MANAGER_HELP}
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "notes": {

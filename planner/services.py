@@ -71,8 +71,8 @@ ORGANIZATION_FIELDS = (
     "stage_one_focus",
 )
 SNAPSHOT_FIELDS = ("sales", "customer_success", "other")
-TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter")
-HIRE_FIELDS = ("role", "target_quarter", "status", "annual_cost", "notes")
+TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter", "is_manager")
+HIRE_FIELDS = ("role", "target_quarter", "status", "annual_cost", "notes", "is_manager")
 
 
 # --- recording -----------------------------------------------------------------------------
@@ -455,6 +455,7 @@ def team_member_create(
     name: str,
     start_quarter: int,
     end_quarter: int | None = None,
+    is_manager: bool = False,
 ) -> TeamMember:
     member = TeamMember(
         organization=organization,
@@ -462,6 +463,7 @@ def team_member_create(
         name=name.strip(),
         start_quarter=start_quarter,
         end_quarter=end_quarter,
+        is_manager=is_manager,
     )
     return _create(member, actor=actor, entity=Entity.TEAM_MEMBER, fields=TEAM_MEMBER_FIELDS)
 
@@ -475,8 +477,15 @@ def team_member_update(
     name: str | Keep = KEEP,
     start_quarter: int | Keep = KEEP,
     end_quarter: int | Keep | None = KEEP,
+    is_manager: bool | Keep = KEEP,
 ) -> TeamMember:
-    changes = _given(role=role, name=name, start_quarter=start_quarter, end_quarter=end_quarter)
+    changes = _given(
+        role=role,
+        name=name,
+        start_quarter=start_quarter,
+        end_quarter=end_quarter,
+        is_manager=is_manager,
+    )
     return _update(
         member,
         actor=actor,
@@ -509,6 +518,7 @@ def hire_create(
     status: str = rules.PLANNED,
     annual_cost=None,
     notes: str = "",
+    is_manager: bool = False,
 ) -> PlannedHire:
     if status == rules.HIRED:
         raise ValidationError({"status": "Add the person to the team, or mark a hire as hired."})
@@ -519,6 +529,7 @@ def hire_create(
         status=status,
         annual_cost=annual_cost,
         notes=notes,
+        is_manager=is_manager,
     )
     return _create(hire, actor=actor, entity=Entity.PLANNED_HIRE, fields=HIRE_FIELDS)
 
@@ -533,6 +544,7 @@ def hire_update(
     status: str | Keep = KEEP,
     annual_cost: Decimal | Keep | None = KEEP,
     notes: str | Keep = KEEP,
+    is_manager: bool | Keep = KEEP,
 ) -> PlannedHire:
     changes = _given(
         role=role,
@@ -540,6 +552,7 @@ def hire_update(
         status=status,
         annual_cost=annual_cost,
         notes=notes,
+        is_manager=is_manager,
     )
     if changes.get("status") == rules.HIRED and hire.status != rules.HIRED:
         raise ValidationError({"status": "Use “Mark as hired” so the person joins the team."})
@@ -590,6 +603,7 @@ def hire_mark_hired(
             role=hire.role,
             name=name,
             start_quarter=start_quarter if start_quarter is not None else hire.target_quarter,
+            is_manager=current.is_manager,
         )
         _update(
             hire,
