@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
-from planner import rules
+from planner import rules, services
 from planner.models import (
     HeadcountSnapshot,
     Membership,
@@ -16,7 +16,7 @@ from planner.models import (
     Segment,
     TeamMember,
 )
-from planner.quarters import Quarter
+from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 from planner.services import ORGANIZATION_FIELDS
 
 MAX_HEADCOUNT = 1_000_000
@@ -383,6 +383,88 @@ class HireForm(VersionedForm):
                 "so they join the team.",
             },
         )
+
+
+BULK_STATUS_LABELS = {
+    rules.APPROVED: "Approved",
+    rules.RECRUITING: "Recruiting",
+    rules.CANCELLED: "Cancelled",
+}
+SELECTION_UNREADABLE = (
+    "The selection does not say which version of each hire it changes, so it could overwrite "
+    "someone else's edit. Nothing was changed. Reload the page and try again."
+)
+
+
+class HireStatusForm(forms.Form):
+    """Hires ticked in the list (``hire`` = "pk:version", once per hire) and their new status."""
+
+    status = forms.ChoiceField(
+        label="Set the selected hires to",
+        choices=list(BULK_STATUS_LABELS.items()),
+        error_messages={
+            "required": "Choose approved, recruiting or cancelled.",
+            "invalid_choice": "Choose approved, recruiting or cancelled.",
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        raw = self.data.getlist("hire") if hasattr(self.data, "getlist") else []
+        if not raw:
+            raise forms.ValidationError("Select at least one hire first.", code="empty")
+        selection = {}
+        for value in raw:
+            pk, _, version = str(value).partition(":")
+            if not (pk.isdigit() and version.isdigit() and int(version) >= 1):
+                raise forms.ValidationError(SELECTION_UNREADABLE, code="unreadable")
+            selection[int(pk)] = int(version)
+        if len(selection) > MAX_SELECTED_HIRES:
+            raise forms.ValidationError(
+                f"Change at most {MAX_SELECTED_HIRES} hires at a time.", code="too_many"
+            )
+        cleaned["changes"] = list(selection.items())
+        return cleaned
+
+
+MAX_SELECTED_HIRES = 500
+
+
+class PlanHiresForm(forms.Form):
+    """How many hires of one role to plan for one quarter, from a line of seats to plan."""
+
+    role = forms.ChoiceField(
+        choices=[(r, rules.ROLE_NAMES[r]) for r in rules.ROLES],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose a role.", "invalid_choice": "Choose a role."},
+    )
+    target_quarter = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=MIN_ORDINAL,
+        max_value=MAX_ORDINAL,
+        error_messages={
+            "required": "Choose the quarter the hires are needed in.",
+            "invalid": "Choose the quarter the hires are needed in.",
+            "min_value": "That quarter is outside the years the planner covers.",
+            "max_value": "That quarter is outside the years the planner covers.",
+        },
+    )
+    count = forms.IntegerField(
+        label="Hires",
+        min_value=1,
+        max_value=services.MAX_HIRES_AT_ONCE,
+        error_messages={
+            "required": f"Enter how many hires to plan, 1 to {services.MAX_HIRES_AT_ONCE}.",
+            "invalid": f"Enter a whole number of hires, 1 to {services.MAX_HIRES_AT_ONCE}.",
+            "min_value": f"Plan at least 1 hire (at most {services.MAX_HIRES_AT_ONCE}).",
+            "max_value": f"Plan at most {services.MAX_HIRES_AT_ONCE} hires at a time.",
+        },
+    )
+    back = forms.ChoiceField(
+        choices=[("gap", "gap"), ("roadmap", "roadmap")],
+        widget=forms.HiddenInput,
+        required=False,
+    )
 
 
 class MarkHiredForm(forms.Form):

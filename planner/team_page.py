@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.http import QueryDict
 from django.urls import reverse
 
-from planner import rules
-from planner.forms import HireForm, MarkHiredForm, TeamMemberForm
+from planner import rules, services
+from planner.forms import HireForm, HireStatusForm, MarkHiredForm, TeamMemberForm
 from planner.gap_panel import gap_context
-from planner.models import Membership, PlannedHire, TeamMember
+from planner.models import Membership, Organization, PlannedHire, TeamMember
 from planner.planning import Plan, current_quarter
 from planner.views.access import org_context
 from planner.views.refusals import Refusal
@@ -54,6 +54,9 @@ class HireRow:
     form: HireForm | MarkHiredForm | None = None
     refusal: Refusal | None = None
     saved: bool = False
+    # An open hire's requisition deadline against the current quarter (B roadmap).
+    deadline: rules.OpenHire | None = None
+    selected: bool = False  # ticked for a change of status, kept after a refusal
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,23 @@ class HireSummary:
         )
 
 
+@dataclass(frozen=True)
+class StatusOutcome:
+    """What a change of status of the selected hires did, and each hire it left alone."""
+
+    done: str
+    refused: list[services.RefusedHire]
+
+    @classmethod
+    def of(cls, result: services.StatusChanges, status_label: str) -> "StatusOutcome":
+        changed = len(result.changed)
+        if changed:
+            done = f"Set {changed} hire{'s' if changed > 1 else ''} to {status_label.lower()}."
+        else:
+            done = "No hire was changed."
+        return cls(done=done, refused=result.refused)
+
+
 @dataclass
 class Redraw:
     """What a redrawn page or section shows differently from a fresh load."""
@@ -85,6 +105,8 @@ class Redraw:
     hire_rows: dict[int, HireRow] = field(default_factory=dict)
     added_member: int | None = None
     added_hire: int | None = None
+    bulk_form: HireStatusForm | None = None
+    bulk: StatusOutcome | None = None
 
 
 def team_url(slug: str, anchor: str = "") -> str:
@@ -108,6 +130,17 @@ def seat_status(member: TeamMember, now: int) -> str:
 
 def member_row(member: TeamMember, now: int, **details) -> MemberRow:
     return MemberRow(member=member, status=seat_status(member, now), **details)
+
+
+def hire_row(
+    hire: PlannedHire, became: TeamMember | None, organization: Organization, **details
+) -> HireRow:
+    """A hire's row; an open one with its requisition deadline worded against now."""
+    deadline = None
+    if hire.counts:
+        now = current_quarter(organization)
+        deadline = rules.open_hire(hire.as_hire(), organization.hiring_lead_time, now)
+    return HireRow(hire, became, deadline=deadline, **details)
 
 
 def hire_statuses(hire: PlannedHire) -> list[str]:
@@ -183,7 +216,8 @@ def page_context(membership: Membership, plan: Plan, redraw: Redraw | None = Non
             for member in plan.team
         ],
         hire_rows=[
-            redraw.hire_rows.get(hire.pk) or HireRow(hire, members.get(hire.team_member_id))
+            redraw.hire_rows.get(hire.pk)
+            or hire_row(hire, members.get(hire.team_member_id), plan.organization)
             for hire in plan.hires
         ],
         member_form=redraw.member_form or new_member_form(now, leader_first=not plan.team),
@@ -191,6 +225,8 @@ def page_context(membership: Membership, plan: Plan, redraw: Redraw | None = Non
         summary=HireSummary.of(plan.hires),
         added_member=redraw.added_member,
         added_hire=redraw.added_hire,
+        bulk_form=redraw.bulk_form or HireStatusForm(auto_id="bulk-%s"),
+        bulk=redraw.bulk,
         compact=True,
         **gap_context(plan, None),
     )

@@ -10,6 +10,7 @@ from planner.views import (
     members,
     organizations,
     roadmap,
+    rules_page,
     team,
 )
 
@@ -24,6 +25,9 @@ urlpatterns = [
     ),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # How the recommendations work: the rules, public, and the article they restate
+    path("rules/", rules_page.rules, name="rules"),
+    path("rules/source-article.txt", rules_page.rules_source, name="rules_source"),
     # The user's organizations
     path("", organizations.home, name="home"),
     path("orgs/new/", organizations.organization_create, name="organization_create"),
@@ -45,6 +49,8 @@ urlpatterns = [
     path(f"{org}team/<int:pk>/", team.team_member_update, name="team_member_update"),
     path(f"{org}team/<int:pk>/delete/", team.team_member_delete, name="team_member_delete"),
     path(f"{org}hires/add/", hires.hire_create, name="hire_create"),
+    path(f"{org}hires/plan/", hires.hires_plan, name="hires_plan"),
+    path(f"{org}hires/status/", hires.hires_set_status, name="hires_set_status"),
     path(f"{org}hires/<int:pk>/", hires.hire_update, name="hire_update"),
     path(f"{org}hires/<int:pk>/delete/", hires.hire_delete, name="hire_delete"),
     path(f"{org}hires/<int:pk>/hired/", hires.hire_mark_hired, name="hire_mark_hired"),

@@ -51,6 +51,8 @@ NOT_ORGANIZATION_SCOPED = {
     "home",
     "organization_create",
     "invitation_accept",
+    "rules",
+    "rules_source",
 }
 
 

@@ -75,8 +75,9 @@ def test_it_shows_the_recommendation_of_the_rules_for_the_current_quarter(
         assert f'id="gap-row-{role}"' in html
     assert (
         '<td class="reason">You have 3 verticals or product teams, and each needs a liaison who '
-        'stays close to its people. <span class="citations">(<cite>A.4</cite>, '
-        "<cite>B step 7</cite>)</span></td>"
+        'stays close to its people. <span class="citations">('
+        '<a href="/rules/#a-4"><cite>A.4</cite></a>, '
+        '<a href="/rules/#b-step-7"><cite>B step 7</cite></a>)</span></td>'
     ) in html
     # Rules are cited after the sentence, never written into it.
     assert not RULE_CODE.search(re.sub(r"<cite>[^<]*</cite>", "", html))
