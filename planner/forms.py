@@ -1,6 +1,7 @@
 """Input validation and error messages for every form of the planner."""
 
 import calendar
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -96,6 +97,105 @@ class SnapshotForm(forms.Form):
 
     def clean(self):
         return require_version(super().clean())
+
+
+PASTE_COLUMNS = (
+    ("sales", "sales"),
+    ("customer_success", "customer success"),
+    ("other", "other customer-facing"),
+)
+
+
+def parse_pasted_rows(text: str) -> tuple[list[rules.Headcount], list[str]]:
+    """Rows copied from a spreadsheet: sales, customer success and other customer-facing,
+    separated by tabs (a spreadsheet's copy) or else by commas or semicolons.
+
+    Blank lines are skipped, and so is a first line with no digit in it (a header). Inside
+    a tab-separated cell, thousands separators (1,200 or 1 200) are allowed. Returns the
+    rows and one message per refused cell or row, each saying which row and column.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and not re.search(r"\d", lines[0]):
+        lines = lines[1:]
+    tabbed = any("\t" in line for line in lines)
+    rows: list[rules.Headcount] = []
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        cells = [cell.strip() for cell in (line.split("\t") if tabbed else re.split(r"[,;]", line))]
+        while len(cells) > len(PASTE_COLUMNS) and cells[-1] == "":
+            cells.pop()  # a trailing separator
+        if len(cells) != len(PASTE_COLUMNS):
+            errors.append(
+                f"Row {number} has {len(cells)} value{'' if len(cells) == 1 else 's'}: paste "
+                "three columns, sales, customer success and other customer-facing."
+            )
+            continue
+        values = []
+        for cell, (_, column) in zip(cells, PASTE_COLUMNS, strict=True):
+            raw = re.sub(r"[ \u00a0\u202f,']", "", cell) if tabbed else cell
+            if raw == "":
+                errors.append(f"Row {number}, {column}: empty; enter 0 if none.")
+            elif not raw.isascii() or not raw.isdigit():
+                errors.append(
+                    f"Row {number}, {column}: “{cell[:20]}” is not a whole number of people."
+                )
+            elif int(raw) > MAX_HEADCOUNT:
+                errors.append(
+                    f"Row {number}, {column}: {int(raw):,} is more than {MAX_HEADCOUNT:,} people."
+                )
+            else:
+                values.append(int(raw))
+        if len(values) == len(PASTE_COLUMNS):
+            rows.append(rules.Headcount(*values))
+    return rows, errors
+
+
+class PasteForm(forms.Form):
+    """Rows pasted from a spreadsheet into the headcount, from a first quarter on."""
+
+    text = forms.CharField(
+        label="Rows copied from a spreadsheet",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text="One row per quarter, three columns: sales, customer success, other "
+        "customer-facing. Tabs (as a spreadsheet copies them), commas or semicolons.",
+        error_messages={
+            "required": "Paste at least one row of three numbers.",
+            "max_length": "That is more than a paste of headcount; paste at most 40 rows.",
+        },
+    )
+    # The versions of the quarters as the page showed them: "8108:2,8109:1".
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, ordinals: list[int], initial_quarter: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_quarter"] = QuarterChoiceField(
+            ordinals=ordinals,
+            initial=initial_quarter,
+            label="First quarter",
+            help_text="The first row fills this quarter, each next row the quarter after.",
+        )
+        self.order_fields(["first_quarter", "text"])
+
+    def clean_text(self) -> list[rules.Headcount]:
+        rows, errors = parse_pasted_rows(self.cleaned_data["text"])
+        if errors:
+            raise forms.ValidationError(errors)
+        if not rows:
+            raise forms.ValidationError("Paste at least one row of three numbers.")
+        return rows
+
+    def clean_versions(self) -> dict[int, int] | None:
+        raw = self.cleaned_data["versions"].strip()
+        if not raw:
+            return {}
+        versions = {}
+        for pair in raw.split(","):
+            quarter, _, version = pair.partition(":")
+            if not (quarter.strip().isdigit() and version.strip().isdigit()):
+                raise forms.ValidationError(MISSING_VERSION)
+            versions[int(quarter)] = int(version)
+        return versions
 
 
 class QuarterChoiceField(forms.TypedChoiceField):

@@ -41,6 +41,7 @@ urlpatterns = [
     # Headcount per quarter
     path(f"{org}headcount/", headcount.headcount, name="headcount"),
     path(f"{org}headcount/add/", headcount.snapshot_add, name="snapshot_add"),
+    path(f"{org}headcount/paste/", headcount.snapshots_paste, name="snapshots_paste"),
     path(f"{org}headcount/<int:pk>/", headcount.snapshot_update, name="snapshot_update"),
     path(f"{org}headcount/<int:pk>/delete/", headcount.snapshot_delete, name="snapshot_delete"),
     # Team in seat and planned hires

@@ -61,7 +61,7 @@ def test_the_source_article_is_served_as_text(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "inline" in response["Content-Disposition"]
-    assert "Enablement".encode() in b"".join(response.streaming_content)
+    assert b"Enablement" in b"".join(response.streaming_content)
 
 
 def test_every_citation_after_a_reason_links_to_its_rule(client, organization, owner):
