@@ -170,7 +170,7 @@ def test_ticked_hires_change_status_together_and_a_stale_one_is_listed(
     page.get_by_label("Set the selected hires to").select_option("approved")
     issues.allow("409")
     with page.expect_response(lambda r: r.url.endswith("/hires/status/")) as answer:
-        page.get_by_role("button", name="Apply to the ticked hires").click()
+        page.get_by_role("button", name="Apply to the selected hires").click()
     assert answer.value.status == 409
     outcome = page.locator("#bulk-outcome")
     expect(outcome).to_contain_text("Set 2 hires to approved.")
@@ -184,7 +184,7 @@ def test_ticked_hires_change_status_together_and_a_stale_one_is_listed(
     # Applying again changes the one left, as it is now.
     page.get_by_label("Set the selected hires to").select_option("approved")
     with page.expect_response(lambda r: r.url.endswith("/hires/status/")) as answer:
-        page.get_by_role("button", name="Apply to the ticked hires").click()
+        page.get_by_role("button", name="Apply to the selected hires").click()
     assert answer.value.status == 200
     expect(outcome).to_contain_text("Set 1 hire to approved.")
     assert set(PlannedHire.objects.values_list("status", flat=True)) == {rules.APPROVED}

@@ -580,7 +580,7 @@ def test_editors_tick_open_and_cancelled_hires_but_not_hired_ones(
     hired = PlannedHireFactory(organization=organization, status=rules.HIRED)
     client.force_login(editor)
     html = client.get(page_url(organization)).content.decode()
-    assert 'id="bulk-hires"' in html and "Apply to the ticked hires" in html
+    assert 'id="bulk-hires"' in html and "Apply to the selected hires" in html
     for hire in (open_hire, cancelled):
         assert f'value="{hire.pk}:1" form="bulk-hires"' in hire_row_html(html, hire)
     assert 'form="bulk-hires"' not in hire_row_html(html, hired)
