@@ -172,7 +172,7 @@ class PasteForm(forms.Form):
         self.fields["first_quarter"] = QuarterChoiceField(
             ordinals=ordinals,
             initial=initial_quarter,
-            label="First quarter",
+            label="Fill from quarter",
             help_text="The first row fills this quarter, each next row the quarter after.",
         )
         self.order_fields(["first_quarter", "text"])

@@ -27,6 +27,17 @@ def key(ordinal: int) -> str:
     return f"FY{quarter.fiscal_year}Q{quarter.number}"
 
 
+# A paste as the browser delivers it, clipboard text and all (headless chromium has no
+# clipboard to copy into).
+PASTE = """(cell, text) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    cell.focus();
+    const paste = {clipboardData: data, bubbles: true, cancelable: true};
+    cell.dispatchEvent(new ClipboardEvent("paste", paste));
+}"""
+
+
 def look(page: Page, path, name: str) -> None:
     """Screenshots at laptop and phone width; the phone must not scroll sideways."""
     shoot(page, path / f"{name}-1280.png")
@@ -211,15 +222,7 @@ def test_a_block_pasted_into_the_grid_fills_the_quarters_from_that_row(
     cell = page.locator(f"#snapshot-{first.pk}-sales")
     block = "40\t12\t5\n60\t20\t8\n120\t40\t10\n"
     with page.expect_response(lambda r: r.url.endswith("/headcount/paste/")) as answer:
-        cell.evaluate(
-            """(cell, text) => {
-                const data = new DataTransfer();
-                data.setData("text/plain", text);
-                cell.focus();
-                cell.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
-            }""",
-            block,
-        )
+        cell.evaluate(PASTE, block)
     assert answer.value.status == 200
     expect(page.locator("#paste-done")).to_contain_text("Pasted 3 quarters")
     stored = HeadcountSnapshot.objects.filter(organization=organization).order_by("quarter")
@@ -237,13 +240,7 @@ def test_a_block_pasted_into_the_grid_fills_the_quarters_from_that_row(
     issues.allow("422")
     cell = page.locator(f"#snapshot-{first.pk}-sales")
     with page.expect_response(lambda r: r.url.endswith("/headcount/paste/")) as answer:
-        cell.evaluate(
-            """(cell) => {
-                const data = new DataTransfer();
-                data.setData("text/plain", "1\\t2\\t3\\n4\\tfour\\t6");
-                cell.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
-            }"""
-        )
+        cell.evaluate(PASTE, "1\t2\t3\n4\tfour\t6")
     assert answer.value.status == 422
     expect(page.locator("#paste-refused")).to_be_visible()
     expect(page.locator("#paste")).to_contain_text(
