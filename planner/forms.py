@@ -560,11 +560,11 @@ class PlanHiresForm(forms.Form):
             "max_value": f"Plan at most {services.MAX_HIRES_AT_ONCE} hires at a time.",
         },
     )
-    back = forms.ChoiceField(
-        choices=[("gap", "gap"), ("roadmap", "roadmap")],
-        widget=forms.HiddenInput,
-        required=False,
-    )
+    back = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_back(self) -> str:
+        """The page the line was on; anything else goes back to the home page."""
+        return "roadmap" if self.cleaned_data["back"] == "roadmap" else "gap"
 
 
 class MarkHiredForm(forms.Form):

@@ -285,13 +285,17 @@ def hires_plan(request: HttpRequest, membership: Membership) -> HttpResponse:
         back_url=_back_url(organization.slug, back, line_id),
         line_id=line_id,
         count=request.POST.get("count", ""),
-        count_error=" ".join(form.errors.get("count", [])),
+        # Beside the number: its own errors first, then any about the line itself.
+        count_error=" ".join(
+            message
+            for field in ("count", "role", "target_quarter", "__all__")
+            for message in form.errors.get(field, [])
+        ),
     )
     if planned:
         return plan_changed(render(request, PLAN_LINE, context))
-    if request.htmx and role in rules.ROLES and target is not None:
+    if request.htmx:
         return render(request, PLAN_LINE, context, status=422)
-    # Without htmx, or with a line too broken to redraw: a page of its own, with the reason.
     return render(request, "planner/hires_plan.html", context, status=422)
 
 

@@ -650,15 +650,16 @@ def test_a_refused_count_without_htmx_gets_a_page_with_the_reason(client, organi
     assert not PlannedHire.objects.exists()
 
 
-def test_a_line_for_an_unknown_role_is_refused_with_a_page_not_a_server_error(
+def test_a_line_for_an_unknown_role_is_refused_beside_the_line_not_with_a_server_error(
     client, organization, owner, now
 ):
     client.force_login(owner)
     response = client.post(
         url("hires_plan", organization=organization), plan_data(now, role="wizard"), headers=HTMX
     )
+    html = response.content.decode()
     assert response.status_code == 422
-    assert "Choose a role." in response.content.decode()
+    assert "<html" not in html and "Choose a role." in html
     assert not PlannedHire.objects.exists()
 
 
