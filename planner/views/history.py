@@ -37,6 +37,7 @@ FIELD_NAMES = {
     "hiring_lead_time": "Hiring lead time (quarters)",
     "stage_one_focus": "Focus of a team of one",
     "is_manager": "Manages others in the role",
+    "count": "Hires planned at once",
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {

@@ -783,3 +783,11 @@ def test_changing_the_status_of_many_hires_runs_a_fixed_number_of_queries_per_hi
             headers=HTMX,
         )
     assert response.status_code == 200
+
+
+def test_a_hire_becomes_a_manager_hire_from_its_edit_form(client, organization, owner, hire):
+    client.force_login(owner)
+    response = client.post(url("hire_update", hire), hire_data(hire, is_manager="on"), headers=HTMX)
+    assert response.status_code == 200
+    assert stored(PlannedHire, hire.pk).is_manager is True
+    assert '<span class="tag tag-manager">manager</span>' in response.content.decode()
