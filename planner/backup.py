@@ -21,7 +21,9 @@ What the file holds, and why:
   write the same file for the same organization.
 
 Version 2 differs from version 1 in one way: members no longer carry the username of the
-installation they came from (``upgrade_from_version_1``).
+installation they came from (``upgrade_from_version_1``). Version 3 adds whether a team
+member or a planned hire is one of the role's managers (``upgrade_from_version_2``: no one
+was, before). Older files are upgraded step by step on import (``upgrade``).
 """
 
 import datetime
@@ -65,7 +67,7 @@ from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 from planner.validators import validate_plain_text
 
 FORMAT = "enablement-planner-organization"
-VERSION = 2
+VERSION = 3
 
 # Shown at most; a file with a hundred errors has one mistake repeated.
 MAX_ERRORS_SHOWN = 20
@@ -276,6 +278,7 @@ class TeamMemberEntry(_Row):
     start_quarter_label: QuarterLabel = None
     end_quarter: QuarterOrdinal | None
     end_quarter_label: QuarterLabel = None
+    is_manager: bool
 
 
 class PlannedHireEntry(_Row):
@@ -288,6 +291,7 @@ class PlannedHireEntry(_Row):
         str, Field(max_length=_max_length(PlannedHire, "notes")), AfterValidator(_no_nul)
     ]
     team_member: Annotated[str, Field(min_length=1, max_length=40)] | None
+    is_manager: bool
 
 
 class ChangeEntry(_Entry):
@@ -355,6 +359,28 @@ def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
+def upgrade_from_version_2(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 2 document as version 3: no seat or hire was a manager's before."""
+    upgraded = {**document, "version": 3}
+    for rows in ("team_members", "planned_hires"):
+        if isinstance(document.get(rows), list):
+            upgraded[rows] = [
+                {**row, "is_manager": False} if isinstance(row, dict) else row
+                for row in document[rows]
+            ]
+    return upgraded
+
+
+UPGRADES = {1: upgrade_from_version_1, 2: upgrade_from_version_2}
+
+
+def upgrade(document: dict[str, Any]) -> dict[str, Any]:
+    """A document of any earlier version as the current one, one version at a time."""
+    while document.get("version") in UPGRADES:
+        document = UPGRADES[document["version"]](document)
+    return document
+
+
 # --- export --------------------------------------------------------------------------------
 
 
@@ -393,6 +419,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
                 annual_cost=hire.annual_cost,
                 notes=hire.notes,
                 team_member=_team_member_key(hire, keys),
+                is_manager=hire.is_manager,
                 **_row_meta(hire),
             )
             for hire in sorted(
@@ -444,6 +471,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
                     name=member.name,
                     **_quarter("start_quarter", member.start_quarter),
                     **_quarter("end_quarter", member.end_quarter),
+                    is_manager=member.is_manager,
                     **_row_meta(member),
                 )
                 for member in team
@@ -561,12 +589,12 @@ def read(raw: bytes) -> Backup:
             "This is not an Enablement Planner organization backup: its format is "
             f"{_short(header.format)}, expected {FORMAT!r}."
         )
-    if type(header.version) is int and header.version == 1:
-        raw = pydantic_core.to_json(upgrade_from_version_1(pydantic_core.from_json(raw)))
+    if type(header.version) is int and header.version in UPGRADES:
+        raw = pydantic_core.to_json(upgrade(pydantic_core.from_json(raw)))
     elif type(header.version) is not int or header.version != VERSION:
         raise BackupError(
             f"This backup is version {_short(header.version)}; this planner reads versions 1 "
-            f"and {VERSION}."
+            f"to {VERSION}."
         )
     try:
         backup = Backup.model_validate_json(raw)
@@ -731,6 +759,7 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
                 name=entry.name,
                 start_quarter=entry.start_quarter,
                 end_quarter=entry.end_quarter,
+                is_manager=entry.is_manager,
             ),
             entry,
         )
@@ -751,6 +780,7 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
                     annual_cost=entry.annual_cost,
                     notes=entry.notes,
                     team_member=team_by_key.get(entry.team_member),
+                    is_manager=entry.is_manager,
                 ),
                 entry,
             )

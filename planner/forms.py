@@ -1,13 +1,14 @@
 """Input validation and error messages for every form of the planner."""
 
 import calendar
+import re
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
-from planner import rules
+from planner import rules, services
 from planner.models import (
     HeadcountSnapshot,
     Membership,
@@ -16,7 +17,7 @@ from planner.models import (
     Segment,
     TeamMember,
 )
-from planner.quarters import Quarter
+from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 from planner.services import ORGANIZATION_FIELDS
 from planner.validators import validate_plain_text
 
@@ -97,6 +98,105 @@ class SnapshotForm(forms.Form):
 
     def clean(self):
         return require_version(super().clean())
+
+
+PASTE_COLUMNS = (
+    ("sales", "sales"),
+    ("customer_success", "customer success"),
+    ("other", "other customer-facing"),
+)
+
+
+def parse_pasted_rows(text: str) -> tuple[list[rules.Headcount], list[str]]:
+    """Rows copied from a spreadsheet: sales, customer success and other customer-facing,
+    separated by tabs (a spreadsheet's copy) or else by commas or semicolons.
+
+    Blank lines are skipped, and so is a first line with no digit in it (a header). Inside
+    a tab-separated cell, thousands separators (1,200 or 1 200) are allowed. Returns the
+    rows and one message per refused cell or row, each saying which row and column.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and not re.search(r"\d", lines[0]):
+        lines = lines[1:]
+    tabbed = any("\t" in line for line in lines)
+    rows: list[rules.Headcount] = []
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        cells = [cell.strip() for cell in (line.split("\t") if tabbed else re.split(r"[,;]", line))]
+        while len(cells) > len(PASTE_COLUMNS) and cells[-1] == "":
+            cells.pop()  # a trailing separator
+        if len(cells) != len(PASTE_COLUMNS):
+            errors.append(
+                f"Row {number} has {len(cells)} value{'' if len(cells) == 1 else 's'}: paste "
+                "three columns, sales, customer success and other customer-facing."
+            )
+            continue
+        values = []
+        for cell, (_, column) in zip(cells, PASTE_COLUMNS, strict=True):
+            raw = re.sub(r"[ \u00a0\u202f,']", "", cell) if tabbed else cell
+            if raw == "":
+                errors.append(f"Row {number}, {column}: empty; enter 0 if none.")
+            elif not raw.isascii() or not raw.isdigit():
+                errors.append(
+                    f"Row {number}, {column}: “{cell[:20]}” is not a whole number of people."
+                )
+            elif int(raw) > MAX_HEADCOUNT:
+                errors.append(
+                    f"Row {number}, {column}: {int(raw):,} is more than {MAX_HEADCOUNT:,} people."
+                )
+            else:
+                values.append(int(raw))
+        if len(values) == len(PASTE_COLUMNS):
+            rows.append(rules.Headcount(*values))
+    return rows, errors
+
+
+class PasteForm(forms.Form):
+    """Rows pasted from a spreadsheet into the headcount, from a first quarter on."""
+
+    text = forms.CharField(
+        label="Rows copied from a spreadsheet",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text="One row per quarter, three columns: sales, customer success, other "
+        "customer-facing. Tabs (as a spreadsheet copies them), commas or semicolons.",
+        error_messages={
+            "required": "Paste at least one row of three numbers.",
+            "max_length": "That is more than a paste of headcount; paste at most 40 rows.",
+        },
+    )
+    # The versions of the quarters as the page showed them: "8108:2,8109:1".
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, ordinals: list[int], initial_quarter: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_quarter"] = QuarterChoiceField(
+            ordinals=ordinals,
+            initial=initial_quarter,
+            label="Fill from quarter",
+            help_text="The first row fills this quarter, each next row the quarter after.",
+        )
+        self.order_fields(["first_quarter", "text"])
+
+    def clean_text(self) -> list[rules.Headcount]:
+        rows, errors = parse_pasted_rows(self.cleaned_data["text"])
+        if errors:
+            raise forms.ValidationError(errors)
+        if not rows:
+            raise forms.ValidationError("Paste at least one row of three numbers.")
+        return rows
+
+    def clean_versions(self) -> dict[int, int] | None:
+        raw = self.cleaned_data["versions"].strip()
+        if not raw:
+            return {}
+        versions = {}
+        for pair in raw.split(","):
+            quarter, _, version = pair.partition(":")
+            if not (quarter.strip().isdigit() and version.strip().isdigit()):
+                raise forms.ValidationError(MISSING_VERSION)
+            versions[int(quarter)] = int(version)
+        return versions
 
 
 class QuarterChoiceField(forms.TypedChoiceField):
@@ -298,6 +398,11 @@ class SegmentForm(VersionedForm):
 
 ROLE_SELECT_CHOICES = [("", "Choose a role"), *((r, rules.ROLE_NAMES[r]) for r in rules.ROLES)]
 MAX_ANNUAL_COST_DIGITS = 12
+MANAGER_LABEL = "Manages other enablement people in this role"
+MANAGER_HELP = (
+    "From 9 seats in sales, CS or product enablement or in liaisons, the rules recommend one "
+    "manager for every 8 people."
+)
 
 
 def role_field() -> forms.ChoiceField:
@@ -336,8 +441,9 @@ class TeamMemberForm(VersionedForm):
 
     class Meta:
         model = TeamMember
-        fields = ["name", "role", "start_quarter", "end_quarter"]
-        labels = {"name": "Name"}
+        fields = ["name", "role", "start_quarter", "end_quarter", "is_manager"]
+        labels = {"name": "Name", "is_manager": MANAGER_LABEL}
+        help_texts = {"is_manager": MANAGER_HELP}
         error_messages = {
             "name": {
                 "required": "Enter the person's name.",
@@ -395,8 +501,9 @@ class HireForm(VersionedForm):
 
     class Meta:
         model = PlannedHire
-        fields = ["role", "target_quarter", "status", "annual_cost", "notes"]
-        labels = {"notes": "Notes (optional)"}
+        fields = ["role", "target_quarter", "status", "annual_cost", "notes", "is_manager"]
+        labels = {"notes": "Notes (optional)", "is_manager": MANAGER_LABEL}
+        help_texts = {"is_manager": MANAGER_HELP}
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "notes": {
@@ -423,6 +530,88 @@ class HireForm(VersionedForm):
                 "so they join the team.",
             },
         )
+
+
+BULK_STATUS_LABELS = {
+    rules.APPROVED: "Approved",
+    rules.RECRUITING: "Recruiting",
+    rules.CANCELLED: "Cancelled",
+}
+SELECTION_UNREADABLE = (
+    "The selection does not say which version of each hire it changes, so it could overwrite "
+    "someone else's edit. Nothing was changed. Reload the page and try again."
+)
+
+
+class HireStatusForm(forms.Form):
+    """Hires ticked in the list (``hire`` = "pk:version", once per hire) and their new status."""
+
+    status = forms.ChoiceField(
+        label="Set the selected hires to",
+        choices=list(BULK_STATUS_LABELS.items()),
+        error_messages={
+            "required": "Choose approved, recruiting or cancelled.",
+            "invalid_choice": "Choose approved, recruiting or cancelled.",
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        raw = self.data.getlist("hire") if hasattr(self.data, "getlist") else []
+        if not raw:
+            raise forms.ValidationError("Select at least one hire first.", code="empty")
+        selection = {}
+        for value in raw:
+            pk, _, version = str(value).partition(":")
+            if not (pk.isdigit() and version.isdigit() and int(version) >= 1):
+                raise forms.ValidationError(SELECTION_UNREADABLE, code="unreadable")
+            selection[int(pk)] = int(version)
+        if len(selection) > MAX_SELECTED_HIRES:
+            raise forms.ValidationError(
+                f"Change at most {MAX_SELECTED_HIRES} hires at a time.", code="too_many"
+            )
+        cleaned["changes"] = list(selection.items())
+        return cleaned
+
+
+MAX_SELECTED_HIRES = 500
+
+
+class PlanHiresForm(forms.Form):
+    """How many hires of one role to plan for one quarter, from a line of seats to plan."""
+
+    role = forms.ChoiceField(
+        choices=[(r, rules.ROLE_NAMES[r]) for r in rules.ROLES],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose a role.", "invalid_choice": "Choose a role."},
+    )
+    target_quarter = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=MIN_ORDINAL,
+        max_value=MAX_ORDINAL,
+        error_messages={
+            "required": "Choose the quarter the hires are needed in.",
+            "invalid": "Choose the quarter the hires are needed in.",
+            "min_value": "That quarter is outside the years the planner covers.",
+            "max_value": "That quarter is outside the years the planner covers.",
+        },
+    )
+    count = forms.IntegerField(
+        label="Hires",
+        min_value=1,
+        max_value=services.MAX_HIRES_AT_ONCE,
+        error_messages={
+            "required": f"Enter how many hires to plan, 1 to {services.MAX_HIRES_AT_ONCE}.",
+            "invalid": f"Enter a whole number of hires, 1 to {services.MAX_HIRES_AT_ONCE}.",
+            "min_value": f"Plan at least 1 hire (at most {services.MAX_HIRES_AT_ONCE}).",
+            "max_value": f"Plan at most {services.MAX_HIRES_AT_ONCE} hires at a time.",
+        },
+    )
+    back = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_back(self) -> str:
+        """The page the line was on; anything else goes back to the home page."""
+        return "roadmap" if self.cleaned_data["back"] == "roadmap" else "gap"
 
 
 class MarkHiredForm(forms.Form):

@@ -50,6 +50,11 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
         "is_forecast": quarter is not None and quarter >= now,
         "carried": bool(found and found[1]),
         "gap": gap,
+        "this_quarter": now,
+        # The open hires counted in this quarter, each with its deadline (B roadmap).
+        "open_hires": rules.open_hires_in(quarter, plan.hires, organization.hiring_lead_time, now)
+        if gap is not None
+        else (),
     }
     if gap is not None:
         a = gap.assessment
@@ -68,3 +73,18 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
             reports_to_cro=organization.reports_to == organization.ReportsTo.CRO,
         )
     return context
+
+
+def actions_context(plan: Plan) -> dict:
+    """What to do now, for the organization's home page: the requisitions overdue, due this
+    quarter and due next quarter, grouped in that order (B roadmap)."""
+    now = current_quarter(plan.organization)
+    due = rules.actions_due(plan.roadmap(), plan.hires, plan.organization.hiring_lead_time, now)
+    groups = [
+        (urgency, [action for action in due if action.urgency is urgency])
+        for urgency in rules.Urgency
+    ]
+    return {
+        "action_groups": [(urgency, actions) for urgency, actions in groups if actions],
+        "now": now,
+    }

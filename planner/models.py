@@ -270,6 +270,10 @@ class TeamMember(Versioned):
     end_quarter = QuarterField(
         null=True, blank=True, help_text="The first quarter they are no longer in seat."
     )
+    is_manager = models.BooleanField(
+        default=False,
+        help_text="Leads other enablement people in the same role (RULES.md B step 10).",
+    )
 
     class Meta:
         ordering = ["start_quarter", "name"]
@@ -295,7 +299,12 @@ class TeamMember(Versioned):
         return self.name
 
     def as_seat(self) -> rules.TeamSeat:
-        return rules.TeamSeat(role=self.role, start=self.start_quarter, end=self.end_quarter)
+        return rules.TeamSeat(
+            role=self.role,
+            start=self.start_quarter,
+            end=self.end_quarter,
+            is_manager=self.is_manager,
+        )
 
 
 class PlannedHire(Versioned):
@@ -321,6 +330,10 @@ class PlannedHire(Versioned):
         help_text="Fully loaded annual cost, for finance. Optional.",
     )
     notes = models.TextField(blank=True, max_length=2000, validators=[validate_text_block])
+    is_manager = models.BooleanField(
+        default=False,
+        help_text="Will lead other enablement people in the same role (RULES.md B step 10).",
+    )
     team_member = models.OneToOneField(
         TeamMember,
         null=True,
@@ -356,7 +369,12 @@ class PlannedHire(Versioned):
         return self.status in rules.OPEN_HIRE_STATUSES
 
     def as_hire(self) -> rules.Hire:
-        return rules.Hire(role=self.role, target=self.target_quarter, status=self.status)
+        return rules.Hire(
+            role=self.role,
+            target=self.target_quarter,
+            status=self.status,
+            is_manager=self.is_manager,
+        )
 
 
 class Entity(models.TextChoices):

@@ -151,14 +151,20 @@ def _headcounts(
 def _seats(organization: Organization, team: list[TeamMember] | None) -> tuple:
     if team is not None:
         return tuple(member.as_seat() for member in team)
-    rows = organization.team_members.values_list("role", "start_quarter", "end_quarter")
-    return tuple(rules.TeamSeat(role=role, start=start, end=end) for role, start, end in rows)
+    rows = organization.team_members.values_list(
+        "role", "start_quarter", "end_quarter", "is_manager"
+    )
+    return tuple(
+        rules.TeamSeat(role=role, start=start, end=end, is_manager=manager)
+        for role, start, end, manager in rows
+    )
 
 
 def _hires(organization: Organization, hires: list[PlannedHire] | None) -> tuple:
     if hires is not None:
         return tuple(hire.as_hire() for hire in hires)
-    rows = organization.planned_hires.values_list("role", "target_quarter", "status")
+    rows = organization.planned_hires.values_list("role", "target_quarter", "status", "is_manager")
     return tuple(
-        rules.Hire(role=role, target=target, status=status) for role, target, status in rows
+        rules.Hire(role=role, target=target, status=status, is_manager=manager)
+        for role, target, status, manager in rows
     )

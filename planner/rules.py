@@ -1087,8 +1087,8 @@ def roadmap(
     # each worded once as history and once against the current quarter.
     unopened = sorted((h for h in hires if h.status in OPEN_HIRE_STATUSES), key=_target)
     targets = [hire.target for hire in unopened]
-    as_history = tuple(_open_hire(hire, lead_time, None) for hire in unopened)
-    as_action = tuple(_open_hire(hire, lead_time, current) for hire in unopened)
+    as_history = tuple(open_hire(hire, lead_time, None) for hire in unopened)
+    as_action = tuple(open_hire(hire, lead_time, current) for hire in unopened)
 
     def listed_in(hire: Hire) -> int:
         """An open hire's target quarter, or the current one when its target is history."""
@@ -1136,8 +1136,8 @@ def roadmap(
                 hires_to_plan=tuple(to_plan),
                 open_hires=open_hires,
                 open_hires_listed=tuple(
-                    open_hire
-                    for open_hire, hire in zip(open_hires, unopened, strict=False)
+                    worded
+                    for worded, hire in zip(open_hires, unopened, strict=False)
                     if listed_in(hire) == quarter
                 ),
                 current=current,
@@ -1162,7 +1162,9 @@ def _status(deadline: int, acting: int | None) -> RequisitionStatus | None:
     return None if acting is None else requisition_status(deadline, acting)
 
 
-def _open_hire(hire: Hire, lead_time: int, acting: int | None) -> OpenHire:
+def open_hire(hire: Hire, lead_time: int, acting: int | None) -> OpenHire:
+    """An open hire with its requisition deadline, worded against ``acting`` (the current
+    quarter, or None in history and when no quarter is current)."""
     deadline = hire.target - lead_time
     return OpenHire(
         role=hire.role,
@@ -1172,4 +1174,134 @@ def _open_hire(hire: Hire, lead_time: int, acting: int | None) -> OpenHire:
         # A recruiting hire's requisition is open: never overdue, nothing due (B roadmap).
         status=None if hire.status == RECRUITING else _status(deadline, acting),
         is_manager=hire.is_manager,
+    )
+
+
+def open_hires_in(
+    quarter: int, hires: Iterable[Hire], lead_time: int, current: int | None
+) -> tuple[OpenHire, ...]:
+    """The open hires counted in ``quarter``'s gap, each with its deadline; none worded
+    overdue when the quarter is history (B roadmap)."""
+    acting = None if current is None or quarter < current else current
+    return tuple(open_hire(h, lead_time, acting) for h in hires if h.planned_by(quarter))
+
+
+# --- B roadmap: what to do now -------------------------------------------------------------
+
+# How far ahead of the current quarter a requisition is worth acting on now: this quarter's
+# and the next one's, besides every overdue one.
+ACTION_HORIZON = 1
+
+
+class Urgency(StrEnum):
+    """Where a requisition falls in the list of what to do now."""
+
+    OVERDUE = "overdue"
+    THIS_QUARTER = "this_quarter"
+    NEXT_QUARTER = "next_quarter"
+
+    @property
+    def words(self) -> str:
+        return URGENCY_WORDS[self]
+
+
+URGENCY_WORDS = {
+    Urgency.OVERDUE: "Overdue",
+    Urgency.THIS_QUARTER: "Due this quarter",
+    Urgency.NEXT_QUARTER: "Due next quarter",
+}
+
+
+@dataclass(frozen=True)
+class ActionDue:
+    """A requisition to open soon: seats still to plan (``hire_status`` None) or open hires
+    still planned or approved, of one role needed in one quarter."""
+
+    role: str
+    seats: int
+    needed_in: int
+    open_requisition_by: int
+    urgency: Urgency
+    plan_in: int  # the target quarter of hires planned for these seats: never in the past
+    hire_status: str | None = None
+    is_manager: bool = False
+
+    @property
+    def to_plan(self) -> bool:
+        return self.hire_status is None
+
+
+def actions_due(
+    quarters: Sequence[RoadmapQuarter],
+    hires: Iterable[Hire],
+    lead_time: int,
+    current: int,
+) -> tuple[ActionDue, ...]:
+    """B roadmap, for the current quarter onward: the requisitions overdue, due this quarter
+    and due next quarter, most urgent first.
+
+    Seats still to plan come from the roadmap: each (role, quarter needed in) once, with the
+    seats still short in the first quarter from the current one on that lists it (a
+    shortfall only shrinks after the quarter it starts in). Open hires come from the hires
+    themselves, so one whose target lies past the last snapshot keeps its deadline too;
+    hires alike (role, target, status, manager) are counted together.
+    """
+
+    def urgency(deadline: int) -> Urgency | None:
+        if deadline < current:
+            return Urgency.OVERDUE
+        if deadline == current:
+            return Urgency.THIS_QUARTER
+        if deadline <= current + ACTION_HORIZON:
+            return Urgency.NEXT_QUARTER
+        return None
+
+    found: dict[tuple, ActionDue] = {}
+    for quarter in quarters:
+        if quarter.quarter < current:
+            continue
+        for short in quarter.hires_to_plan:
+            when = urgency(short.open_requisition_by)
+            key = (short.role, short.needed_in, None, False)
+            if when is None or key in found:
+                continue
+            found[key] = ActionDue(
+                role=short.role,
+                seats=short.seats,
+                needed_in=short.needed_in,
+                open_requisition_by=short.open_requisition_by,
+                urgency=when,
+                plan_in=max(short.needed_in, current),
+            )
+    waiting = Counter(
+        (hire.role, hire.target, hire.status, hire.is_manager)
+        for hire in hires
+        if hire.status in UNOPENED_HIRE_STATUSES
+    )
+    for (role, target, status, is_manager), count in waiting.items():
+        when = urgency(target - lead_time)
+        if when is None:
+            continue
+        found[(role, target, status, is_manager)] = ActionDue(
+            role=role,
+            seats=count,
+            needed_in=target,
+            open_requisition_by=target - lead_time,
+            urgency=when,
+            plan_in=max(target, current),
+            hire_status=status,
+            is_manager=is_manager,
+        )
+    order = {urgency: i for i, urgency in enumerate(Urgency)}
+    return tuple(
+        sorted(
+            found.values(),
+            key=lambda a: (
+                order[a.urgency],
+                a.open_requisition_by,
+                ROLES.index(a.role),
+                a.hire_status is not None,
+                a.hire_status or "",
+            ),
+        )
     )

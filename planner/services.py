@@ -5,7 +5,8 @@ saves, refuses an update or a delete made from a stale copy (``StaleEdit``), and
 ``Change`` with the values before and after.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -31,7 +32,7 @@ from planner.models import (
     VerifiedEmail,
     has_verified_email,
 )
-from planner.quarters import Quarter
+from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 
 
 class StaleEdit(Exception):
@@ -75,8 +76,8 @@ ORGANIZATION_FIELDS = (
     "stage_one_focus",
 )
 SNAPSHOT_FIELDS = ("sales", "customer_success", "other")
-TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter")
-HIRE_FIELDS = ("role", "target_quarter", "status", "annual_cost", "notes")
+TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter", "is_manager")
+HIRE_FIELDS = ("role", "target_quarter", "status", "annual_cost", "notes", "is_manager")
 
 
 # --- recording -----------------------------------------------------------------------------
@@ -448,6 +449,107 @@ def snapshot_delete(*, snapshot: HeadcountSnapshot, actor, expected_version: int
     )
 
 
+MAX_PASTED_QUARTERS = 40  # ten years of quarters in one paste
+
+
+def snapshots_paste(
+    *,
+    organization: Organization,
+    actor,
+    first_quarter: int,
+    rows: Sequence[rules.Headcount],
+    expected_versions: Mapping[int, int] | None = None,
+) -> list[HeadcountSnapshot]:
+    """Headcount for consecutive quarters from ``first_quarter``, as pasted from a sheet.
+
+    All or nothing: a quarter that does not exist yet is created, an existing one updated,
+    in one transaction. Every quarter is checked before anything is saved, and a
+    ``ValidationError`` names each quarter and value that was refused. With
+    ``expected_versions`` (quarter → version, as the page showed them) a quarter changed or
+    added by someone else since raises ``StaleEdit`` and nothing is saved. The history
+    records each quarter's change, all at once.
+    """
+    if not rows:
+        raise ValidationError({"rows": "There is nothing to paste."})
+    if len(rows) > MAX_PASTED_QUARTERS:
+        raise ValidationError(
+            {"rows": f"Paste at most {MAX_PASTED_QUARTERS} quarters at a time ({len(rows)} given)."}
+        )
+    quarters = range(first_quarter, first_quarter + len(rows))
+    if first_quarter < MIN_ORDINAL or quarters[-1] > MAX_ORDINAL:
+        raise ValidationError(
+            {
+                "rows": f"The planner covers {Quarter.from_ordinal(MIN_ORDINAL).label} to "
+                f"{Quarter.from_ordinal(MAX_ORDINAL).label}: these {len(rows)} rows would "
+                "run past it."
+            }
+        )
+    try:
+        return _paste(organization, actor, quarters, rows, expected_versions)
+    except IntegrityError:
+        # Someone added one of these quarters between the lock and the save.
+        raise ValidationError({"rows": CLASHED}) from None
+
+
+def _paste(
+    organization: Organization,
+    actor,
+    quarters: range,
+    rows: Sequence[rules.Headcount],
+    expected_versions: Mapping[int, int] | None,
+) -> list[HeadcountSnapshot]:
+    with transaction.atomic():
+        existing = {
+            snapshot.quarter: snapshot
+            for snapshot in HeadcountSnapshot.objects.select_for_update().filter(
+                organization=organization, quarter__in=quarters
+            )
+        }
+        if expected_versions is not None:
+            for quarter, snapshot in sorted(existing.items()):
+                if expected_versions.get(quarter) != snapshot.version:
+                    raise StaleEdit(snapshot)
+        errors = []
+        saved = []
+        for quarter, headcount in zip(quarters, rows, strict=True):
+            snapshot = existing.get(quarter) or HeadcountSnapshot(
+                organization=organization, quarter=quarter
+            )
+            snapshot.organization = organization
+            before = (
+                {field: _display(snapshot, field) for field in SNAPSHOT_FIELDS}
+                if snapshot.pk
+                else None
+            )
+            snapshot.sales = headcount.sales
+            snapshot.customer_success = headcount.customer_success
+            snapshot.other = headcount.other
+            try:
+                # The natural key is locked above; re-checking it per row would prove nothing.
+                snapshot.full_clean(exclude=["organization"], validate_unique=False)
+            except ValidationError as error:
+                label = Quarter.from_ordinal(quarter).label
+                errors.extend(f"{label}: {message}" for message in error.messages)
+                continue
+            saved.append((snapshot, before))
+        if errors:
+            raise ValidationError({"rows": errors})
+        for snapshot, before in saved:
+            if before is not None:
+                snapshot.version += 1
+            snapshot.save()
+            _record(
+                organization=organization,
+                actor=actor,
+                action=Change.Action.UPDATED if before is not None else Change.Action.CREATED,
+                entity=Entity.HEADCOUNT,
+                instance=snapshot,
+                fields=SNAPSHOT_FIELDS,
+                before=before,
+            )
+    return [snapshot for snapshot, _ in saved]
+
+
 # --- team ----------------------------------------------------------------------------------
 
 
@@ -459,6 +561,7 @@ def team_member_create(
     name: str,
     start_quarter: int,
     end_quarter: int | None = None,
+    is_manager: bool = False,
 ) -> TeamMember:
     member = TeamMember(
         organization=organization,
@@ -466,6 +569,7 @@ def team_member_create(
         name=name.strip(),
         start_quarter=start_quarter,
         end_quarter=end_quarter,
+        is_manager=is_manager,
     )
     return _create(member, actor=actor, entity=Entity.TEAM_MEMBER, fields=TEAM_MEMBER_FIELDS)
 
@@ -479,8 +583,15 @@ def team_member_update(
     name: str | Keep = KEEP,
     start_quarter: int | Keep = KEEP,
     end_quarter: int | Keep | None = KEEP,
+    is_manager: bool | Keep = KEEP,
 ) -> TeamMember:
-    changes = _given(role=role, name=name, start_quarter=start_quarter, end_quarter=end_quarter)
+    changes = _given(
+        role=role,
+        name=name,
+        start_quarter=start_quarter,
+        end_quarter=end_quarter,
+        is_manager=is_manager,
+    )
     return _update(
         member,
         actor=actor,
@@ -513,6 +624,7 @@ def hire_create(
     status: str = rules.PLANNED,
     annual_cost=None,
     notes: str = "",
+    is_manager: bool = False,
 ) -> PlannedHire:
     if status == rules.HIRED:
         raise ValidationError({"status": "Add the person to the team, or mark a hire as hired."})
@@ -523,6 +635,7 @@ def hire_create(
         status=status,
         annual_cost=annual_cost,
         notes=notes,
+        is_manager=is_manager,
     )
     return _create(hire, actor=actor, entity=Entity.PLANNED_HIRE, fields=HIRE_FIELDS)
 
@@ -537,6 +650,7 @@ def hire_update(
     status: str | Keep = KEEP,
     annual_cost: Decimal | Keep | None = KEEP,
     notes: str | Keep = KEEP,
+    is_manager: bool | Keep = KEEP,
 ) -> PlannedHire:
     changes = _given(
         role=role,
@@ -544,6 +658,7 @@ def hire_update(
         status=status,
         annual_cost=annual_cost,
         notes=notes,
+        is_manager=is_manager,
     )
     if changes.get("status") == rules.HIRED and hire.status != rules.HIRED:
         raise ValidationError({"status": "Use “Mark as hired” so the person joins the team."})
@@ -565,6 +680,121 @@ def hire_delete(*, hire: PlannedHire, actor, expected_version: int) -> None:
         fields=HIRE_FIELDS,
         expected_version=expected_version,
     )
+
+
+MAX_HIRES_AT_ONCE = 50
+
+
+def hires_plan(
+    *,
+    organization: Organization,
+    actor,
+    role: str,
+    target_quarter: int,
+    count: int,
+    is_manager: bool = False,
+) -> list[PlannedHire]:
+    """Plans ``count`` hires of one role for one quarter at once: all or none, and one
+    change in the history that says how many."""
+    if not 1 <= count <= MAX_HIRES_AT_ONCE:
+        raise ValidationError(
+            {"count": f"Plan from 1 to {MAX_HIRES_AT_ONCE} hires at a time, not {count}."}
+        )
+    hires = [
+        PlannedHire(
+            organization=organization,
+            role=role,
+            target_quarter=target_quarter,
+            status=rules.PLANNED,
+            is_manager=is_manager,
+        )
+        for _ in range(count)
+    ]
+    hires[0].full_clean()  # the hires are alike: one check answers for all of them
+    with transaction.atomic():
+        PlannedHire.objects.bulk_create(hires)
+        Change.objects.create(
+            organization=organization,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=Change.Action.CREATED,
+            entity=Entity.PLANNED_HIRE,
+            label=f"{count} × {hires[0]}"[:200],
+            diff={
+                "count": [None, count],
+                **{field: [None, _display(hires[0], field)] for field in HIRE_FIELDS},
+            },
+        )
+    return hires
+
+
+# What several hires can be set to at once from the list; planned is where they start, and
+# hired needs a name ("Mark hired").
+BULK_STATUSES = (rules.APPROVED, rules.RECRUITING, rules.CANCELLED)
+
+
+@dataclass(frozen=True)
+class RefusedHire:
+    """A hire a bulk change left as it was, and why; ``current`` is the row as it is now."""
+
+    pk: int
+    message: str
+    current: PlannedHire | None = None
+
+
+@dataclass(frozen=True)
+class StatusChanges:
+    changed: list[PlannedHire]
+    refused: list[RefusedHire]
+
+
+HIRE_GONE = "Deleted by someone else since you opened the page."
+HIRE_CHANGED = "Changed by someone else since you opened the page."
+HIRE_IS_HIRED = "Already hired: the person is on the team."
+
+
+def hires_set_status(
+    *,
+    organization: Organization,
+    actor,
+    changes: Sequence[tuple[int, int]],
+    status: str,
+) -> StatusChanges:
+    """Sets the status of several hires, each (pk, version as the page showed it).
+
+    Row by row, not all or nothing: a hire still as the person saw it is changed, and each
+    one deleted, changed by someone else meanwhile, or already hired is left as it is and
+    listed in ``refused`` with the reason, so that one stale row does not undo the rest.
+    The rows changed are saved together, and each is recorded in the history.
+    """
+    if status not in BULK_STATUSES:
+        raise ValidationError({"status": "Choose approved, recruiting or cancelled."})
+    if not changes:
+        raise ValidationError({"hires": "Select at least one hire."})
+    expected = dict(changes)
+    changed, refused = [], []
+    with transaction.atomic():
+        found = {
+            hire.pk: hire
+            for hire in PlannedHire.objects.select_for_update()
+            .filter(organization=organization, pk__in=expected)
+            .order_by("pk")
+        }
+        for pk, version in expected.items():
+            hire = found.get(pk)
+            if hire is None:
+                refused.append(RefusedHire(pk, HIRE_GONE))
+                continue
+            hire.organization = organization
+            if hire.version != version:
+                refused.append(RefusedHire(pk, HIRE_CHANGED, hire))
+            elif hire.status == rules.HIRED:
+                refused.append(RefusedHire(pk, HIRE_IS_HIRED, hire))
+            elif hire.status != status:
+                hire_update(hire=hire, actor=actor, expected_version=version, status=status)
+                changed.append(hire)
+            else:
+                changed.append(hire)  # already there: nothing to write
+    return StatusChanges(changed=changed, refused=refused)
 
 
 def hire_mark_hired(
@@ -594,6 +824,7 @@ def hire_mark_hired(
             role=hire.role,
             name=name,
             start_quarter=start_quarter if start_quarter is not None else hire.target_quarter,
+            is_manager=current.is_manager,
         )
         _update(
             hire,

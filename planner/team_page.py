@@ -14,10 +14,10 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
-from planner import rules
-from planner.forms import HireForm, MarkHiredForm, TeamMemberForm
+from planner import rules, services
+from planner.forms import HireForm, HireStatusForm, MarkHiredForm, TeamMemberForm
 from planner.gap_panel import gap_context
-from planner.models import ROLE_CHOICES, Membership, PlannedHire, TeamMember
+from planner.models import ROLE_CHOICES, Membership, Organization, PlannedHire, TeamMember
 from planner.planning import current_quarter, load_plan
 from planner.views.access import org_context
 from planner.views.refusals import Refusal
@@ -57,6 +57,9 @@ class HireRow:
     form: HireForm | MarkHiredForm | None = None
     refusal: Refusal | None = None
     saved: bool = False
+    # An open hire's requisition deadline against the current quarter (B roadmap).
+    deadline: rules.OpenHire | None = None
+    selected: bool = False  # ticked for a change of status, kept after a refusal
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,23 @@ class HireSummary:
     open_count: int
     cost: Decimal | None
     uncosted_count: int
+
+
+@dataclass(frozen=True)
+class StatusOutcome:
+    """What a change of status of the selected hires did, and each hire it left alone."""
+
+    done: str
+    refused: list[services.RefusedHire]
+
+    @classmethod
+    def of(cls, result: services.StatusChanges, status_label: str) -> "StatusOutcome":
+        changed = len(result.changed)
+        if changed:
+            done = f"Set {changed} hire{'s' if changed > 1 else ''} to {status_label.lower()}."
+        else:
+            done = "No hire was changed."
+        return cls(done=done, refused=result.refused)
 
 
 @dataclass
@@ -78,6 +98,8 @@ class Redraw:
     hire_rows: dict[int, HireRow] = field(default_factory=dict)
     added_member: int | None = None
     added_hire: int | None = None
+    bulk_form: HireStatusForm | None = None
+    bulk: StatusOutcome | None = None
 
 
 def team_url(slug: str, anchor: str = "") -> str:
@@ -101,6 +123,17 @@ def seat_status(member: TeamMember, now: int) -> str:
 
 def member_row(member: TeamMember, now: int, **details) -> MemberRow:
     return MemberRow(member=member, status=seat_status(member, now), **details)
+
+
+def hire_row(
+    hire: PlannedHire, became: TeamMember | None, organization: Organization, **details
+) -> HireRow:
+    """A hire's row; an open one with its requisition deadline worded against now."""
+    deadline = None
+    if hire.counts:
+        now = current_quarter(organization)
+        deadline = rules.open_hire(hire.as_hire(), organization.hiring_lead_time, now)
+    return HireRow(hire, became, deadline=deadline, **details)
 
 
 def hire_statuses(hire: PlannedHire) -> list[str]:
@@ -321,7 +354,8 @@ def page_context(
             for member in members.page
         ],
         hire_rows=[
-            redraw.hire_rows.get(hire.pk) or HireRow(hire, hire.team_member) for hire in hires.page
+            redraw.hire_rows.get(hire.pk) or hire_row(hire, hire.team_member, organization)
+            for hire in hires.page
         ],
         role_choices=ROLE_CHOICES,
         seat_choices=SEAT_FILTERS,
@@ -332,6 +366,8 @@ def page_context(
         summary=hire_summary(organization),
         added_member=redraw.added_member,
         added_hire=redraw.added_hire,
+        bulk_form=redraw.bulk_form or HireStatusForm(auto_id="bulk-%s"),
+        bulk=redraw.bulk,
         compact=True,
         **gap_context(plan, None),
     )

@@ -10,6 +10,7 @@ from planner.views import (
     members,
     organizations,
     roadmap,
+    rules_page,
     team,
 )
 
@@ -37,6 +38,9 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # How the recommendations work: the rules, public, and the article they restate
+    path("rules/", rules_page.rules, name="rules"),
+    path("rules/source-article.txt", rules_page.rules_source, name="rules_source"),
     # The user's organizations
     path("", organizations.home, name="home"),
     path("orgs/new/", organizations.organization_create, name="organization_create"),
@@ -50,6 +54,7 @@ urlpatterns = [
     # Headcount per quarter
     path(f"{org}headcount/", headcount.headcount, name="headcount"),
     path(f"{org}headcount/add/", headcount.snapshot_add, name="snapshot_add"),
+    path(f"{org}headcount/paste/", headcount.snapshots_paste, name="snapshots_paste"),
     path(f"{org}headcount/<int:pk>/", headcount.snapshot_update, name="snapshot_update"),
     path(f"{org}headcount/<int:pk>/delete/", headcount.snapshot_delete, name="snapshot_delete"),
     # Team in seat and planned hires
@@ -58,6 +63,8 @@ urlpatterns = [
     path(f"{org}team/<int:pk>/", team.team_member_update, name="team_member_update"),
     path(f"{org}team/<int:pk>/delete/", team.team_member_delete, name="team_member_delete"),
     path(f"{org}hires/add/", hires.hire_create, name="hire_create"),
+    path(f"{org}hires/plan/", hires.hires_plan, name="hires_plan"),
+    path(f"{org}hires/status/", hires.hires_set_status, name="hires_set_status"),
     path(f"{org}hires/<int:pk>/", hires.hire_update, name="hire_update"),
     path(f"{org}hires/<int:pk>/delete/", hires.hire_delete, name="hire_delete"),
     path(f"{org}hires/<int:pk>/hired/", hires.hire_mark_hired, name="hire_mark_hired"),

@@ -147,7 +147,7 @@ def row_counts() -> dict[str, int]:
 def test_the_export_is_marked_with_its_format_and_version(northwind):
     document = export("northwind")
     assert document["format"] == "enablement-planner-organization"
-    assert document["version"] == 2
+    assert document["version"] == 3
     assert list(document) == [
         "format",
         "version",
@@ -159,6 +159,13 @@ def test_the_export_is_marked_with_its_format_and_version(northwind):
         "planned_hires",
         "changes",
     ]
+
+
+def test_the_manager_flag_is_carried_by_the_backup(northwind):
+    TeamMember.objects.filter(organization__slug="northwind").update(is_manager=True)
+    document = export("northwind")
+    assert all(member["is_manager"] for member in document["team_members"])
+    assert not any(hire["is_manager"] for hire in document["planned_hires"])
 
 
 def test_it_exports_every_column_but_the_primary_key(northwind):
@@ -407,7 +414,17 @@ def test_a_version_1_file_still_imports(db):
     output = import_file(VERSION_1_FILE)
 
     assert "Imported Northwind «Software» & Co. 🚀 as northwind: 3 members" in output
-    assert export("northwind") == backup.upgrade_from_version_1(old)
+    assert export("northwind") == backup.upgrade(old)
+
+
+def test_upgrading_version_2_marks_no_one_a_manager_and_changes_nothing_else():
+    old = backup.upgrade_from_version_1(version_1_document())
+    new = backup.upgrade_from_version_2(copy.deepcopy(old))
+    assert new["version"] == 3
+    for rows in ("team_members", "planned_hires"):
+        assert new[rows] == [{**row, "is_manager": False} for row in old[rows]]
+    unchanged = set(old) - {"version", "team_members", "planned_hires"}
+    assert {key: new[key] for key in unchanged} == {key: old[key] for key in unchanged}
 
 
 # --- who gets a role -----------------------------------------------------------------------
@@ -627,13 +644,14 @@ PAIR = "must be a [before, after] pair, each null, true, false, a whole number o
 
 INVALID = [
     ("format", _set("format", "something-else"), "format is 'something-else'"),
-    ("version", _set("version", 3), "version 3; this planner reads versions 1 and 2"),
-    ("version as text", _set("version", "2"), "version '2'"),
+    ("version", _set("version", 4), "version 4; this planner reads versions 1 to 3"),
+    ("version as text", _set("version", "3"), "version '3'"),
+    ("missing manager flag", _delete("team_members.0.is_manager"), "is_manager: Field required"),
     ("version as true", _set("version", True), "version True"),
     ("missing list", _delete("snapshots"), "snapshots: Field required"),
     ("missing key", _delete("planned_hires.0.status"), "planned_hires.0.status: Field required"),
     ("unknown key", _set("segments.0.colour", "red"), "segments.0.colour: Extra inputs are not"),
-    ("a username in version 2", _set("members.0.username", "demo"), "members.0.username: Extra"),
+    ("a username after version 1", _set("members.0.username", "demo"), "members.0.username: Extra"),
     ("list as object", _set("members", {}), "members: Input should be a valid array"),
     ("row as list", _set("segments.1", []), "segments.1: Input should be an object"),
     ("count as text", _set("snapshots.3.sales", "12"), "snapshots.3.sales: Input should be a"),

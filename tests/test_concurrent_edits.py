@@ -193,3 +193,39 @@ def test_an_edit_and_a_delete_from_the_same_page_state_never_both_land(transacti
         # The edit went first: the delete, made from the older version, is refused.
         assert statuses == {"edit": 302, "delete": 409}, statuses
         assert stored() == edited_value
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at the same instant need PostgreSQL; SQLite serialises them",
+)
+def test_two_simultaneous_status_changes_of_the_same_hires_change_each_once(transactional_db):
+    organization = OrganizationFactory()
+    hires = PlannedHireFactory.create_batch(3, organization=organization)
+    url = reverse("hires_set_status", args=[organization.slug])
+    clients = _two_editors(organization)
+    ticked = [f"{hire.pk}:1" for hire in hires]
+    forms = [{"status": "approved", "hire": ticked}, {"status": "cancelled", "hire": ticked}]
+    start = threading.Barrier(2)
+    statuses: dict[int, int] = {}
+
+    def send(index: int) -> None:
+        try:
+            start.wait(timeout=10)
+            statuses[index] = clients[index].post(url, forms[index]).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # One request locks the three rows first and changes them all; the other finds each
+    # changed since the page it came from and changes none.
+    assert sorted(statuses.values()) == [302, 409], statuses
+    winner = next(i for i, status in statuses.items() if status == 302)
+    expected = forms[winner]["status"]
+    assert {hire.status for hire in PlannedHire.objects.all()} == {expected}
+    assert set(PlannedHire.objects.values_list("version", flat=True)) == {2}

@@ -170,6 +170,7 @@ def test_creating_a_team_member_records_role_name_and_quarters(organization, act
         "name": [None, "Ada Lovelace"],
         "start_quarter": [None, "FY2027 Q1"],
         "end_quarter": [None, None],
+        "is_manager": [None, False],
     }
 
 
@@ -202,8 +203,15 @@ def test_deleting_a_team_member_records_what_they_were(member, actor):
         "name": ["Ada Lovelace", None],
         "start_quarter": ["FY2027 Q1", None],
         "end_quarter": [None, None],
+        "is_manager": [False, None],
     }
     assert not TeamMember.objects.exists()
+
+
+def test_making_a_team_member_a_manager_records_it(member, actor):
+    services.team_member_update(member=member, actor=actor, expected_version=1, is_manager=True)
+    assert only_change().diff == {"is_manager": [False, True]}
+    assert fresh(TeamMember, member.pk).as_seat().is_manager is True
 
 
 def test_a_team_member_update_from_a_stale_copy_saves_nothing(member, actor):

@@ -25,10 +25,13 @@ from planner.rules import (
     Reason,
     RequisitionStatus,
     TeamSeat,
+    Urgency,
+    actions_due,
     assess,
     citation_anchor,
     gap_for_quarter,
     managers_for,
+    open_hires_in,
     ratio_band,
     requisition_status,
     roadmap,
@@ -1429,3 +1432,78 @@ def test_property_no_open_hire_deadline_vanishes_and_history_is_never_overdue(
             assert (q.requisition_status(row.role) is None) == (
                 q.quarter < current or q.open_requisition_by(row.role) is None
             )
+
+
+# --- B roadmap: what to do now ---------------------------------------------------------------
+
+
+def due(quarters, hires, current, lead_time=1):
+    return [
+        (
+            a.urgency.value,
+            a.role,
+            a.seats,
+            a.needed_in,
+            a.open_requisition_by,
+            a.plan_in,
+            a.hire_status,
+        )
+        for a in actions_due(quarters, hires, lead_time, current)
+    ]
+
+
+def test_what_to_do_now_lists_requisitions_overdue_due_this_quarter_and_next_only():
+    # Stage 2 throughout, a leader with adult-learning expertise: 200 customer-facing make
+    # leader, program manager, sales and product (4 seats); 400 make sales 5, 450 sales 6,
+    # 500 sales 7. Nobody in seat; a product hire approved for Q0 + 3.
+    snapshots = {
+        Q0: sales_only(200),
+        Q0 + 3: sales_only(400),
+        Q0 + 4: sales_only(450),
+        Q0 + 5: sales_only(500),
+    }
+    hires = [Hire(PRODUCT, Q0 + 3, "approved"), Hire(SALES, Q0 + 3, "recruiting")]
+    current = Q0 + 2
+    quarters = roadmap(snapshots, EXPERT, [], hires, lead_time=1, current=current)
+    assert due(quarters, hires, current) == [
+        # Short since Q0, history: still short now, to plan for the current quarter.
+        ("overdue", LEADER, 1, Q0, Q0 - 1, current, None),
+        ("overdue", PM, 1, Q0, Q0 - 1, current, None),
+        ("overdue", SALES, 1, Q0, Q0 - 1, current, None),
+        ("overdue", PRODUCT, 1, Q0, Q0 - 1, current, None),
+        # Sales grows by 5 at Q0 + 3; the recruiting hire holds one of them.
+        ("this_quarter", SALES, 3, Q0 + 3, Q0 + 2, Q0 + 3, None),
+        ("this_quarter", PRODUCT, 1, Q0 + 3, Q0 + 2, Q0 + 3, "approved"),
+        ("next_quarter", SALES, 1, Q0 + 4, Q0 + 3, Q0 + 4, None),
+        # Sales 7 from Q0 + 5 is due by Q0 + 4: not yet.
+    ]
+
+
+def test_what_to_do_now_keeps_a_hire_whose_target_lies_past_the_last_snapshot():
+    snapshots = {Q0: sales_only(30)}
+    hires = [Hire(PM, Q0 + 2, "planned"), Hire(PM, Q0 + 2, "planned", is_manager=False)]
+    team = [TeamSeat(LEADER, Q0)]
+    quarters = roadmap(snapshots, EXPERT, team, hires, lead_time=1, current=Q0 + 1)
+    assert due(quarters, hires, Q0 + 1) == [
+        ("this_quarter", PM, 2, Q0 + 2, Q0 + 1, Q0 + 2, "planned")
+    ]
+
+
+def test_what_to_do_now_is_empty_when_the_team_is_complete_and_nothing_waits():
+    snapshots = {Q0: sales_only(30), Q0 + 4: sales_only(30)}
+    team = [TeamSeat(LEADER, Q0 - 4)]
+    hires = [Hire(PM, Q0 + 1, "recruiting"), Hire(PM, Q0, "hired"), Hire(PM, Q0, "cancelled")]
+    quarters = roadmap(snapshots, EXPERT, team, hires, lead_time=1, current=Q0 + 2)
+    assert due(quarters, hires, Q0 + 2) == []
+
+
+def test_the_urgencies_of_what_to_do_now_have_their_words_in_one_place():
+    assert [u.words for u in Urgency] == ["Overdue", "Due this quarter", "Due next quarter"]
+
+
+def test_open_hires_in_a_quarter_of_history_are_never_overdue():
+    hires = [Hire(SALES, Q0, "planned"), Hire(SALES, Q0 + 5, "planned")]
+    (past,) = open_hires_in(Q0 + 1, hires, 1, current=Q0 + 3)
+    assert past.status is None and past.open_requisition_by == Q0 - 1
+    (now_listed,) = open_hires_in(Q0 + 3, hires, 1, current=Q0 + 3)
+    assert now_listed.status is RequisitionStatus.OVERDUE

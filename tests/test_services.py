@@ -16,6 +16,7 @@ from planner.models import (
     Segment,
     TeamMember,
 )
+from planner.quarters import MAX_ORDINAL, Quarter
 from tests.factories import PlannedHireFactory, SegmentFactory, SnapshotFactory, UserFactory
 
 
@@ -105,3 +106,157 @@ def test_a_hire_cancelled_in_another_tab_cannot_then_be_marked_hired(organizatio
         services.hire_mark_hired(hire=seen_in_this_tab, actor=None, name="Priya")
     assert not TeamMember.objects.exists()
     assert PlannedHire.objects.get(pk=hire.pk).status == rules.CANCELLED
+
+
+# --- several rows at once ------------------------------------------------------------------
+
+Q1 = Quarter(2027, 1).ordinal
+
+
+def test_planning_several_hires_saves_them_all_and_one_change(organization):
+    actor = UserFactory()
+    hires = services.hires_plan(
+        organization=organization,
+        actor=actor,
+        role=rules.SALES_ENABLEMENT,
+        target_quarter=Q1,
+        count=3,
+        is_manager=True,
+    )
+    stored = PlannedHire.objects.filter(organization=organization)
+    assert [(h.role, h.target_quarter, h.status, h.is_manager) for h in stored] == [
+        (rules.SALES_ENABLEMENT, Q1, rules.PLANNED, True)
+    ] * 3
+    assert {h.pk for h in hires} == {h.pk for h in stored}
+    (change,) = Change.objects.all()
+    assert (change.action, change.entity, change.actor) == ("created", "planned hire", actor)
+    assert change.label == "3 × Sales enablement for FY2027 Q1"
+    assert change.diff["count"] == [None, 3]
+    assert change.diff["target_quarter"] == [None, "FY2027 Q1"]
+
+
+@pytest.mark.parametrize("count", [0, 51, -1])
+def test_planning_hires_outside_one_to_fifty_saves_nothing(organization, count):
+    with pytest.raises(ValidationError) as refused:
+        services.hires_plan(
+            organization=organization,
+            actor=None,
+            role=rules.PROGRAM_MANAGER,
+            target_quarter=Q1,
+            count=count,
+        )
+    assert "Plan from 1 to 50 hires" in refused.value.message_dict["count"][0]
+    assert not PlannedHire.objects.exists() and not Change.objects.exists()
+
+
+def test_planning_hires_for_an_unknown_role_saves_nothing(organization):
+    with pytest.raises(ValidationError):
+        services.hires_plan(
+            organization=organization, actor=None, role="wizard", target_quarter=Q1, count=2
+        )
+    assert not PlannedHire.objects.exists() and not Change.objects.exists()
+
+
+def test_a_bulk_status_change_applies_current_rows_and_lists_the_others(organization):
+    current = PlannedHireFactory(organization=organization)
+    stale = PlannedHireFactory(organization=organization)
+    hired = PlannedHireFactory(organization=organization, status=rules.HIRED)
+    gone = PlannedHireFactory(organization=organization)
+    foreign = PlannedHireFactory()
+    services.hire_update(hire=stale, actor=None, expected_version=1, notes="Moved to Q3")
+    gone_pk = gone.pk
+    gone.delete()
+    Change.objects.all().delete()
+
+    result = services.hires_set_status(
+        organization=organization,
+        actor=None,
+        changes=[(current.pk, 1), (stale.pk, 1), (hired.pk, 1), (gone_pk, 1), (foreign.pk, 1)],
+        status=rules.APPROVED,
+    )
+
+    assert [h.pk for h in result.changed] == [current.pk]
+    assert [(r.pk, r.message) for r in result.refused] == [
+        (stale.pk, services.HIRE_CHANGED),
+        (hired.pk, services.HIRE_IS_HIRED),
+        (gone_pk, services.HIRE_GONE),
+        (foreign.pk, services.HIRE_GONE),  # not this organization's: as if it did not exist
+    ]
+    assert result.refused[0].current.notes == "Moved to Q3"
+    statuses = dict(PlannedHire.objects.values_list("pk", "status"))
+    assert statuses[current.pk] == rules.APPROVED
+    assert statuses[stale.pk] == statuses[foreign.pk] == rules.PLANNED
+    assert statuses[hired.pk] == rules.HIRED
+    (change,) = Change.objects.all()
+    assert change.diff == {"status": [rules.PLANNED, rules.APPROVED]}
+
+
+@pytest.mark.parametrize("status", [rules.PLANNED, rules.HIRED, "lost"])
+def test_a_bulk_status_change_to_anything_but_approved_recruiting_or_cancelled_is_refused(
+    organization, status
+):
+    hire = PlannedHireFactory(organization=organization, status=rules.APPROVED)
+    with pytest.raises(ValidationError):
+        services.hires_set_status(
+            organization=organization, actor=None, changes=[(hire.pk, 1)], status=status
+        )
+    assert PlannedHire.objects.get().status == rules.APPROVED
+
+
+def test_pasting_headcount_creates_and_updates_consecutive_quarters(organization):
+    SnapshotFactory(organization=organization, quarter=Q1 + 1, sales=1, customer_success=1, other=1)
+    rows = [rules.Headcount(10, 2, 1), rules.Headcount(20, 4, 2), rules.Headcount(30, 6, 3)]
+    services.snapshots_paste(
+        organization=organization,
+        actor=None,
+        first_quarter=Q1,
+        rows=rows,
+        expected_versions={Q1 + 1: 1},
+    )
+    stored = HeadcountSnapshot.objects.filter(organization=organization).order_by("quarter")
+    assert [(s.quarter, s.as_headcount(), s.version) for s in stored] == [
+        (Q1, rows[0], 1),
+        (Q1 + 1, rows[1], 2),
+        (Q1 + 2, rows[2], 1),
+    ]
+    assert sorted(Change.objects.values_list("action", "label")) == [
+        ("created", "FY2027 Q1"),
+        ("created", "FY2027 Q3"),
+        ("updated", "FY2027 Q2"),
+    ]
+
+
+def test_a_paste_over_a_quarter_changed_meanwhile_saves_nothing(organization):
+    changed = SnapshotFactory(organization=organization, quarter=Q1 + 1, sales=7)
+    HeadcountSnapshot.objects.filter(pk=changed.pk).update(version=2)
+    with pytest.raises(services.StaleEdit) as stale:
+        services.snapshots_paste(
+            organization=organization,
+            actor=None,
+            first_quarter=Q1,
+            rows=[rules.Headcount(10, 2, 1), rules.Headcount(20, 4, 2)],
+            expected_versions={Q1 + 1: 1},
+        )
+    assert stale.value.current.pk == changed.pk
+    assert HeadcountSnapshot.objects.get().sales == 7
+    assert not Change.objects.exists()
+
+
+def test_a_paste_past_the_last_supported_quarter_saves_nothing_and_says_which(organization):
+    last = MAX_ORDINAL
+    with pytest.raises(ValidationError) as refused:
+        services.snapshots_paste(
+            organization=organization,
+            actor=None,
+            first_quarter=last,
+            rows=[rules.Headcount(1, 0, 0), rules.Headcount(2, 0, 0)],
+        )
+    assert "would run past it" in refused.value.message_dict["rows"][0]
+    assert not HeadcountSnapshot.objects.exists() and not Change.objects.exists()
+
+
+def test_marking_a_manager_hire_hired_makes_a_manager_in_seat(organization):
+    hire = PlannedHireFactory(organization=organization, is_manager=True)
+    member = services.hire_mark_hired(hire=hire, actor=None, name="Grace", expected_version=1)
+    assert member.is_manager is True and member.as_seat().is_manager is True
+    assert PlannedHire.objects.get().as_hire().is_manager is True

@@ -54,6 +54,8 @@ NOT_ORGANIZATION_SCOPED = {
     "home",
     "organization_create",
     "invitation_accept",
+    "rules",
+    "rules_source",
 }
 
 

@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.urls import reverse
 
 from planner import rules
 from planner.quarters import Quarter
@@ -58,3 +59,9 @@ def signup_enabled() -> bool:
 def minutes(duration) -> int:
     """Whole minutes of a timedelta, rounded up: "try again in 15 minutes"."""
     return -(-int(duration.total_seconds()) // 60)
+
+
+@register.filter
+def citation_url(citation: str) -> str:
+    """Where a cited rule is explained: "A.4" → "/rules/#a-4"."""
+    return f"{reverse('rules')}#{rules.citation_anchor(citation)}"

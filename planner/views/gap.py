@@ -2,23 +2,34 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
-from planner.gap_panel import gap_context, parse_quarter
+from planner.gap_panel import actions_context, gap_context, parse_quarter
 from planner.models import Membership
 from planner.planning import load_plan
 from planner.views.access import READ, org_context, organization_view
 
 
 @organization_view(get=READ)
+@vary_on_headers("HX-Request")
 def gap(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The organization's home page: what to do now, then the gap of one quarter.
+
+    The quarter is in the URL (``?quarter=FY2027Q1``), so a quarter can be bookmarked; the
+    quarter picker pushes it. With htmx targeting the panel, only the panel is drawn.
+    """
     quarter, error = parse_quarter(request.GET.get("quarter"))
+    plan = load_plan(membership.organization)
     context = org_context(
         membership,
         "gap",
         compact=request.GET.get("compact") == "1",
-        **gap_context(load_plan(membership.organization), quarter, error),
+        **gap_context(plan, quarter, error),
     )
     template = "planner/gap.html"
-    if request.htmx and request.htmx.target == "gap-panel":
+    panel_only = request.htmx and not request.htmx.history_restore_request
+    if panel_only and request.htmx.target == "gap-panel":
         template += "#gap-panel"
+    elif plan.headcounts:
+        context.update(actions_context(plan))
     return render(request, template, context)

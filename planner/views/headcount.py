@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from planner import rules, services
-from planner.forms import FirstQuarterForm, SnapshotForm
+from planner.forms import FirstQuarterForm, PasteForm, SnapshotForm, add_service_errors
 from planner.gap_panel import gap_context
 from planner.models import HeadcountSnapshot, Membership, Organization
 from planner.planning import Plan, current_quarter, load_plan
-from planner.views.access import READ, WRITE, org_context, organization_view
+from planner.quarters import Quarter
+from planner.views.access import READ, WRITE, org_context, organization_view, plan_changed
 from planner.views.refusals import NOT_SAVED_SHOWN_NOW, Refusal, answer_delete, attempt_delete
 
 
@@ -72,11 +73,27 @@ def _first_quarter_form(now: int, data=None) -> FirstQuarterForm:
     return FirstQuarterForm(data, ordinals=list(range(now - 8, now + 5)), initial_quarter=now)
 
 
+def _paste_form(grid: Grid, now: int, data=None) -> PasteForm:
+    """Pasting starts at any quarter shown, the one after the last, or around now."""
+    stored = [snapshot.quarter for snapshot in grid.snapshots]
+    first = min([*stored, now - 8])
+    last = max([*(quarter + 1 for quarter in stored), now + 8])
+    versions = ",".join(f"{s.quarter}:{s.version}" for s in grid.snapshots)
+    return PasteForm(
+        data,
+        ordinals=list(range(first, last + 1)),
+        initial_quarter=stored[-1] + 1 if stored else now,
+        initial={"versions": versions},
+        auto_id="paste-%s",
+    )
+
+
 def _page_context(membership: Membership, grid: Grid, **overrides) -> dict:
     now = current_quarter(membership.organization)
     context = org_context(
         membership,
         "headcount",
+        paste_form=overrides.pop("paste_form", None) or _paste_form(grid, now),
         rows=_rows(grid, now, overrides.pop("bound", None), overrides.pop("refused", None)),
         first_quarter_form=overrides.pop("first_quarter_form", None) or _first_quarter_form(now),
         compact=True,
@@ -117,7 +134,10 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
         messages.success(request, f"Added {organization.quarter_label(snapshot.quarter)}.")
         return redirect("headcount", membership.organization.slug)
     grid = _load_grid(organization)
-    context = _page_context(membership, grid, panel_quarter=snapshot.quarter, oob=True)
+    # The new row's first cell takes the focus, so typing goes on where the quarter was added.
+    context = _page_context(
+        membership, grid, panel_quarter=snapshot.quarter, oob=True, focus=snapshot.pk
+    )
     return render(request, "planner/headcount.html#headcount-grid", context)
 
 
@@ -217,3 +237,58 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
         fragment=grid,
         confirm=confirm,
     )
+
+
+@organization_view(post=WRITE)
+def snapshots_paste(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Rows pasted from a spreadsheet fill consecutive quarters, all or nothing.
+
+    From the grid (a paste into a cell, sent by ``static/planner/paste.js``) or from the
+    "Paste from a spreadsheet" form. Every refused value is listed with its row and column,
+    and nothing is saved; a quarter changed by someone else since the page was loaded
+    refuses the whole paste (409), the grid showing their numbers.
+    """
+    organization = membership.organization
+    now = current_quarter(organization)
+    form = _paste_form(_load_grid(organization), now, request.POST)
+    status = 422
+    if form.is_valid():
+        first = form.cleaned_data["first_quarter"]
+        try:
+            saved = services.snapshots_paste(
+                organization=organization,
+                actor=request.user,
+                first_quarter=first,
+                rows=form.cleaned_data["text"],
+                expected_versions=form.cleaned_data["versions"],
+            )
+        except services.StaleEdit as error:
+            status = 409
+            form = _paste_form(_load_grid(organization), now, request.POST)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"Nothing was pasted: {Quarter.from_ordinal(error.current.quarter)} was "
+                "changed by someone else since you opened the page, and the grid now shows "
+                "their numbers. Paste again to replace them.",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            span = Quarter.from_ordinal(saved[0].quarter).label
+            if len(saved) > 1:
+                span += f" to {Quarter.from_ordinal(saved[-1].quarter)}"
+            done = f"Pasted {len(saved)} quarter{'s' if len(saved) > 1 else ''}: {span}."
+            if not request.htmx:
+                messages.success(request, done)
+                return redirect("headcount", organization.slug)
+            grid = _load_grid(organization)
+            context = _page_context(membership, grid, panel_quarter=first, oob=True, pasted=done)
+            return plan_changed(render(request, "planner/headcount.html#headcount-grid", context))
+    grid = _load_grid(organization)
+    # A fresh form's versions: pasting again must be checked against the grid shown now.
+    form.data = form.data.copy()
+    form.data["versions"] = _paste_form(grid, now).initial["versions"]
+    context = _page_context(membership, grid, paste_form=form, oob=True, paste_open=True)
+    template = "planner/headcount.html#headcount-grid" if request.htmx else "planner/headcount.html"
+    return render(request, template, context, status=status)

@@ -36,6 +36,8 @@ FIELD_NAMES = {
     "leader_strategic_share": "Leader's time on strategy",
     "hiring_lead_time": "Hiring lead time (quarters)",
     "stage_one_focus": "Focus of a team of one",
+    "is_manager": "Manages others in the role",
+    "count": "Hires planned at once",
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {

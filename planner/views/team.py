@@ -18,8 +18,8 @@ from planner.planning import current_quarter
 from planner.team_page import (
     MEMBER_ROW,
     PAGE,
-    HireRow,
     Redraw,
+    hire_row,
     member_form,
     member_row,
     new_member_form,
@@ -89,7 +89,7 @@ def _member_row_response(
         # The planned hire this person came from names them: keep that row in step.
         hire = PlannedHire.objects.filter(team_member=member).first()
         if hire is not None:
-            context["linked_hire_row"] = HireRow(hire, member)
+            context["linked_hire_row"] = hire_row(hire, member, membership.organization)
     return render(request, MEMBER_ROW, context, status=status)
 
 

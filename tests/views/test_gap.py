@@ -75,8 +75,9 @@ def test_it_shows_the_recommendation_of_the_rules_for_the_current_quarter(
         assert f'id="gap-row-{role}"' in html
     assert (
         '<td class="reason">You have 3 verticals or product teams, and each needs a liaison who '
-        'stays close to its people. <span class="citations">(<cite>A.4</cite>, '
-        "<cite>B step 7</cite>)</span></td>"
+        'stays close to its people. <span class="citations">('
+        '<a href="/rules/#a-4"><cite>A.4</cite></a>, '
+        '<a href="/rules/#b-step-7"><cite>B step 7</cite></a>)</span></td>'
     ) in html
     # Rules are cited after the sentence, never written into it.
     assert not RULE_CODE.search(re.sub(r"<cite>[^<]*</cite>", "", html))
@@ -254,3 +255,157 @@ def test_it_shows_the_managers_of_a_large_role(client, organization, owner, now)
     row = row[: row.index("</tr>")]
     assert '<td class="num">46 — 6 managers, 40 leads</td>' in row
     assert "Managers: 6 recommended, 0 in seat, 0 planned" in row
+
+
+# --- what to do now -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def due_plan(organization, now):
+    """Stage 2 from last quarter (leader has adult-learning expertise): 200 sales make leader,
+    program manager, sales and product; 400 next quarter make sales 5; 450 the quarter after,
+    sales 6. A leader in seat, a product hire planned for next quarter; lead time 1."""
+    organization.leader_has_adult_learning = True
+    organization.save()
+    SnapshotFactory(
+        organization=organization, quarter=now - 1, sales=200, customer_success=0, other=0
+    )
+    SnapshotFactory(
+        organization=organization, quarter=now + 1, sales=400, customer_success=0, other=0
+    )
+    SnapshotFactory(
+        organization=organization, quarter=now + 2, sales=450, customer_success=0, other=0
+    )
+    TeamMemberFactory(
+        organization=organization, role=rules.ENABLEMENT_LEADER, start_quarter=now - 4
+    )
+    PlannedHireFactory(
+        organization=organization, role=rules.PRODUCT_ENABLEMENT, target_quarter=now + 1
+    )
+    return organization
+
+
+def section(html, id_):
+    start = html.index(f'id="{id_}"')
+    return html[start : html.index("</ul>", start)]
+
+
+def test_the_home_page_starts_with_what_to_do_now(client, due_plan, owner, now):
+    client.force_login(owner)
+    html = client.get(gap_url(due_plan)).content.decode()
+    assert html.index('id="actions"') < html.index('id="gap-panel"')
+    overdue = section(html, "actions-overdue")
+    label = Quarter.from_ordinal
+    # Short since last quarter: overdue, planned for now.
+    for role in ("Program manager", "Sales enablement", "Product enablement"):
+        assert (
+            f"<strong>1 × {role}</strong> still to plan, needed since {label(now - 1).label}"
+            in overdue
+        )
+    assert overdue.count(f'name="target_quarter" value="{now}"') == 3
+    this_quarter = section(html, "actions-this_quarter")
+    assert (
+        f"<strong>4 × Sales enablement</strong> still to plan, needed in {label(now + 1).label}"
+        in this_quarter
+    )
+    assert (
+        f"<strong>1 × Product enablement</strong> planned, needed in {label(now + 1).label}"
+        in this_quarter
+    )
+    next_quarter = section(html, "actions-next_quarter")
+    assert (
+        f"<strong>1 × Sales enablement</strong> still to plan, needed in {label(now + 2).label}"
+        in next_quarter
+    )
+    assert "Plan hires" in overdue and 'value="4" min="1" max="50"' in this_quarter
+
+
+def test_viewers_see_what_is_due_without_the_forms_to_plan_it(client, due_plan, viewer):
+    client.force_login(viewer)
+    html = client.get(gap_url(due_plan)).content.decode()
+    assert 'id="actions-overdue"' in html
+    assert "Plan hires" not in html
+
+
+def test_nothing_due_says_so(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=30, customer_success=0, other=0)
+    TeamMemberFactory(
+        organization=organization, role=rules.ENABLEMENT_LEADER, start_quarter=now - 1
+    )
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    assert 'id="actions-empty"' in html and "Nothing due." in html
+    assert 'id="actions-overdue"' not in html
+
+
+def test_the_panel_lists_the_open_hires_it_counts_with_their_deadlines(
+    client, organization, owner, now
+):
+    SnapshotFactory(organization=organization, quarter=now - 3, sales=200)
+    SnapshotFactory(organization=organization, quarter=now + 2, sales=200)
+    PlannedHireFactory(
+        organization=organization, role=rules.PROGRAM_MANAGER, target_quarter=now - 2
+    )
+    PlannedHireFactory(
+        organization=organization,
+        role=rules.SALES_ENABLEMENT,
+        target_quarter=now - 2,
+        status=rules.RECRUITING,
+        is_manager=True,
+    )
+    client.force_login(owner)
+    current = client.get(gap_url(organization, now)).content.decode()
+    hires = section(current, "gap-open-hires")
+    assert "Program manager" in hires and '<span class="tag tag-overdue">overdue</span>' in hires
+    assert "Sales enablement (manager)" in hires and "requisition open" in hires
+    history = client.get(gap_url(organization, now - 2)).content.decode()
+    hires = section(history, "gap-open-hires")
+    assert "Program manager" in hires and "overdue" not in hires
+    assert "is history" in history
+
+
+def test_the_gap_counts_managers_in_seat_against_those_recommended(
+    client, organization, owner, now
+):
+    # 2400 in sales (stage 4): 48 seats, 42 of them sales enablement, 5 of those managers.
+    SnapshotFactory(organization=organization, quarter=now, sales=2400, customer_success=0, other=0)
+    TeamMemberFactory(
+        organization=organization, role=rules.SALES_ENABLEMENT, is_manager=True, start_quarter=now
+    )
+    TeamMemberFactory(organization=organization, role=rules.SALES_ENABLEMENT, start_quarter=now)
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    row = html[html.index('id="gap-row-sales_enablement"') :]
+    row = row[: row.index("</tr>")]
+    assert "42 — 5 managers, 37 leads" in row
+    assert "2 — 1 manager, 1 lead" in row
+    assert "Managers: 5 recommended, 1 in seat, 0 planned" in row
+
+
+def test_the_quarter_picker_pushes_the_quarter_into_the_address(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now)
+    client.force_login(owner)
+    response = client.get(gap_url(organization))
+    html = response.content.decode()
+    picker = html[html.index('class="quarter-picker"') :]
+    assert 'hx-push-url="true"' in picker[: picker.index(">")]
+    assert 'method="get"' in html  # the same form without JavaScript
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_history_restore_gets_the_whole_page(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now)
+    client.force_login(owner)
+    panel = client.get(
+        gap_url(organization, now), headers={"HX-Request": "true", "HX-Target": "gap-panel"}
+    )
+    assert "<html" not in panel.content.decode()
+    restored = client.get(
+        gap_url(organization, now),
+        headers={
+            "HX-Request": "true",
+            "HX-History-Restore-Request": "true",
+            "HX-Target": "gap-panel",
+        },
+    )
+    assert "<html" in restored.content.decode() and 'id="actions"' in restored.content.decode()

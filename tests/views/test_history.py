@@ -346,3 +346,20 @@ def test_it_runs_a_fixed_number_of_queries(
         response = client.get(history_url(organization, page=3))
     assert response.status_code == 200
     assert response.content.decode().count('class="history-entry') == 50
+
+
+def test_hires_planned_at_once_read_as_one_entry_that_says_how_many(client, organization, owner):
+    services.hires_plan(
+        organization=organization,
+        actor=owner,
+        role=rules.CS_ENABLEMENT,
+        target_quarter=FY2027_Q1,
+        count=4,
+        is_manager=True,
+    )
+    client.force_login(owner)
+    html = client.get(history_url(organization)).content.decode()
+    assert html.count('class="history-entry') == 1
+    assert "Created planned hire 4 × CS enablement for FY2027 Q1" in html
+    assert "<dt>Hires planned at once</dt>" in html
+    assert "<dt>Manages others in the role</dt>" in html

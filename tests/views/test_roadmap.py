@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -350,3 +351,42 @@ def test_a_deadline_before_the_first_supported_year_still_has_a_label(client, db
     export = client.get(reverse("roadmap_csv", args=[organization.slug]))
     assert export.status_code == 200
     assert "FY1999 Q1" in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+# --- planning from the roadmap -----------------------------------------------------------------
+
+
+def test_each_line_still_to_plan_offers_plan_n_hires_once_from_now_on(
+    client, organization, owner, plan_data
+):
+    now = plan_data
+    client.force_login(owner)
+    body = client.get(url(organization)).content.decode()
+    assert "Plan hires" not in row_html(body, now - 2)  # history: nothing to act on
+    forms = re.findall(
+        r'<li id="plan-([a-z_]+)-(FY\d+Q\d)" class="plan-line">'
+        r'.*?name="target_quarter" value="(\d+)"'
+        r'.*?name="count" id="[^"]+" value="(\d+)"',
+        body,
+        flags=re.S,
+    )
+    expected = []
+    for quarter in load_plan(organization).roadmap():
+        for short in quarter.hires_to_plan:
+            if quarter.quarter == max(short.needed_in, now):
+                q = Quarter.from_ordinal(short.needed_in)
+                expected.append(
+                    (
+                        short.role,
+                        f"FY{q.fiscal_year}Q{q.number}",
+                        str(quarter.quarter),
+                        str(short.seats),
+                    )
+                )
+    assert forms == expected and expected
+
+
+def test_viewers_see_the_lines_without_plan_n_hires(client, organization, viewer, plan_data):
+    client.force_login(viewer)
+    body = client.get(url(organization)).content.decode()
+    assert "to plan" in body.lower() and "Plan hires" not in body

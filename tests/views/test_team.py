@@ -8,6 +8,7 @@ from django.utils.html import escape
 
 from planner import rules, services
 from planner.models import Change, PlannedHire, TeamMember
+from planner.quarters import Quarter
 from planner.team_page import PAGE_SIZE
 from tests.factories import (
     PlannedHireFactory,
@@ -588,3 +589,89 @@ def test_the_member_delete_button_sends_the_rows_current_version(client, member,
     delete = f'hx-post="{url("team_member_delete", member)}" hx-vals=\'{{"version": "2"}}\''
     assert delete in response.content.decode()
     assert delete in client.get(page_url(member.organization)).content.decode()
+
+
+# --- deadlines, managers and the ticked hires --------------------------------------------------
+
+
+def hire_row_html(html, hire):
+    start = html.index(f'<tr id="hire-{hire.pk}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_every_open_hire_shows_its_requisition_deadline_against_now(
+    client, organization, owner, now
+):
+    organization.hiring_lead_time = 2
+    organization.save()
+    overdue = PlannedHireFactory(organization=organization, target_quarter=now + 1)
+    due_now = PlannedHireFactory(
+        organization=organization, target_quarter=now + 2, status=rules.APPROVED
+    )
+    upcoming = PlannedHireFactory(organization=organization, target_quarter=now + 5)
+    recruiting = PlannedHireFactory(
+        organization=organization, target_quarter=now + 1, status=rules.RECRUITING
+    )
+    cancelled = PlannedHireFactory(
+        organization=organization, target_quarter=now + 1, status=rules.CANCELLED
+    )
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    assert '<th scope="col">Requisition by</th>' in html
+    label = lambda q: Quarter.from_ordinal(q).label  # noqa: E731
+    assert f'{label(now - 1)}</span> <span class="tag tag-overdue">overdue</span>' in hire_row_html(
+        html, overdue
+    )
+    assert f'{label(now)}</span> <span class="tag tag-due_now">due now</span>' in hire_row_html(
+        html, due_now
+    )
+    assert (
+        f'{label(now + 3)}</span> <span class="tag tag-upcoming">upcoming</span>'
+        in hire_row_html(html, upcoming)
+    )
+    assert '<span class="tag tag-open">requisition open</span>' in hire_row_html(html, recruiting)
+    assert '<td class="requisition">—</td>' in hire_row_html(html, cancelled)
+
+
+def test_managers_are_marked_in_both_tables(client, organization, owner, now):
+    member = TeamMemberFactory(
+        organization=organization, is_manager=True, role=rules.SALES_ENABLEMENT
+    )
+    hire = PlannedHireFactory(organization=organization, is_manager=True)
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    assert '<span class="tag tag-manager">manager</span>' in hire_row_html(html, hire)
+    start = html.index(f'<tr id="member-{member.pk}"')
+    assert (
+        '<span class="tag tag-manager">manager</span>' in html[start : html.index("</tr>", start)]
+    )
+    assert "Manages other enablement people in this role" in html  # in both add forms
+
+
+def test_a_team_member_becomes_a_manager_from_the_edit_form(client, organization, owner, member):
+    client.force_login(owner)
+    response = client.post(
+        url("team_member_update", member), member_data(member, is_manager="on"), headers=HTMX
+    )
+    assert response.status_code == 200
+    assert stored(TeamMember, member.pk).is_manager is True
+
+
+def test_editors_tick_open_and_cancelled_hires_but_not_hired_ones(
+    client, organization, editor, now
+):
+    open_hire = PlannedHireFactory(organization=organization)
+    cancelled = PlannedHireFactory(organization=organization, status=rules.CANCELLED)
+    hired = PlannedHireFactory(organization=organization, status=rules.HIRED)
+    client.force_login(editor)
+    html = client.get(page_url(organization)).content.decode()
+    assert 'id="bulk-hires"' in html and "Apply to the selected hires" in html
+    for hire in (open_hire, cancelled):
+        assert f'value="{hire.pk}:1" form="bulk-hires"' in hire_row_html(html, hire)
+    assert 'form="bulk-hires"' not in hire_row_html(html, hired)
+
+
+def test_viewers_get_no_checkboxes(client, organization, viewer, hire):
+    client.force_login(viewer)
+    html = client.get(page_url(organization)).content.decode()
+    assert 'form="bulk-hires"' not in html and 'id="bulk-hires"' not in html
