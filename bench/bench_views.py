@@ -10,6 +10,7 @@ Results and the machine they came from are recorded in docs/benchmarks.md.
 """
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -38,51 +39,22 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from planner import rules, services  # noqa: E402
-from planner.models import HeadcountSnapshot, PlannedHire, Segment, TeamMember  # noqa: E402
-from planner.planning import current_quarter  # noqa: E402
+from planner.models import HeadcountSnapshot, Organization  # noqa: E402
 
 QUARTERS, PEOPLE, HIRES, SEGMENTS = 40, 200, 200, 20
 
 
 def build():
+    """The organization of ``seed_scale``, with this benchmark's numbers of people and hires."""
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench", "bench@example.com", "bench-pass-123")
-    organization = services.organization_create(name="Benchmark Corp", owner=user)
-    now = current_quarter(organization)
-    first = now - QUARTERS // 2
-    HeadcountSnapshot.objects.bulk_create(
-        HeadcountSnapshot(
-            organization=organization,
-            quarter=first + n,
-            sales=40 + n * 60,
-            customer_success=10 + n * 20,
-            other=5 + n * 10,
-        )
-        for n in range(QUARTERS)
+    call_command(
+        "seed_scale",
+        *("--quarters", str(QUARTERS), "--segments", str(SEGMENTS)),
+        *("--people", str(PEOPLE), "--hires", str(HIRES)),
+        stdout=io.StringIO(),
     )
-    TeamMember.objects.bulk_create(
-        TeamMember(
-            organization=organization,
-            role=rules.ROLES[n % len(rules.ROLES)],
-            name=f"Person {n}",
-            start_quarter=first + n % QUARTERS,
-        )
-        for n in range(PEOPLE)
-    )
-    PlannedHire.objects.bulk_create(
-        PlannedHire(
-            organization=organization,
-            role=rules.ROLES[n % len(rules.ROLES)],
-            target_quarter=first + n % QUARTERS,
-            status=rules.HIRE_STATUSES[n % 3],
-        )
-        for n in range(HIRES)
-    )
-    Segment.objects.bulk_create(
-        Segment(organization=organization, name=f"Segment {n}") for n in range(SEGMENTS)
-    )
-    return user, organization
+    organization = Organization.objects.get(slug="scale")
+    return get_user_model().objects.get(username="scale-owner"), organization
 
 
 def measure(label, request, runs):
