@@ -4,6 +4,8 @@ The gap page shows it whole; the headcount and Team & hires pages beside their t
 each of them redraws it after an edit. It is built from the rules' results only.
 """
 
+from collections import Counter
+
 from planner import rules
 from planner.planning import Plan, current_quarter
 from planner.quarters import Quarter
@@ -51,8 +53,13 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
         "carried": bool(found and found[1]),
         "gap": gap,
         "this_quarter": now,
-        # The open hires counted in this quarter, each with its deadline (B roadmap).
-        "open_hires": rules.open_hires_in(quarter, plan.hires, organization.hiring_lead_time, now)
+        # The open hires counted in this quarter with their deadlines (B roadmap), alike
+        # ones as one line with their count: a plan of a thousand hires reads in a few lines.
+        "open_hires": tuple(
+            Counter(
+                rules.open_hires_in(quarter, plan.hires, organization.hiring_lead_time, now)
+            ).items()
+        )
         if gap is not None
         else (),
     }

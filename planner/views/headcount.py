@@ -19,11 +19,28 @@ from planner.views.refusals import NOT_SAVED_SHOWN_NOW, Refusal, answer_delete, 
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One number of a grid row: its field, what the input shows, and what was wrong."""
+
+    name: str
+    value: object
+    errors: tuple[str, ...] = ()
+
+
+CELL_FIELDS = ("sales", "customer_success", "other")
+
+
+@dataclass(frozen=True)
 class SnapshotRow:
-    """One quarter of the grid: its cells, its stage, and whether a new stage starts there."""
+    """One quarter of the grid: its cells, its stage, and whether a new stage starts there.
+
+    A row shows the stored numbers as plain cells; only the row someone just typed into
+    carries a form's values and errors, so a grid of many quarters builds one form at most.
+    """
 
     snapshot: HeadcountSnapshot
-    form: SnapshotForm
+    cells: tuple[Cell, ...]
+    errors: tuple[str, ...]
     stage: rules.Stage
     actual: bool
     stage_changed: bool
@@ -55,10 +72,17 @@ def _rows(
     for snapshot in grid.snapshots:
         stage = rules.stage_for(snapshot.total)
         form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
+        if form is None:
+            cells = tuple(Cell(name, getattr(snapshot, name)) for name in CELL_FIELDS)
+            errors: tuple[str, ...] = ()
+        else:
+            cells = tuple(Cell(n, form[n].value(), tuple(form[n].errors)) for n in CELL_FIELDS)
+            errors = tuple(form.non_field_errors())
         rows.append(
             SnapshotRow(
                 snapshot=snapshot,
-                form=form or SnapshotForm(snapshot=snapshot),
+                cells=cells,
+                errors=errors,
                 stage=stage,
                 actual=snapshot.quarter < now,
                 stage_changed=previous_stage is not None and stage.number != previous_stage,
