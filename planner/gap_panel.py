@@ -86,7 +86,9 @@ def actions_context(plan: Plan) -> dict:
     """What to do now, for the organization's home page: the requisitions overdue, due this
     quarter and due next quarter, grouped in that order (B roadmap)."""
     now = current_quarter(plan.organization)
-    due = rules.actions_due(plan.roadmap(), plan.hires, plan.organization.hiring_lead_time, now)
+    due = rules.overdue_hires_by_role(
+        rules.actions_due(plan.roadmap(), plan.hires, plan.organization.hiring_lead_time, now)
+    )
     groups = [
         (urgency, [action for action in due if action.urgency is urgency])
         for urgency in rules.Urgency

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from itertools import groupby
@@ -1229,6 +1229,33 @@ class ActionDue:
     @property
     def to_plan(self) -> bool:
         return self.hire_status is None
+
+
+def overdue_hires_by_role(actions: Iterable[ActionDue]) -> tuple[ActionDue, ...]:
+    """The actions with their overdue open hires as one line per role, status and kind of
+    seat (manager or not): the seats added up, needed since the earliest quarter, due by the
+    earliest deadline. A backlog of past quarters reads in a few lines; seats still to plan
+    and actions not overdue stay as they are, in their order."""
+    grouped: dict[tuple, ActionDue] = {}
+    result: list[ActionDue | tuple] = []
+    for action in actions:
+        if action.to_plan or action.urgency is not Urgency.OVERDUE:
+            result.append(action)
+            continue
+        key = (action.role, action.hire_status, action.is_manager)
+        first = grouped.get(key)
+        if first is None:
+            result.append(key)
+            grouped[key] = action
+        else:
+            grouped[key] = replace(
+                first,
+                seats=first.seats + action.seats,
+                needed_in=min(first.needed_in, action.needed_in),
+                open_requisition_by=min(first.open_requisition_by, action.open_requisition_by),
+                plan_in=min(first.plan_in, action.plan_in),
+            )
+    return tuple(grouped[item] if isinstance(item, tuple) else item for item in result)
 
 
 def actions_due(

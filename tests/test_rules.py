@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from planner.quarters import Quarter
 from planner.rules import (
     CITATIONS,
+    ActionDue,
     Headcount,
     Hire,
     HireToPlan,
@@ -32,6 +33,7 @@ from planner.rules import (
     gap_for_quarter,
     managers_for,
     open_hires_in,
+    overdue_hires_by_role,
     ratio_band,
     requisition_status,
     roadmap,
@@ -1450,6 +1452,25 @@ def due(quarters, hires, current, lead_time=1):
         )
         for a in actions_due(quarters, hires, lead_time, current)
     ]
+
+
+def test_overdue_hires_read_as_one_line_per_role_and_status():
+    overdue, now_ = Urgency.OVERDUE, Urgency.THIS_QUARTER
+    actions = [
+        ActionDue(PM, 2, Q0, Q0 - 1, overdue, Q0 + 3, "planned"),
+        ActionDue(LEADER, 1, Q0 + 3, Q0 + 2, overdue, Q0 + 3),  # seats to plan: kept
+        ActionDue(PM, 3, Q0 + 1, Q0, overdue, Q0 + 3, "planned"),
+        ActionDue(PM, 1, Q0 + 1, Q0, overdue, Q0 + 3, "approved"),
+        ActionDue(PM, 4, Q0 + 2, Q0 + 1, overdue, Q0 + 3, "planned", is_manager=True),
+        ActionDue(PM, 5, Q0 + 4, Q0 + 3, now_, Q0 + 4, "planned"),  # not overdue: kept
+    ]
+    assert overdue_hires_by_role(actions) == (
+        ActionDue(PM, 5, Q0, Q0 - 1, overdue, Q0 + 3, "planned"),
+        actions[1],
+        actions[3],
+        actions[4],
+        actions[5],
+    )
 
 
 def test_what_to_do_now_lists_requisitions_overdue_due_this_quarter_and_next_only():
