@@ -5,12 +5,19 @@ is computed once, by ``planner.rules``, whatever page shows it.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from planner import rules
-from planner.models import HeadcountSnapshot, Organization, PlannedHire, Segment, TeamMember
+from planner import costs, rules
+from planner.models import (
+    HeadcountSnapshot,
+    Organization,
+    PlannedHire,
+    RoleCost,
+    Segment,
+    TeamMember,
+)
 from planner.quarters import Quarter
 
 
@@ -21,6 +28,7 @@ class Plan:
     team: list[TeamMember]
     hires: list[PlannedHire]
     segments: list[Segment]
+    role_costs: list[RoleCost] = field(default_factory=list)
 
     @property
     def profile(self) -> rules.Profile:
@@ -74,6 +82,31 @@ class Plan:
             current=current_quarter(self.organization, today),
         )
 
+    def cost_table(self) -> costs.CostTable:
+        return costs.CostTable(
+            currency=self.organization.currency,
+            annual={row.role: row.annual_cost for row in self.role_costs},
+            manager_annual={
+                row.role: row.manager_annual_cost
+                for row in self.role_costs
+                if row.manager_annual_cost is not None
+            },
+        )
+
+    def costed_seats(self) -> list[costs.CostedSeat]:
+        return [costs.CostedSeat(member.as_seat(), member.annual_cost) for member in self.team]
+
+    def costed_hires(self) -> list[costs.CostedHire]:
+        return [costs.CostedHire(hire.as_hire(), hire.annual_cost) for hire in self.hires]
+
+    def quarter_cost(self, gap: rules.QuarterGap) -> costs.QuarterCost:
+        return costs.quarter_cost(gap, self.costed_seats(), self.costed_hires(), self.cost_table())
+
+    def roadmap_costs(self, roadmap: list[rules.RoadmapQuarter]) -> list[costs.QuarterCost]:
+        return costs.roadmap_costs(
+            roadmap, self.costed_seats(), self.costed_hires(), self.cost_table()
+        )
+
     def default_quarter(self, today: datetime.date | None = None) -> int | None:
         """The current quarter if it has data (or data before it), else the latest."""
         if not self.snapshots:
@@ -90,11 +123,12 @@ def current_quarter(organization: Organization, today: datetime.date | None = No
 
 
 def load_plan(organization: Organization) -> Plan:
-    """Four queries, whatever the number of quarters, people or hires."""
+    """Five queries, whatever the number of quarters, people or hires."""
     return Plan(
         organization=organization,
         snapshots=list(HeadcountSnapshot.objects.filter(organization=organization)),
         team=list(TeamMember.objects.filter(organization=organization)),
         hires=list(PlannedHire.objects.filter(organization=organization)),
         segments=list(Segment.objects.filter(organization=organization)),
+        role_costs=list(RoleCost.objects.filter(organization=organization)),
     )

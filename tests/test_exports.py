@@ -67,10 +67,15 @@ def build_plan(*, start_month: int = 1, lead_time: int = 1, **extra) -> Plan:
     )
 
 
+def _with_costs(plan: Plan, roadmap: list) -> tuple:
+    """The arguments of ``roadmap_rows``: the roadmap, its organization and their costs."""
+    return roadmap, plan.organization, plan.roadmap_costs(roadmap)
+
+
 def rows_of(plan: Plan, today: datetime.date = TODAY) -> list[dict]:
     return [
         dict(zip(ROADMAP_COLUMNS, row, strict=True))
-        for row in roadmap_rows(plan.roadmap(today), plan.organization)
+        for row in roadmap_rows(*_with_costs(plan, plan.roadmap(today)))
     ]
 
 
@@ -99,6 +104,9 @@ def test_it_has_exactly_the_agreed_columns():
         "role_title",
         "managers",
         "requisition_status",
+        "recommended_cost",
+        "in_seat_cost",
+        "planned_cost",
     )
 
 
@@ -293,7 +301,7 @@ def test_it_words_each_deadline_against_the_current_quarter(today, statuses):
 
 
 def test_it_keeps_numbers_numeric_and_negative_gaps_unprefixed():
-    rows = roadmap_rows(build_plan().roadmap(TODAY), build_plan().organization)
+    rows = roadmap_rows(*_with_costs(build_plan(), build_plan().roadmap(TODAY)))
     gaps = [row[ROADMAP_COLUMNS.index("gap")] for row in rows]
     assert -1 in gaps
     numbers = (
@@ -315,7 +323,7 @@ def test_it_keeps_numbers_numeric_and_negative_gaps_unprefixed():
 
 def test_it_returns_no_rows_without_headcount():
     plan = dataclasses.replace(build_plan(), snapshots=[])
-    assert roadmap_rows(plan.roadmap(), plan.organization) == []
+    assert roadmap_rows(*_with_costs(plan, plan.roadmap())) == []
 
 
 # --- CSV injection (OWASP) -----------------------------------------------------------------
@@ -346,7 +354,7 @@ def test_user_text_in_names_notes_and_segments_never_reaches_a_cell_unescaped():
         ],
         segments=[SegmentFactory.build(name=name) for name in HOSTILE],
     )
-    rows = roadmap_rows(plan.roadmap(), plan.organization)
+    rows = roadmap_rows(*_with_costs(plan, plan.roadmap()))
     assert rows
     for row in rows:
         for cell in row:
@@ -369,7 +377,7 @@ def test_a_reason_quoting_hostile_text_is_neutralised_and_survives_the_csv(hosti
         )
         for q in plan.roadmap()
     ]
-    rows = roadmap_rows(roadmap, plan.organization)
+    rows = roadmap_rows(*_with_costs(plan, roadmap))
     reason = ROADMAP_COLUMNS.index("reason")
     assert {row[reason] for row in rows} == {"'" + hostile}
     parsed = list(csv.DictReader(io.StringIO(as_csv(rows), newline="")))

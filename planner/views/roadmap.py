@@ -37,7 +37,9 @@ class _Echo:
 @organization_view(get=READ)
 def roadmap_csv(request: HttpRequest, membership: Membership) -> StreamingHttpResponse:
     organization = membership.organization
-    rows = exports.roadmap_rows(load_plan(organization).roadmap(), organization)
+    plan = load_plan(organization)
+    roadmap = plan.roadmap()
+    rows = exports.roadmap_rows(roadmap, organization, plan.roadmap_costs(roadmap))
     writer = csv.writer(_Echo(), lineterminator="\r\n")
 
     def lines() -> Iterator[str]:

@@ -1,0 +1,50 @@
+"""Currencies: which ISO 4217 codes an organization may choose, and their names.
+
+The list comes from babel, which ships the Unicode CLDR data: it is maintained upstream
+and follows ISO 4217 amendments (new codes such as ZWG or XCG arrive with a babel
+upgrade), so the project keeps no hand-written copy of the standard. A stored code stays
+valid when its currency is withdrawn; a new choice is offered only among currencies that
+are legal tender today.
+"""
+
+import datetime
+import functools
+
+from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
+from django.core.exceptions import ValidationError
+
+DEFAULT_CURRENCY = "USD"
+
+
+@functools.cache
+def known_codes() -> frozenset[str]:
+    """Every ISO 4217 code CLDR knows, withdrawn ones included."""
+    return frozenset(list_currencies())
+
+
+@functools.cache
+def tender_codes(today: datetime.date) -> tuple[str, ...]:
+    """Codes legal tender somewhere on ``today``, sorted."""
+    codes: set[str] = set()
+    for territory in Locale("en").territories:
+        codes.update(get_territory_currencies(territory, start_date=today, tender=True))
+    return tuple(sorted(codes & known_codes()))
+
+
+def currency_name(code: str) -> str:
+    return get_currency_name(code, locale="en")
+
+
+def currency_choices(today: datetime.date, keep: str = "") -> list[tuple[str, str]]:
+    """The select's options, "EUR — Euro"; ``keep`` (the stored code) is always offered."""
+    codes = set(tender_codes(today)) | ({keep} if keep in known_codes() else set())
+    return [(code, f"{code} — {currency_name(code)}") for code in sorted(codes)]
+
+
+def validate_currency(value: str) -> None:
+    if value not in known_codes():
+        raise ValidationError(
+            "Choose a currency by its three-letter ISO 4217 code, like EUR, USD or PLN.",
+            code="unknown_currency",
+        )
