@@ -9,10 +9,12 @@ are legal tender today.
 
 import datetime
 import functools
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 
 DEFAULT_CURRENCY = "USD"
 
@@ -48,3 +50,12 @@ def validate_currency(value: str) -> None:
             "Choose a currency by its three-letter ISO 4217 code, like EUR, USD or PLN.",
             code="unknown_currency",
         )
+
+
+def format_amount(amount: Decimal, currency: str, *, cents: bool = False) -> str:
+    """An amount grouped as the reader's language writes numbers, with its currency code:
+    "1,270,000 USD" in English, "1 270 000 PLN" in Polish. Whole units unless ``cents``."""
+    places = 2 if cents else 0
+    rounded = Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = number_format(rounded, decimal_pos=places, force_grouping=True)
+    return f"{text}\N{NO-BREAK SPACE}{currency}"

@@ -7,7 +7,7 @@ saves, refuses an update or a delete made from a stale copy (``StaleEdit``), and
 
 import secrets
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final, NamedTuple
 
@@ -95,6 +95,8 @@ def _display(instance: models.Model, field: str) -> Any:
         if field in ("quarter", "start_quarter", "end_quarter", "target_quarter") and value:
             return Quarter.from_ordinal(value).label
         return value
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M} UTC"
     if isinstance(value, Decimal):
         # 90000 and 90000.00 are one amount: record them alike, so re-saving is no change.
         return f"{value:.{instance._meta.get_field(field).decimal_places}f}"

@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django import template
 from django.conf import settings
 
 from planner import rules
+from planner.money import format_amount
 from planner.quarters import Quarter
 
 register = template.Library()
@@ -58,3 +61,25 @@ def signup_enabled() -> bool:
 def minutes(duration) -> int:
     """Whole minutes of a timedelta, rounded up: "try again in 15 minutes"."""
     return -(-int(duration.total_seconds()) // 60)
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """An amount in whole units with its currency: "1,270,000 USD"."""
+    if amount is None or amount == "":
+        return ""
+    return format_amount(amount, currency)
+
+
+@register.filter
+def money_exact(amount: Decimal | None, currency: str) -> str:
+    """An amount with its cents, as typed in a form, with its currency code."""
+    if amount is None or amount == "":
+        return ""
+    return format_amount(amount, currency, cents=True)
+
+
+@register.filter
+def times(amount: Decimal, factor: int) -> Decimal:
+    """``amount`` × ``factor``, exactly: a quarter's cost as a year's."""
+    return Decimal(amount) * int(factor)

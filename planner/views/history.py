@@ -36,6 +36,10 @@ FIELD_NAMES = {
     "leader_strategic_share": "Leader's time on strategy",
     "hiring_lead_time": "Hiring lead time (quarters)",
     "stage_one_focus": "Focus of a team of one",
+    "annual_cost": "Annual cost",
+    "manager_annual_cost": "A manager's annual cost",
+    "hint": "Link",
+    "expires_at": "Expires",
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {
