@@ -57,15 +57,17 @@ from planner.models import (
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
     TeamMember,
     verified_email_users,
 )
+from planner.money import DEFAULT_CURRENCY
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 from planner.validators import validate_plain_text
 
 FORMAT = "enablement-planner-organization"
-VERSION = 2
+VERSION = 3
 
 # Shown at most; a file with a hundred errors has one mistake repeated.
 MAX_ERRORS_SHOWN = 20
@@ -249,6 +251,7 @@ class OrganizationEntry(_Row):
     reports_to: _choice(Organization.ReportsTo.values)
     hiring_lead_time: Annotated[int, Field(ge=0, le=4)]
     stage_one_focus: _choice(Organization.Focus.values)
+    currency: Annotated[str, Field(min_length=3, max_length=3)]
 
 
 class MemberEntry(_Entry):
@@ -276,6 +279,7 @@ class TeamMemberEntry(_Row):
     start_quarter_label: QuarterLabel = None
     end_quarter: QuarterOrdinal | None
     end_quarter_label: QuarterLabel = None
+    annual_cost: Amount | None
 
 
 class PlannedHireEntry(_Row):
@@ -288,6 +292,12 @@ class PlannedHireEntry(_Row):
         str, Field(max_length=_max_length(PlannedHire, "notes")), AfterValidator(_no_nul)
     ]
     team_member: Annotated[str, Field(min_length=1, max_length=40)] | None
+
+
+class RoleCostEntry(_Row):
+    role: _choice(rules.ROLES)
+    annual_cost: Amount
+    manager_annual_cost: Amount | None
 
 
 class ChangeEntry(_Entry):
@@ -308,11 +318,13 @@ class ChangeEntry(_Entry):
     @classmethod
     def _costs_are_amounts(cls, diff: dict[str, list]) -> dict[str, list]:
         # The History page reads these as amounts; "sNaN" would stop it.
-        for value in diff.get("annual_cost", ()):
-            if value is not None and not (isinstance(value, str) and _AMOUNT.fullmatch(value)):
+        for name in ("annual_cost", "manager_annual_cost"):
+            for value in diff.get(name, ()):
+                if value is None or (isinstance(value, str) and _AMOUNT.fullmatch(value)):
+                    continue
                 raise _fail(
                     "diff_amount",
-                    "annual_cost: each value must be null or an amount written as a string, "
+                    f"{name}: each value must be null or an amount written as a string, "
                     'like "123456.78"',
                 )
         return diff
@@ -327,6 +339,7 @@ class Backup(_Entry):
     snapshots: list[SnapshotEntry]
     team_members: list[TeamMemberEntry]
     planned_hires: list[PlannedHireEntry]
+    role_costs: list[RoleCostEntry]
     changes: list[ChangeEntry]
 
 
@@ -344,7 +357,7 @@ def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
     Version 2 places people by verified e-mail only and creates no accounts, so a username
     from another installation no longer means anything; nothing else changed meaning.
     """
-    upgraded = {**document, "version": 2}
+    upgraded: dict[str, Any] = {**document, "version": 2}
     if isinstance(document.get("members"), list):
         upgraded["members"] = [
             {key: value for key, value in member.items() if key != "username"}
@@ -353,6 +366,27 @@ def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
             for member in document["members"]
         ]
     return upgraded
+
+
+def upgrade_from_version_2(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 2 document as version 3, which added costs (RULES.md C): the default
+    currency, as a new organization gets, no cost of their own for team members and no
+    default costs per role, so the restored plan costs nothing until someone sets them."""
+    upgraded: dict[str, Any] = {**document, "version": 3}
+    if isinstance(document.get("organization"), dict):
+        upgraded["organization"] = {"currency": DEFAULT_CURRENCY, **document["organization"]}
+    if isinstance(document.get("team_members"), list):
+        upgraded["team_members"] = [
+            {**member, "annual_cost": None} if isinstance(member, dict) else member
+            for member in document["team_members"]
+        ]
+    # Before the history, as the exporter writes it.
+    items = list(upgraded.items())
+    at = next((i for i, (key, _) in enumerate(items) if key == "changes"), len(items))
+    return dict([*items[:at], ("role_costs", []), *items[at:]])
+
+
+UPGRADES = {1: upgrade_from_version_1, 2: upgrade_from_version_2}
 
 
 # --- export --------------------------------------------------------------------------------
@@ -444,12 +478,28 @@ def export_lines(organization: Organization) -> Iterator[str]:
                     name=member.name,
                     **_quarter("start_quarter", member.start_quarter),
                     **_quarter("end_quarter", member.end_quarter),
+                    annual_cost=member.annual_cost,
                     **_row_meta(member),
                 )
                 for member in team
             ),
         )
         yield from _json_list("planned_hires", hires)
+        yield from _json_list(
+            "role_costs",
+            (
+                RoleCostEntry.model_construct(
+                    role=cost.role,
+                    annual_cost=cost.annual_cost,
+                    manager_annual_cost=cost.manager_annual_cost,
+                    **_row_meta(cost),
+                )
+                for cost in sorted(
+                    RoleCost.objects.filter(organization=organization),
+                    key=lambda cost: rules.ROLES.index(cost.role),
+                )
+            ),
+        )
         # Times and ids sort alike on every database, so the database may sort these.
         changes = (
             Change.objects.filter(organization=organization)
@@ -561,12 +611,15 @@ def read(raw: bytes) -> Backup:
             "This is not an Enablement Planner organization backup: its format is "
             f"{_short(header.format)}, expected {FORMAT!r}."
         )
-    if type(header.version) is int and header.version == 1:
-        raw = pydantic_core.to_json(upgrade_from_version_1(pydantic_core.from_json(raw)))
+    if type(header.version) is int and header.version in UPGRADES:
+        document = pydantic_core.from_json(raw)
+        for version in range(header.version, VERSION):
+            document = UPGRADES[version](document)
+        raw = pydantic_core.to_json(document)
     elif type(header.version) is not int or header.version != VERSION:
         raise BackupError(
             f"This backup is version {_short(header.version)}; this planner reads versions 1 "
-            f"and {VERSION}."
+            f"to {VERSION}."
         )
     try:
         backup = Backup.model_validate_json(raw)
@@ -731,6 +784,7 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
                 name=entry.name,
                 start_quarter=entry.start_quarter,
                 end_quarter=entry.end_quarter,
+                annual_cost=entry.annual_cost,
             ),
             entry,
         )
@@ -755,6 +809,21 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
                 entry,
             )
             for entry in backup.planned_hires
+        ),
+    )
+    restored.counts["role_costs"] = _insert(
+        RoleCost,
+        (
+            _timed(
+                RoleCost(
+                    organization=organization,
+                    role=entry.role,
+                    annual_cost=entry.annual_cost,
+                    manager_annual_cost=entry.manager_annual_cost,
+                ),
+                entry,
+            )
+            for entry in backup.role_costs
         ),
     )
 

@@ -255,11 +255,16 @@ class OrganizationForm(VersionedForm):
             "stage_one_focus": {"invalid_choice": "Choose a focus from the list."},
         }
 
+    def clean_currency(self) -> str:
+        return self.cleaned_data.get("currency") or self.instance.currency or DEFAULT_CURRENCY
+
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         stored = self.instance.currency if self.instance.pk else ""
         self.fields["currency"] = forms.ChoiceField(
             label="Currency",
+            # A form without the select (an older page) keeps what is stored.
+            required=False,
             choices=currency_choices(timezone.localdate(), keep=stored),
             initial=DEFAULT_CURRENCY,
             help_text=_help("currency"),

@@ -54,8 +54,9 @@ def validate_currency(value: str) -> None:
 
 def format_amount(amount: Decimal, currency: str, *, cents: bool = False) -> str:
     """An amount grouped as the reader's language writes numbers, with its currency code:
-    "1,270,000 USD" in English, "1 270 000 PLN" in Polish. Whole units unless ``cents``."""
-    places = 2 if cents else 0
+    "1,270,000 USD" in English, "1 270 000 PLN" in Polish. Whole units unless ``cents``,
+    and then cents only where there are any ("88,000.50 USD", "95,000 USD")."""
+    places = 2 if cents and Decimal(amount) % 1 else 0
     rounded = Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = number_format(rounded, decimal_pos=places, force_grouping=True)
     return f"{text}\N{NO-BREAK SPACE}{currency}"

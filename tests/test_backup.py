@@ -147,7 +147,7 @@ def row_counts() -> dict[str, int]:
 def test_the_export_is_marked_with_its_format_and_version(northwind):
     document = export("northwind")
     assert document["format"] == "enablement-planner-organization"
-    assert document["version"] == 2
+    assert document["version"] == 3
     assert list(document) == [
         "format",
         "version",
@@ -157,6 +157,7 @@ def test_the_export_is_marked_with_its_format_and_version(northwind):
         "snapshots",
         "team_members",
         "planned_hires",
+        "role_costs",
         "changes",
     ]
 
@@ -407,7 +408,7 @@ def test_a_version_1_file_still_imports(db):
     output = import_file(VERSION_1_FILE)
 
     assert "Imported Northwind «Software» & Co. 🚀 as northwind: 3 members" in output
-    assert export("northwind") == backup.upgrade_from_version_1(old)
+    assert export("northwind") == backup.upgrade_from_version_2(backup.upgrade_from_version_1(old))
 
 
 # --- who gets a role -----------------------------------------------------------------------
@@ -627,7 +628,7 @@ PAIR = "must be a [before, after] pair, each null, true, false, a whole number o
 
 INVALID = [
     ("format", _set("format", "something-else"), "format is 'something-else'"),
-    ("version", _set("version", 3), "version 3; this planner reads versions 1 and 2"),
+    ("version", _set("version", 4), "version 4; this planner reads versions 1 to 3"),
     ("version as text", _set("version", "2"), "version '2'"),
     ("version as true", _set("version", True), "version True"),
     ("missing list", _delete("snapshots"), "snapshots: Field required"),

@@ -170,6 +170,7 @@ def test_creating_a_team_member_records_role_name_and_quarters(organization, act
         "name": [None, "Ada Lovelace"],
         "start_quarter": [None, "FY2027 Q1"],
         "end_quarter": [None, None],
+        "annual_cost": [None, None],
     }
 
 
@@ -202,6 +203,7 @@ def test_deleting_a_team_member_records_what_they_were(member, actor):
         "name": ["Ada Lovelace", None],
         "start_quarter": ["FY2027 Q1", None],
         "end_quarter": [None, None],
+        "annual_cost": [None, None],
     }
     assert not TeamMember.objects.exists()
 

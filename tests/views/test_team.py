@@ -149,9 +149,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     )
     SegmentFactory(organization=organization)
     client.force_login(owner)
-    # session, user, membership, 4 for the plan (snapshots, team, hires, segments),
-    # the organization switcher
-    with django_assert_max_num_queries(8):
+    # session, user, membership, 5 for the plan (snapshots, team, hires, segments, role
+    # costs), the organization switcher
+    with django_assert_max_num_queries(9):
         response = client.get(page_url(organization))
     assert response.status_code == 200
     assert len(response.context["member_rows"]) == 60
