@@ -9,7 +9,7 @@ is shown or exported.
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from planner import rules
 from planner.quarters import Quarter
@@ -195,6 +195,11 @@ def fiscal_years(costs: Iterable[QuarterCost]) -> list[FiscalYearCost]:
     return [FiscalYearCost(year, tuple(quarters)) for year, quarters in years.items()]
 
 
+def to_cent(amount: Decimal) -> Decimal:
+    """Rounded to the cent, halves up as people round money (not to even)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def plain(amount: Decimal) -> str:
     """An amount as a spreadsheet reads it: digits, a point and two decimals."""
-    return str(amount.quantize(CENT))
+    return str(to_cent(amount))

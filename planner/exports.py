@@ -7,7 +7,7 @@ module, so what a spreadsheet shows is exactly what the roadmap page shows.
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from planner.costs import CENT, QuarterCost
+from planner.costs import QuarterCost, to_cent
 from planner.models import Organization
 from planner.quarters import Quarter
 from planner.rules import RoadmapQuarter
@@ -95,9 +95,9 @@ def roadmap_rows(
                         row.title,
                         row.managers,
                         str(status) if status is not None else "",
-                        money.recommended.quantize(CENT),
-                        money.in_seat.quantize(CENT),
-                        money.planned.quantize(CENT),
+                        to_cent(money.recommended),
+                        to_cent(money.in_seat),
+                        to_cent(money.planned),
                     )
                 )
             )

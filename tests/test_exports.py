@@ -4,6 +4,7 @@ import csv
 import dataclasses
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -14,6 +15,7 @@ from planner.quarters import Quarter
 from tests.factories import (
     OrganizationFactory,
     PlannedHireFactory,
+    RoleCostFactory,
     SegmentFactory,
     SnapshotFactory,
     TeamMemberFactory,
@@ -383,3 +385,31 @@ def test_a_reason_quoting_hostile_text_is_neutralised_and_survives_the_csv(hosti
     parsed = list(csv.DictReader(io.StringIO(as_csv(rows), newline="")))
     assert {row["reason"] for row in parsed} == {"'" + hostile}
     assert len(parsed) == len(rows)
+
+
+def test_it_appends_each_role_s_quarterly_costs_as_plain_numbers():
+    """The leader (own cost 200,000) and a sales-enablement person in seat (role default
+    100,000), the program manager planned for Q3 (default 120,000.50); the leader recommended
+    throughout at the default 180,000."""
+    plan = build_plan(team=[])
+    plan.team[0].annual_cost = Decimal("200000")
+    plan.role_costs.extend(
+        [
+            RoleCostFactory.build(role=LEADER, annual_cost=Decimal("180000")),
+            RoleCostFactory.build(role=SALES, annual_cost=Decimal("100000")),
+            RoleCostFactory.build(role=PM, annual_cost=Decimal("120000.50")),
+        ]
+    )
+    got = {
+        (r["quarter"], r["role"]): (r["recommended_cost"], r["in_seat_cost"], r["planned_cost"])
+        for r in rows_of(plan)
+    }
+    assert got[("FY2027 Q1", LEADER)] == (Decimal("45000.00"), Decimal("50000.00"), Decimal("0.00"))
+    assert got[("FY2027 Q1", SALES)] == (Decimal("0.00"), Decimal("25000.00"), Decimal("0.00"))
+    assert got[("FY2027 Q3", PM)] == (
+        Decimal("30000.13"),  # 120,000.50 / 4 = 30,000.125, to the cent
+        Decimal("0.00"),
+        Decimal("30000.13"),
+    )
+    text = as_csv(roadmap_rows(*_with_costs(plan, plan.roadmap(TODAY))))
+    assert ",45000.00,50000.00,0.00\r\n" in text
