@@ -29,6 +29,7 @@ from planner.models import (
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
     TeamMember,
     VerifiedEmail,
@@ -70,6 +71,7 @@ def add_hostile_rows(organization: Organization) -> None:
         name='Ødegård, "Ann" <b>bold</b>',
         start_quarter=first.quarter,
         end_quarter=first.quarter + 3,
+        annual_cost=Decimal("99999.99"),
     )
     hire = services.hire_create(
         organization=organization,
@@ -180,6 +182,7 @@ def test_it_exports_every_column_but_the_primary_key(northwind):
     assert columns(HeadcountSnapshot) <= set(document["snapshots"][0])
     assert columns(TeamMember) <= set(document["team_members"][0])
     assert columns(PlannedHire) <= set(document["planned_hires"][0])
+    assert columns(RoleCost) <= set(document["role_costs"][0])
     assert columns(Change) <= set(document["changes"][0])
 
 
@@ -1030,3 +1033,23 @@ def test_an_export_from_sqlite_imports_into_postgresql(sqlite_source, tmp_path):
     import_file(path)
 
     assert export("northwind") == document
+
+
+def test_costs_survive_the_round_trip_and_a_version_2_file_imports_without_any(northwind, tmp_path):
+    document = export("northwind")
+    assert document["organization"]["currency"] == "USD"
+    assert {cost["role"] for cost in document["role_costs"]} == set(rules.ROLES)
+    assert "99999.99" in {member["annual_cost"] for member in document["team_members"]}
+    import_file(write(tmp_path, document), slug="copy")
+    assert without_slug(export("copy")) == without_slug(document)
+
+    old = copy.deepcopy(document)
+    old["version"] = 2
+    del old["organization"]["currency"], old["role_costs"]
+    for member in old["team_members"]:
+        del member["annual_cost"]
+    import_file(write(tmp_path, old), slug="old")
+    restored = Organization.objects.get(slug="old")
+    assert restored.currency == "USD"
+    assert not RoleCost.objects.filter(organization=restored).exists()
+    assert not TeamMember.objects.filter(organization=restored, annual_cost__isnull=False).exists()
