@@ -19,7 +19,7 @@ from planner.costs import FiscalYearCost
 from planner.quarters import Quarter
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44  # margins for the axes' labels
+LEFT, RIGHT, TOP, BOTTOM = 76, 16, 16, 44  # margins for the axes' labels
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
 # The article's two landmarks on the ratio chart (A.1): typical, and no buy-in.
@@ -103,13 +103,18 @@ class Chart:
         return self.plot[0] + self.plot[2]
 
 
+# The axis's top is one of these × 10^k: round, and close enough above the highest value
+# that the drawing uses most of its height.
+NICE_STEPS = (1, 2, 3, 4, 5, 6, 8, 10)
+
+
 def nice_ceiling(value: float | Decimal) -> Decimal:
-    """The smallest 1, 2 or 5 × 10^k at or above ``value`` (at least 1): the axis's top."""
+    """The smallest round number (``NICE_STEPS`` × 10^k) at or above ``value``, at least 1."""
     value = Decimal(value)
     if value <= 1:
         return Decimal(1)
     exponent = Decimal(10) ** (len(str(int(value))) - 1)
-    for step in (1, 2, 5, 10):
+    for step in NICE_STEPS:
         if step * exponent >= value:
             return step * exponent
     raise AssertionError("unreachable")  # pragma: no cover
@@ -143,7 +148,7 @@ def _y(value: float | Decimal, top: Decimal) -> float:
 
 def _linear_ticks(top: Decimal, fmt=lambda v: f"{v:,}") -> tuple[Tick, ...]:
     """Four steps up to ``top``, or five or two when four would not land on whole numbers."""
-    steps = next((n for n in (4, 5, 2) if top % n == 0), 1)
+    steps = next((n for n in (4, 5, 3, 2) if top % n == 0), 1)
     return tuple(Tick(_y(top * i / steps, top), fmt(top * i / steps)) for i in range(steps + 1))
 
 
