@@ -609,7 +609,7 @@ class ShareLink(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"share link {self.hint}…"
+        return f"{self.hint}…"
 
     @property
     def is_revoked(self) -> bool:

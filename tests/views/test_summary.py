@@ -231,3 +231,18 @@ def test_only_owners_see_the_share_links(client, organization, owner, editor):
     client.force_login(editor)
     html = client.get(reverse("members", args=[organization.slug])).content.decode()
     assert 'id="share-links"' not in html
+
+
+def test_the_history_tells_who_made_opened_and_revoked_a_link(client, organization, owner):
+    client.force_login(owner)
+    path = make_link(client, organization)
+    link = ShareLink.objects.get()
+    client.logout()
+    assert client.get(path).status_code == 200
+    client.force_login(owner)
+    client.post(reverse("share_link_revoke", args=[organization.slug, link.pk]))
+    url = reverse("history", args=[organization.slug]) + "?entity=member"
+    html = client.get(url).content.decode()
+    assert f"Created share link {link.hint}…" in html
+    assert f"Updated share link {link.hint}…" in html and "Someone with the link" in html
+    assert f"Deleted share link {link.hint}…" in html
