@@ -113,7 +113,20 @@ def test_a_newcomer_costs_the_plan_prints_the_summary_and_shares_it_read_only(
             "Why",
         ):
             assert heading in words, (paper, heading)
-        assert "Team gap" not in words and "Log out" not in words
+        assert "Enablement Planner" not in words and "Team gap" not in words
+    # The roadmap and the gap view print every column too, without the navigation.
+    for path, columns in (
+        ("roadmap/", ("Customer-facing", "Gap", "Hires still to plan", "Open hires")),
+        ("", ("Recommended", "In seat", "Planned", "Gap", "Why")),
+    ):
+        page.goto(f"{base}/{path}")
+        for paper, width in PRINTABLE_WIDTH.items():
+            page.set_viewport_size({"width": width, "height": 1000})
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, f"{path or 'gap'} on {paper}: {overflow}px wide"
+        _, words = pdf_text(page.pdf(format="A4"))
+        assert all(column in words for column in columns), path
+        assert "Enablement Planner" not in words and "Headcount" not in words.split("\n")
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1280, "height": 900})
     issues.check("Printing the summary")
