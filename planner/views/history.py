@@ -30,7 +30,7 @@ ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
         (Entity.SETTINGS, Entity.ORGANIZATION, Entity.ROLE_COST),
     ),
     Entity.MEMBER: (
-        "Members, invitations and share links",
+        "Members and sharing",
         (Entity.MEMBER, Entity.INVITATION, Entity.SHARE_LINK),
     ),
 }
