@@ -663,6 +663,16 @@ def role_costs_update(
             ]
     if errors:
         raise ValidationError(errors)
+    try:
+        return _save_role_costs(organization=organization, actor=actor, costs=costs)
+    except IntegrityError:
+        # Two first saves of the same role at once: the unique key kept the first.
+        raise ValidationError(CLASHED) from None
+
+
+def _save_role_costs(
+    *, organization: Organization, actor, costs: Mapping[str, RoleCostInput]
+) -> list[RoleCost]:
     with transaction.atomic():
         current = {
             row.role: row

@@ -95,7 +95,7 @@ def expected_csv_rows(organization: Organization) -> list[dict[str, str]]:
     rows = []
     plan = load_plan(organization)
     roadmap = plan.roadmap()
-    # The amounts are worked out by hand in tests/test_costs.py; here, that each row carries its own.
+    # The amounts are worked out by hand in tests/test_costs.py; here each row carries its own.
     for quarter, cost in zip(roadmap, plan.roadmap_costs(roadmap), strict=True):
         fiscal = Quarter.from_ordinal(quarter.quarter)
         for role in quarter.gap.rows:
