@@ -59,10 +59,12 @@ from planner.models import (
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
     TeamMember,
     verified_email_users,
 )
+from planner.money import DEFAULT_CURRENCY
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 from planner.validators import validate_plain_text
 
@@ -251,6 +253,7 @@ class OrganizationEntry(_Row):
     reports_to: _choice(Organization.ReportsTo.values)
     hiring_lead_time: Annotated[int, Field(ge=0, le=4)]
     stage_one_focus: _choice(Organization.Focus.values)
+    currency: Annotated[str, Field(min_length=3, max_length=3)]
 
 
 class MemberEntry(_Entry):
@@ -279,6 +282,7 @@ class TeamMemberEntry(_Row):
     end_quarter: QuarterOrdinal | None
     end_quarter_label: QuarterLabel = None
     is_manager: bool
+    annual_cost: Amount | None
 
 
 class PlannedHireEntry(_Row):
@@ -292,6 +296,12 @@ class PlannedHireEntry(_Row):
     ]
     team_member: Annotated[str, Field(min_length=1, max_length=40)] | None
     is_manager: bool
+
+
+class RoleCostEntry(_Row):
+    role: _choice(rules.ROLES)
+    annual_cost: Amount
+    manager_annual_cost: Amount | None
 
 
 class ChangeEntry(_Entry):
@@ -312,11 +322,13 @@ class ChangeEntry(_Entry):
     @classmethod
     def _costs_are_amounts(cls, diff: dict[str, list]) -> dict[str, list]:
         # The History page reads these as amounts; "sNaN" would stop it.
-        for value in diff.get("annual_cost", ()):
-            if value is not None and not (isinstance(value, str) and _AMOUNT.fullmatch(value)):
+        for name in ("annual_cost", "manager_annual_cost"):
+            for value in diff.get(name, ()):
+                if value is None or (isinstance(value, str) and _AMOUNT.fullmatch(value)):
+                    continue
                 raise _fail(
                     "diff_amount",
-                    "annual_cost: each value must be null or an amount written as a string, "
+                    f"{name}: each value must be null or an amount written as a string, "
                     'like "123456.78"',
                 )
         return diff
@@ -331,6 +343,7 @@ class Backup(_Entry):
     snapshots: list[SnapshotEntry]
     team_members: list[TeamMemberEntry]
     planned_hires: list[PlannedHireEntry]
+    role_costs: list[RoleCostEntry]
     changes: list[ChangeEntry]
 
 
@@ -348,7 +361,7 @@ def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
     Version 2 places people by verified e-mail only and creates no accounts, so a username
     from another installation no longer means anything; nothing else changed meaning.
     """
-    upgraded = {**document, "version": 2}
+    upgraded: dict[str, Any] = {**document, "version": 2}
     if isinstance(document.get("members"), list):
         upgraded["members"] = [
             {key: value for key, value in member.items() if key != "username"}
@@ -360,15 +373,29 @@ def upgrade_from_version_1(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def upgrade_from_version_2(document: dict[str, Any]) -> dict[str, Any]:
-    """A version 2 document as version 3: no seat or hire was a manager's before."""
-    upgraded = {**document, "version": 3}
-    for rows in ("team_members", "planned_hires"):
-        if isinstance(document.get(rows), list):
-            upgraded[rows] = [
-                {**row, "is_manager": False} if isinstance(row, dict) else row
-                for row in document[rows]
-            ]
-    return upgraded
+    """A version 2 document as version 3, which added managers (RULES.md B step 10: no
+    seat or hire was a manager's before) and costs: the default currency, as a new
+    organization gets, no cost of their own for team members and no default costs per
+    role, so the restored plan costs nothing until someone sets them."""
+    upgraded: dict[str, Any] = {**document, "version": 3}
+    if isinstance(document.get("organization"), dict):
+        upgraded["organization"] = {"currency": DEFAULT_CURRENCY, **document["organization"]}
+    if isinstance(document.get("team_members"), list):
+        upgraded["team_members"] = [
+            {**member, "is_manager": False, "annual_cost": None}
+            if isinstance(member, dict)
+            else member
+            for member in document["team_members"]
+        ]
+    if isinstance(document.get("planned_hires"), list):
+        upgraded["planned_hires"] = [
+            {**hire, "is_manager": False} if isinstance(hire, dict) else hire
+            for hire in document["planned_hires"]
+        ]
+    # Before the history, as the exporter writes it.
+    items = list(upgraded.items())
+    at = next((i for i, (key, _) in enumerate(items) if key == "changes"), len(items))
+    return dict([*items[:at], ("role_costs", []), *items[at:]])
 
 
 UPGRADES = {1: upgrade_from_version_1, 2: upgrade_from_version_2}
@@ -472,12 +499,28 @@ def export_lines(organization: Organization) -> Iterator[str]:
                     **_quarter("start_quarter", member.start_quarter),
                     **_quarter("end_quarter", member.end_quarter),
                     is_manager=member.is_manager,
+                    annual_cost=member.annual_cost,
                     **_row_meta(member),
                 )
                 for member in team
             ),
         )
         yield from _json_list("planned_hires", hires)
+        yield from _json_list(
+            "role_costs",
+            (
+                RoleCostEntry.model_construct(
+                    role=cost.role,
+                    annual_cost=cost.annual_cost,
+                    manager_annual_cost=cost.manager_annual_cost,
+                    **_row_meta(cost),
+                )
+                for cost in sorted(
+                    RoleCost.objects.filter(organization=organization),
+                    key=lambda cost: rules.ROLES.index(cost.role),
+                )
+            ),
+        )
         # Times and ids sort alike on every database, so the database may sort these.
         changes = (
             Change.objects.filter(organization=organization)
@@ -760,6 +803,7 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
                 start_quarter=entry.start_quarter,
                 end_quarter=entry.end_quarter,
                 is_manager=entry.is_manager,
+                annual_cost=entry.annual_cost,
             ),
             entry,
         )
@@ -785,6 +829,21 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
                 entry,
             )
             for entry in backup.planned_hires
+        ),
+    )
+    restored.counts["role_costs"] = _insert(
+        RoleCost,
+        (
+            _timed(
+                RoleCost(
+                    organization=organization,
+                    role=entry.role,
+                    annual_cost=entry.annual_cost,
+                    manager_annual_cost=entry.manager_annual_cost,
+                ),
+                entry,
+            )
+            for entry in backup.role_costs
         ),
     )
 

@@ -4,8 +4,10 @@ Pure: no database, no clock, no HTTP. The views only write these rows out with t
 module, so what a spreadsheet shows is exactly what the roadmap page shows.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
+from planner.costs import QuarterCost, to_cent
 from planner.models import Organization
 from planner.quarters import Quarter
 from planner.rules import RoadmapQuarter
@@ -13,7 +15,7 @@ from planner.rules import RoadmapQuarter
 # OWASP "CSV Injection": a spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-Cell = str | int
+Cell = str | int | Decimal
 
 ROADMAP_COLUMNS = (
     "quarter",
@@ -31,6 +33,10 @@ ROADMAP_COLUMNS = (
     "role_title",
     "managers",
     "requisition_status",
+    # Per role per quarter, in the organization's currency: a quarter of the annual costs.
+    "recommended_cost",
+    "in_seat_cost",
+    "planned_cost",
 )
 
 
@@ -49,20 +55,27 @@ def safe_row(values: Iterable[Cell]) -> list[Cell]:
     return [safe_cell(value) for value in values]
 
 
-def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) -> list[list[Cell]]:
+def roadmap_rows(
+    roadmap: Iterable[RoadmapQuarter],
+    organization: Organization,
+    costs: Sequence[QuarterCost],
+) -> list[list[Cell]]:
     """One row per quarter and role the rules list, in fiscal then role-catalogue order.
 
     ``roadmap`` is ``Plan.roadmap()``; its quarters are in fiscal order and each quarter's
     gap rows in ``rules.ROLES`` order, holding every role recommended, in seat or planned.
     A row's requisition is the earliest of what is left to open for its role that quarter,
     seats still to plan or hires still planned or approved; its status is empty in history.
+    ``costs`` is ``Plan.roadmap_costs(roadmap)``, one per quarter; amounts are written as
+    plain numbers with two decimals, whatever the language of the person exporting.
     """
     month = organization.fiscal_year_start_month
     rows = []
-    for quarter in roadmap:
+    for quarter, cost in zip(roadmap, costs, strict=True):
         fiscal = Quarter.from_ordinal(quarter.quarter)
         for role in quarter.roles:
             row, deadline, status = role.gap, role.open_requisition_by, role.requisition_status
+            money = cost.role(row.role)
             rows.append(
                 safe_row(
                     (
@@ -82,6 +95,9 @@ def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) 
                         row.title,
                         row.managers,
                         str(status) if status is not None else "",
+                        to_cent(money.recommended),
+                        to_cent(money.in_seat),
+                        to_cent(money.planned),
                     )
                 )
             )

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from planner import rules, services
 from planner.models import (
@@ -14,11 +15,14 @@ from planner.models import (
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
+    ShareLink,
     TeamMember,
 )
+from planner.money import DEFAULT_CURRENCY, currency_choices
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
-from planner.services import ORGANIZATION_FIELDS
+from planner.services import ORGANIZATION_FIELDS, RoleCostInput
 from planner.validators import validate_plain_text
 
 MAX_HEADCOUNT = 1_000_000
@@ -355,8 +359,24 @@ class OrganizationForm(VersionedForm):
             "stage_one_focus": {"invalid_choice": "Choose a focus from the list."},
         }
 
+    def clean_currency(self) -> str:
+        return self.cleaned_data.get("currency") or self.instance.currency or DEFAULT_CURRENCY
+
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        stored = self.instance.currency if self.instance.pk else ""
+        self.fields["currency"] = forms.ChoiceField(
+            label="Currency",
+            # A form without the select (an older page) keeps what is stored.
+            required=False,
+            choices=currency_choices(timezone.localdate(), keep=stored),
+            initial=DEFAULT_CURRENCY,
+            help_text=_help("currency"),
+            error_messages={
+                "required": "Choose the currency your costs are in.",
+                "invalid_choice": "Choose a currency from the list, by its ISO 4217 code.",
+            },
+        )
         self.fields["name"].widget.attrs.update(maxlength=120, autocomplete="organization")
         for name in ("target_ratio", "leader_strategic_share", "hiring_lead_time"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
@@ -405,6 +425,26 @@ MANAGER_HELP = (
 )
 
 
+def annual_cost_field(label: str, help_text: str) -> forms.DecimalField:
+    """An optional fully loaded annual cost, in the organization's currency."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=MAX_ANNUAL_COST_DIGITS,
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": "Enter an amount like 95000 or 95000.50, without a currency sign.",
+            "min_value": "The cost cannot be negative.",
+            "max_decimal_places": "Use at most 2 decimals (cents).",
+            "max_digits": "That amount is too large; check it.",
+            "max_whole_digits": "That amount is too large; check it.",
+        },
+    )
+
+
 def role_field() -> forms.ChoiceField:
     """The role catalogue as a select, titled as in RULES.md."""
     return forms.ChoiceField(
@@ -441,7 +481,7 @@ class TeamMemberForm(VersionedForm):
 
     class Meta:
         model = TeamMember
-        fields = ["name", "role", "start_quarter", "end_quarter", "is_manager"]
+        fields = ["name", "role", "start_quarter", "end_quarter", "is_manager", "annual_cost"]
         labels = {"name": "Name", "is_manager": MANAGER_LABEL}
         help_texts = {"is_manager": MANAGER_HELP}
         error_messages = {
@@ -465,6 +505,11 @@ class TeamMemberForm(VersionedForm):
             required=False,
             blank="— still in seat",
             help_text="Only if they leave: the first quarter they are no longer in seat.",
+        )
+        self.fields["annual_cost"] = annual_cost_field(
+            "Annual cost (optional)",
+            "Fully loaded, per year, in the organization's currency; leave empty to use the "
+            "role's cost from settings.",
         )
 
     def clean(self):
@@ -707,3 +752,69 @@ class DeleteForm(forms.Form):
     @property
     def message(self) -> str:
         return " ".join(self.errors.get("version", []))
+
+
+# --- costs and share links -------------------------------------------------------------------
+
+
+class RoleCostsForm(forms.Form):
+    """Each role's default annual cost and its manager seats' cost, with the row versions."""
+
+    def __init__(self, *args, costs: list[RoleCost], read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = {row.role: row for row in costs}
+        self.rows = []
+        for role in rules.ROLES:
+            row = stored.get(role)
+            name = rules.ROLE_NAMES[role]
+            cost = annual_cost_field(f"{name}: annual cost", "")
+            manager = annual_cost_field(f"{name}: a manager's annual cost", "")
+            version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+            if row is not None:
+                cost.initial, manager.initial = row.annual_cost, row.manager_annual_cost
+                version.initial = row.version
+            self.fields[f"{role}-annual_cost"] = cost
+            self.fields[f"{role}-manager_annual_cost"] = manager
+            self.fields[f"{role}-version"] = version
+            self.rows.append(
+                (
+                    role,
+                    name,
+                    self[f"{role}-annual_cost"],
+                    self[f"{role}-manager_annual_cost"],
+                    self[f"{role}-version"],
+                    role in rules.MANAGED_ROLES,
+                )
+            )
+            if role not in rules.MANAGED_ROLES:
+                manager.disabled = True
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def costs(self) -> dict[str, RoleCostInput]:
+        return {
+            role: RoleCostInput(
+                annual_cost=self.cleaned_data[f"{role}-annual_cost"],
+                manager_annual_cost=self.cleaned_data[f"{role}-manager_annual_cost"],
+                expected_version=self.cleaned_data[f"{role}-version"],
+            )
+            for role in rules.ROLES
+        }
+
+
+class ShareLinkForm(forms.Form):
+    days = forms.IntegerField(
+        label="Works for (days)",
+        initial=ShareLink.DEFAULT_DAYS,
+        min_value=1,
+        max_value=ShareLink.MAX_DAYS,
+        help_text=f"At most {ShareLink.MAX_DAYS} days; you can revoke it sooner.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": f"Enter how many days the link works, 1 to {ShareLink.MAX_DAYS}.",
+            "invalid": f"Enter a whole number of days, 1 to {ShareLink.MAX_DAYS}.",
+            "min_value": f"Enter how many days the link works, 1 to {ShareLink.MAX_DAYS}.",
+            "max_value": f"A link works for at most {ShareLink.MAX_DAYS} days.",
+        },
+    )

@@ -78,6 +78,7 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
             focus_advice=rules.STAGE_1_FOCUS_ADVICE,
             reports_to=organization.get_reports_to_display(),
             reports_to_cro=organization.reports_to == organization.ReportsTo.CRO,
+            quarter_cost=plan.quarter_cost(gap),
         )
     return context
 

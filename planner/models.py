@@ -8,6 +8,7 @@ Every row a person edits carries a ``version`` that services bump on each save, 
 edit made from a stale page can be refused instead of silently overwriting a newer one.
 """
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from planner import rules
+from planner.money import DEFAULT_CURRENCY, validate_currency
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 from planner.validators import validate_plain_text, validate_text_block
 
@@ -115,6 +117,12 @@ class Organization(Versioned):
         choices=Focus.choices,
         default=Focus.ONBOARDING,
         help_text="A team of one focuses on one activity above all.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        default=DEFAULT_CURRENCY,
+        validators=[validate_currency],
+        help_text="Every cost is in this currency (ISO 4217 code) and shown with it.",
     )
 
     class Meta:
@@ -274,6 +282,14 @@ class TeamMember(Versioned):
         default=False,
         help_text="Leads other enablement people in the same role (RULES.md B step 10).",
     )
+    annual_cost = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Fully loaded annual cost, if it differs from the role's default in settings.",
+    )
 
     class Meta:
         ordering = ["start_quarter", "name"]
@@ -292,6 +308,10 @@ class TeamMember(Versioned):
             models.CheckConstraint(
                 condition=Q(end_quarter__isnull=True) | _quarter_in_range("end_quarter"),
                 name="team_member_end_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_cost__isnull=True) | Q(annual_cost__gte=0),
+                name="team_member_cost_non_negative",
             ),
         ]
 
@@ -377,6 +397,40 @@ class PlannedHire(Versioned):
         )
 
 
+class RoleCost(Versioned):
+    """A role's default fully loaded annual cost, in the organization's currency.
+
+    A team member or planned hire with its own ``annual_cost`` overrides it. A manager seat
+    (RULES.md B step 10) costs ``manager_annual_cost``, or the role's cost when that is empty.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="role_costs"
+    )
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    annual_cost = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    manager_annual_cost = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "role"], name="role_cost_unique_role"),
+            models.CheckConstraint(condition=Q(role__in=rules.ROLES), name="role_cost_role_valid"),
+            models.CheckConstraint(
+                condition=Q(annual_cost__gte=0)
+                & (Q(manager_annual_cost__isnull=True) | Q(manager_annual_cost__gte=0)),
+                name="role_cost_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return rules.ROLE_NAMES[self.role]
+
+
 class Entity(models.TextChoices):
     """What a recorded change was made to, in the words the history shows."""
 
@@ -388,6 +442,8 @@ class Entity(models.TextChoices):
     PLANNED_HIRE = "planned hire", "planned hire"
     MEMBER = "member", "member"
     INVITATION = "invitation", "invitation"
+    ROLE_COST = "role cost", "role cost"
+    SHARE_LINK = "share link", "share link"
 
 
 class Change(models.Model):
@@ -522,3 +578,65 @@ def verified_email_users(emails) -> dict:
     wanted = {email.lower() for email in emails}
     proofs = VerifiedEmail.objects.current().filter(email__in=wanted).select_related("user")
     return {proof.email: proof.user for proof in proofs}
+
+
+def share_token_digest(token: str) -> str:
+    """What is stored of a share link's token: its SHA-256, so a database leak opens nothing."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self, now=None) -> "ShareLinkQuerySet":
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ShareLink(models.Model):
+    """A read-only link to an organization's leadership summary, for people who are not
+    members. Only the token's digest is stored: the link is shown once, when it is made."""
+
+    DEFAULT_DAYS = 30
+    MAX_DAYS = 90
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters of the token, so an owner can tell two links apart.
+    hint = models.CharField(max_length=8, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    # When an opening was last written to the history (at most one entry an hour).
+    last_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.hint}…"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_revoked and not self.is_expired

@@ -7,11 +7,12 @@ is computed once, by ``planner.rules``, whatever page shows it.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
-from planner import rules
-from planner.models import HeadcountSnapshot, Organization, PlannedHire, TeamMember
+from planner import costs, rules
+from planner.models import HeadcountSnapshot, Organization, PlannedHire, RoleCost, TeamMember
 from planner.quarters import Quarter
 
 
@@ -29,6 +30,10 @@ class Plan:
     seats: tuple[rules.TeamSeat, ...]
     hires: tuple[rules.Hire, ...]
     verticals: int
+    # Each seat's and hire's own annual cost (None: the role's default), in the same order.
+    seat_costs: tuple[Decimal | None, ...] = ()
+    hire_costs: tuple[Decimal | None, ...] = ()
+    role_costs: tuple[RoleCost, ...] = ()
 
     @classmethod
     def of(
@@ -39,15 +44,20 @@ class Plan:
         team: Iterable[TeamMember],
         hires: Iterable[PlannedHire],
         verticals: int = 0,
+        role_costs: Iterable[RoleCost] = (),
     ) -> "Plan":
         """The plan of rows already in hand (tests, and pages that show them anyway)."""
         ordered = sorted(snapshots, key=lambda snapshot: snapshot.quarter)
+        team, hires = list(team), list(hires)
         return cls(
             organization=organization,
             headcounts={snapshot.quarter: snapshot.as_headcount() for snapshot in ordered},
             seats=tuple(member.as_seat() for member in team),
             hires=tuple(hire.as_hire() for hire in hires),
             verticals=verticals,
+            seat_costs=tuple(member.annual_cost for member in team),
+            hire_costs=tuple(hire.annual_cost for hire in hires),
+            role_costs=tuple(role_costs),
         )
 
     @property
@@ -97,6 +107,41 @@ class Plan:
             current=current_quarter(self.organization, today),
         )
 
+    def cost_table(self) -> costs.CostTable:
+        return costs.CostTable(
+            currency=self.organization.currency,
+            annual={row.role: row.annual_cost for row in self.role_costs},
+            manager_annual={
+                row.role: row.manager_annual_cost
+                for row in self.role_costs
+                if row.manager_annual_cost is not None
+            },
+        )
+
+    def costed_seats(self) -> list[costs.CostedSeat]:
+        return [
+            costs.CostedSeat(seat, cost)
+            for seat, cost in zip(self.seats, self._costs(self.seat_costs, self.seats), strict=True)
+        ]
+
+    def costed_hires(self) -> list[costs.CostedHire]:
+        return [
+            costs.CostedHire(hire, cost)
+            for hire, cost in zip(self.hires, self._costs(self.hire_costs, self.hires), strict=True)
+        ]
+
+    @staticmethod
+    def _costs(own: tuple, rows: tuple) -> tuple:
+        return own or (None,) * len(rows)
+
+    def quarter_cost(self, gap: rules.QuarterGap) -> costs.QuarterCost:
+        return costs.quarter_cost(gap, self.costed_seats(), self.costed_hires(), self.cost_table())
+
+    def roadmap_costs(self, roadmap: list[rules.RoadmapQuarter]) -> list[costs.QuarterCost]:
+        return costs.roadmap_costs(
+            roadmap, self.costed_seats(), self.costed_hires(), self.cost_table()
+        )
+
     def default_quarter(self, today: datetime.date | None = None) -> int | None:
         """The current quarter if it has data (or data before it), else the latest."""
         quarters = self.quarters
@@ -120,17 +165,22 @@ def load_plan(
     team: list[TeamMember] | None = None,
     hires: list[PlannedHire] | None = None,
 ) -> Plan:
-    """Four queries of plain values, whatever the number of quarters, people or hires.
+    """Five queries of plain values, whatever the number of quarters, people or hires.
 
     A page that shows rows reads them itself and passes them in (``snapshots`` in quarter
     order); they are turned into the rules' values instead of being read a second time.
     """
+    seats, seat_costs = _seats(organization, team)
+    open_hires, hire_costs = _hires(organization, hires)
     return Plan(
         organization=organization,
         headcounts=_headcounts(organization, snapshots),
-        seats=_seats(organization, team),
-        hires=_hires(organization, hires),
+        seats=seats,
+        hires=open_hires,
         verticals=organization.segments.count(),
+        seat_costs=seat_costs,
+        hire_costs=hire_costs,
+        role_costs=tuple(RoleCost.objects.filter(organization=organization)),
     )
 
 
@@ -148,23 +198,33 @@ def _headcounts(
     }
 
 
-def _seats(organization: Organization, team: list[TeamMember] | None) -> tuple:
+def _seats(organization: Organization, team: list[TeamMember] | None) -> tuple[tuple, tuple]:
+    """The seats as the rules read them, and each one's own annual cost."""
     if team is not None:
-        return tuple(member.as_seat() for member in team)
-    rows = organization.team_members.values_list(
-        "role", "start_quarter", "end_quarter", "is_manager"
+        return tuple(m.as_seat() for m in team), tuple(m.annual_cost for m in team)
+    rows = list(
+        organization.team_members.values_list(
+            "role", "start_quarter", "end_quarter", "is_manager", "annual_cost"
+        )
     )
-    return tuple(
+    seats = tuple(
         rules.TeamSeat(role=role, start=start, end=end, is_manager=manager)
-        for role, start, end, manager in rows
+        for role, start, end, manager, _ in rows
     )
+    return seats, tuple(row[4] for row in rows)
 
 
-def _hires(organization: Organization, hires: list[PlannedHire] | None) -> tuple:
+def _hires(organization: Organization, hires: list[PlannedHire] | None) -> tuple[tuple, tuple]:
+    """The hires as the rules read them, and each one's own annual cost."""
     if hires is not None:
-        return tuple(hire.as_hire() for hire in hires)
-    rows = organization.planned_hires.values_list("role", "target_quarter", "status", "is_manager")
-    return tuple(
-        rules.Hire(role=role, target=target, status=status, is_manager=manager)
-        for role, target, status, manager in rows
+        return tuple(h.as_hire() for h in hires), tuple(h.annual_cost for h in hires)
+    rows = list(
+        organization.planned_hires.values_list(
+            "role", "target_quarter", "status", "is_manager", "annual_cost"
+        )
     )
+    planned = tuple(
+        rules.Hire(role=role, target=target, status=status, is_manager=manager)
+        for role, target, status, manager, _ in rows
+    )
+    return planned, tuple(row[4] for row in rows)

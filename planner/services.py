@@ -5,11 +5,12 @@ saves, refuses an update or a delete made from a stale copy (``StaleEdit``), and
 ``Change`` with the values before and after.
 """
 
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -27,10 +28,13 @@ from planner.models import (
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
+    ShareLink,
     TeamMember,
     VerifiedEmail,
     has_verified_email,
+    share_token_digest,
 )
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 
@@ -74,10 +78,13 @@ ORGANIZATION_FIELDS = (
     "reports_to",
     "hiring_lead_time",
     "stage_one_focus",
+    "currency",
 )
 SNAPSHOT_FIELDS = ("sales", "customer_success", "other")
-TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter", "is_manager")
+TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter", "is_manager", "annual_cost")
 HIRE_FIELDS = ("role", "target_quarter", "status", "annual_cost", "notes", "is_manager")
+ROLE_COST_FIELDS = ("annual_cost", "manager_annual_cost")
+SHARE_LINK_FIELDS = ("hint", "expires_at")
 
 
 # --- recording -----------------------------------------------------------------------------
@@ -89,6 +96,8 @@ def _display(instance: models.Model, field: str) -> Any:
         if field in ("quarter", "start_quarter", "end_quarter", "target_quarter") and value:
             return Quarter.from_ordinal(value).label
         return value
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M} UTC"
     if isinstance(value, Decimal):
         # 90000 and 90000.00 are one amount: record them alike, so re-saving is no change.
         return f"{value:.{instance._meta.get_field(field).decimal_places}f}"
@@ -281,6 +290,7 @@ def organization_create(
     reports_to: str | Keep = KEEP,
     hiring_lead_time: int | Keep = KEEP,
     stage_one_focus: str | Keep = KEEP,
+    currency: str | Keep = KEEP,
 ) -> Organization:
     """Creates an organization with ``owner`` as its first owner; unset fields get defaults."""
     settings = _given(
@@ -291,6 +301,7 @@ def organization_create(
         reports_to=reports_to,
         hiring_lead_time=hiring_lead_time,
         stage_one_focus=stage_one_focus,
+        currency=currency,
     )
     organization = Organization(name=name.strip(), slug=slug or _unique_slug(name), **settings)
     organization.full_clean()
@@ -329,6 +340,7 @@ def organization_update(
     reports_to: str | Keep = KEEP,
     hiring_lead_time: int | Keep = KEEP,
     stage_one_focus: str | Keep = KEEP,
+    currency: str | Keep = KEEP,
 ) -> Organization:
     changes = _given(
         name=name,
@@ -339,6 +351,7 @@ def organization_update(
         reports_to=reports_to,
         hiring_lead_time=hiring_lead_time,
         stage_one_focus=stage_one_focus,
+        currency=currency,
     )
     return _update(
         organization,
@@ -562,6 +575,7 @@ def team_member_create(
     start_quarter: int,
     end_quarter: int | None = None,
     is_manager: bool = False,
+    annual_cost: Decimal | None = None,
 ) -> TeamMember:
     member = TeamMember(
         organization=organization,
@@ -570,6 +584,7 @@ def team_member_create(
         start_quarter=start_quarter,
         end_quarter=end_quarter,
         is_manager=is_manager,
+        annual_cost=annual_cost,
     )
     return _create(member, actor=actor, entity=Entity.TEAM_MEMBER, fields=TEAM_MEMBER_FIELDS)
 
@@ -584,6 +599,7 @@ def team_member_update(
     start_quarter: int | Keep = KEEP,
     end_quarter: int | Keep | None = KEEP,
     is_manager: bool | Keep = KEEP,
+    annual_cost: Decimal | Keep | None = KEEP,
 ) -> TeamMember:
     changes = _given(
         role=role,
@@ -591,6 +607,7 @@ def team_member_update(
         start_quarter=start_quarter,
         end_quarter=end_quarter,
         is_manager=is_manager,
+        annual_cost=annual_cost,
     )
     return _update(
         member,
@@ -825,6 +842,8 @@ def hire_mark_hired(
             name=name,
             start_quarter=start_quarter if start_quarter is not None else hire.target_quarter,
             is_manager=current.is_manager,
+            # The cost budgeted for the hire is what the person is expected to cost.
+            annual_cost=current.annual_cost,
         )
         _update(
             hire,
@@ -837,6 +856,198 @@ def hire_mark_hired(
         PlannedHire.objects.filter(pk=hire.pk).update(team_member=member)
         hire.team_member = member
     return member
+
+
+# --- role costs ----------------------------------------------------------------------------
+
+
+class RoleCostInput(NamedTuple):
+    """What the costs form asks for one role: empty ``annual_cost`` removes its default."""
+
+    annual_cost: Decimal | None
+    manager_annual_cost: Decimal | None
+    expected_version: int | None  # None: the role had no cost when the form was loaded
+
+
+def role_costs_update(
+    *, organization: Organization, actor, costs: Mapping[str, RoleCostInput]
+) -> list[RoleCost]:
+    """Sets the default annual costs of the roles in ``costs``; all or nothing.
+
+    Each role's row is re-read under a lock; one changed, added or removed since the form
+    was loaded refuses the whole table with ``StaleEdit`` carrying that row (or, for a row
+    removed since, a ``RowGone``). Each role that changes is recorded as its own change.
+    """
+    unknown = set(costs) - set(rules.ROLES)
+    if unknown:
+        raise ValueError(f"Not roles: {', '.join(sorted(unknown))}.")
+    errors: dict[str, list[str]] = {}
+    for role, wanted in costs.items():
+        if wanted.annual_cost is None and wanted.manager_annual_cost is not None:
+            errors[f"{role}-annual_cost"] = [
+                "Enter the role's cost too: a manager cost alone has nothing to differ from."
+            ]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return _save_role_costs(organization=organization, actor=actor, costs=costs)
+    except IntegrityError:
+        # Two first saves of the same role at once: the unique key kept the first.
+        raise ValidationError(CLASHED) from None
+
+
+def _save_role_costs(
+    *, organization: Organization, actor, costs: Mapping[str, RoleCostInput]
+) -> list[RoleCost]:
+    with transaction.atomic():
+        current = {
+            row.role: row
+            for row in RoleCost.objects.select_for_update().filter(organization=organization)
+        }
+        for role, wanted in costs.items():
+            row = current.get(role)
+            if row is None and wanted.expected_version is not None:
+                raise RowGone("A role's cost was removed by someone else since you opened it.")
+            if row is not None and row.version != wanted.expected_version:
+                raise StaleEdit(row)
+        saved = []
+        for role, wanted in costs.items():
+            row = current.get(role)
+            if wanted.annual_cost is None:
+                if row is not None:
+                    _record(
+                        organization=organization,
+                        actor=actor,
+                        action=Change.Action.DELETED,
+                        entity=Entity.ROLE_COST,
+                        instance=row,
+                        fields=ROLE_COST_FIELDS,
+                    )
+                    row.delete()
+                continue
+            if row is None:
+                row = RoleCost(
+                    organization=organization,
+                    role=role,
+                    annual_cost=wanted.annual_cost,
+                    manager_annual_cost=wanted.manager_annual_cost,
+                )
+                row.full_clean()
+                row.save()
+                _record(
+                    organization=organization,
+                    actor=actor,
+                    action=Change.Action.CREATED,
+                    entity=Entity.ROLE_COST,
+                    instance=row,
+                    fields=ROLE_COST_FIELDS,
+                )
+            else:
+                before = {name: _display(row, name) for name in ROLE_COST_FIELDS}
+                row.annual_cost = wanted.annual_cost
+                row.manager_annual_cost = wanted.manager_annual_cost
+                row.full_clean(exclude=["organization", "role"])
+                after = {name: _display(row, name) for name in ROLE_COST_FIELDS}
+                if after != before:
+                    row.version += 1
+                    row.save()
+                    _record(
+                        organization=organization,
+                        actor=actor,
+                        action=Change.Action.UPDATED,
+                        entity=Entity.ROLE_COST,
+                        instance=row,
+                        fields=ROLE_COST_FIELDS,
+                        before=before,
+                    )
+            saved.append(row)
+    return saved
+
+
+# --- share links ---------------------------------------------------------------------------
+
+# Opening a link is recorded at most once an hour per link: a leader flicking through the
+# summary in a meeting is one visit, and the history stays readable.
+SHARE_OPEN_RECORDED_EVERY = timedelta(hours=1)
+
+
+def share_link_create(*, organization: Organization, actor, days: int) -> tuple[ShareLink, str]:
+    """A new read-only link to the summary; returns it and its token, shown only now."""
+    if not 1 <= days <= ShareLink.MAX_DAYS:
+        raise ValidationError(
+            {"days": f"A link lasts 1 to {ShareLink.MAX_DAYS} days; enter a number in that range."}
+        )
+    token = secrets.token_urlsafe(32)
+    link = ShareLink(
+        organization=organization,
+        token_digest=share_token_digest(token),
+        hint=token[:6],
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    with transaction.atomic():
+        link.save()
+        _record(
+            organization=organization,
+            actor=actor,
+            action=Change.Action.CREATED,
+            entity=Entity.SHARE_LINK,
+            instance=link,
+            fields=SHARE_LINK_FIELDS,
+        )
+    return link, token
+
+
+def share_link_revoke(*, link: ShareLink, actor) -> ShareLink:
+    """Stops the link working; a link revoked already stays as it was."""
+    with transaction.atomic():
+        current = ShareLink.objects.select_for_update().filter(pk=link.pk).first()
+        if current is None:
+            raise RowGone()
+        if current.revoked_at is None:
+            current.revoked_at = timezone.now()
+            current.revoked_by = actor
+            current.save(update_fields=["revoked_at", "revoked_by"])
+            _record(
+                organization=link.organization,
+                actor=actor,
+                action=Change.Action.DELETED,
+                entity=Entity.SHARE_LINK,
+                instance=current,
+                fields=SHARE_LINK_FIELDS,
+            )
+    return current
+
+
+def share_link_open(token: str) -> ShareLink | None:
+    """The usable link for ``token``, its opening noted; None when there is none."""
+    now = timezone.now()
+    with transaction.atomic():
+        link = (
+            ShareLink.objects.select_for_update()
+            .select_related("organization")
+            .usable(now)
+            .filter(token_digest=share_token_digest(token))
+            .first()
+        )
+        if link is None:
+            return None
+        fields = ["last_opened_at"]
+        link.last_opened_at = now
+        recorded = link.last_recorded_at
+        if recorded is None or now - recorded >= SHARE_OPEN_RECORDED_EVERY:
+            link.last_recorded_at = now
+            fields.append("last_recorded_at")
+            Change.objects.create(
+                organization=link.organization,
+                actor=None,
+                action=Change.Action.UPDATED,
+                entity=Entity.SHARE_LINK,
+                label=_label(link),
+                diff={"opened": [None, "by someone with the link"]},
+            )
+        link.save(update_fields=fields)
+    return link
 
 
 # --- members -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from planner.views import (
     organizations,
     roadmap,
     rules_page,
+    summary,
     team,
 )
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path(org, gap.gap, name="gap"),
     # Organization settings and segments
     path(f"{org}settings/", organizations.organization_settings, name="organization_settings"),
+    path(f"{org}settings/costs/", organizations.role_costs, name="role_costs"),
     path(f"{org}segments/add/", organizations.segment_create, name="segment_create"),
     path(f"{org}segments/<int:pk>/", organizations.segment_update, name="segment_update"),
     path(f"{org}segments/<int:pk>/delete/", organizations.segment_delete, name="segment_delete"),
@@ -71,6 +73,15 @@ urlpatterns = [
     # Roadmap and its CSV export
     path(f"{org}roadmap/", roadmap.roadmap, name="roadmap"),
     path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),
+    # The leadership summary, and read-only links to it for people who are not members
+    path(f"{org}summary/", summary.summary, name="summary"),
+    path(f"{org}share-links/add/", summary.share_link_create, name="share_link_create"),
+    path(
+        f"{org}share-links/<int:pk>/revoke/",
+        summary.share_link_revoke,
+        name="share_link_revoke",
+    ),
+    path("s/<str:token>/", summary.shared_summary, name="shared_summary"),
     # Change history
     path(f"{org}history/", history.history, name="history"),
     # Members and invitations

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -7,6 +9,7 @@ from planner.models import (
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
     TeamMember,
     VerifiedEmail,
@@ -92,3 +95,13 @@ class PlannedHireFactory(factory.django.DjangoModelFactory):
     role = rules.SALES_ENABLEMENT
     target_quarter = FY2027_Q1
     status = rules.PLANNED
+
+
+class RoleCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleCost
+
+    organization = factory.SubFactory(OrganizationFactory)
+    role = rules.ENABLEMENT_LEADER
+    annual_cost = Decimal("100000.00")
+    manager_annual_cost = None

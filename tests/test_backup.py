@@ -29,6 +29,7 @@ from planner.models import (
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
     TeamMember,
     VerifiedEmail,
@@ -70,6 +71,7 @@ def add_hostile_rows(organization: Organization) -> None:
         name='Ødegård, "Ann" <b>bold</b>',
         start_quarter=first.quarter,
         end_quarter=first.quarter + 3,
+        annual_cost=Decimal("99999.99"),
     )
     hire = services.hire_create(
         organization=organization,
@@ -157,6 +159,7 @@ def test_the_export_is_marked_with_its_format_and_version(northwind):
         "snapshots",
         "team_members",
         "planned_hires",
+        "role_costs",
         "changes",
     ]
 
@@ -186,6 +189,7 @@ def test_it_exports_every_column_but_the_primary_key(northwind):
     assert columns(HeadcountSnapshot) <= set(document["snapshots"][0])
     assert columns(TeamMember) <= set(document["team_members"][0])
     assert columns(PlannedHire) <= set(document["planned_hires"][0])
+    assert columns(RoleCost) <= set(document["role_costs"][0])
     assert columns(Change) <= set(document["changes"][0])
 
 
@@ -417,13 +421,17 @@ def test_a_version_1_file_still_imports(db):
     assert export("northwind") == backup.upgrade(old)
 
 
-def test_upgrading_version_2_marks_no_one_a_manager_and_changes_nothing_else():
+def test_upgrading_version_2_adds_no_managers_and_no_costs_and_changes_nothing_else():
     old = backup.upgrade_from_version_1(version_1_document())
     new = backup.upgrade_from_version_2(copy.deepcopy(old))
     assert new["version"] == 3
-    for rows in ("team_members", "planned_hires"):
-        assert new[rows] == [{**row, "is_manager": False} for row in old[rows]]
-    unchanged = set(old) - {"version", "team_members", "planned_hires"}
+    assert new["team_members"] == [
+        {**row, "is_manager": False, "annual_cost": None} for row in old["team_members"]
+    ]
+    assert new["planned_hires"] == [{**row, "is_manager": False} for row in old["planned_hires"]]
+    assert new["organization"] == {"currency": "USD", **old["organization"]}
+    assert new["role_costs"] == []
+    unchanged = set(old) - {"version", "team_members", "planned_hires", "organization"}
     assert {key: new[key] for key in unchanged} == {key: old[key] for key in unchanged}
 
 
@@ -1047,3 +1055,23 @@ def test_an_export_from_sqlite_imports_into_postgresql(sqlite_source, tmp_path):
     import_file(path)
 
     assert export("northwind") == document
+
+
+def test_costs_survive_the_round_trip_and_a_version_2_file_imports_without_any(northwind, tmp_path):
+    document = export("northwind")
+    assert document["organization"]["currency"] == "USD"
+    assert {cost["role"] for cost in document["role_costs"]} == set(rules.ROLES)
+    assert "99999.99" in {member["annual_cost"] for member in document["team_members"]}
+    import_file(write(tmp_path, document), slug="copy")
+    assert without_slug(export("copy")) == without_slug(document)
+
+    old = copy.deepcopy(document)
+    old["version"] = 2
+    del old["organization"]["currency"], old["role_costs"]
+    for member in old["team_members"]:
+        del member["annual_cost"]
+    import_file(write(tmp_path, old), slug="old")
+    restored = Organization.objects.get(slug="old")
+    assert restored.currency == "USD"
+    assert not RoleCost.objects.filter(organization=restored).exists()
+    assert not TeamMember.objects.filter(organization=restored, annual_cost__isnull=False).exists()

@@ -4,6 +4,7 @@ import csv
 import dataclasses
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -14,6 +15,7 @@ from planner.quarters import Quarter
 from tests.factories import (
     OrganizationFactory,
     PlannedHireFactory,
+    RoleCostFactory,
     SegmentFactory,
     SnapshotFactory,
     TeamMemberFactory,
@@ -67,10 +69,15 @@ def build_plan(*, start_month: int = 1, lead_time: int = 1, **extra) -> Plan:
     )
 
 
+def _with_costs(plan: Plan, roadmap: list) -> tuple:
+    """The arguments of ``roadmap_rows``: the roadmap, its organization and their costs."""
+    return roadmap, plan.organization, plan.roadmap_costs(roadmap)
+
+
 def rows_of(plan: Plan, today: datetime.date = TODAY) -> list[dict]:
     return [
         dict(zip(ROADMAP_COLUMNS, row, strict=True))
-        for row in roadmap_rows(plan.roadmap(today), plan.organization)
+        for row in roadmap_rows(*_with_costs(plan, plan.roadmap(today)))
     ]
 
 
@@ -99,6 +106,9 @@ def test_it_has_exactly_the_agreed_columns():
         "role_title",
         "managers",
         "requisition_status",
+        "recommended_cost",
+        "in_seat_cost",
+        "planned_cost",
     )
 
 
@@ -292,7 +302,7 @@ def test_it_words_each_deadline_against_the_current_quarter(today, statuses):
 
 
 def test_it_keeps_numbers_numeric_and_negative_gaps_unprefixed():
-    rows = roadmap_rows(build_plan().roadmap(TODAY), build_plan().organization)
+    rows = roadmap_rows(*_with_costs(build_plan(), build_plan().roadmap(TODAY)))
     gaps = [row[ROADMAP_COLUMNS.index("gap")] for row in rows]
     assert -1 in gaps
     numbers = (
@@ -314,7 +324,7 @@ def test_it_keeps_numbers_numeric_and_negative_gaps_unprefixed():
 
 def test_it_returns_no_rows_without_headcount():
     plan = dataclasses.replace(build_plan(), headcounts={})
-    assert roadmap_rows(plan.roadmap(), plan.organization) == []
+    assert roadmap_rows(*_with_costs(plan, plan.roadmap())) == []
 
 
 # --- CSV injection (OWASP) -----------------------------------------------------------------
@@ -345,7 +355,7 @@ def test_user_text_in_names_notes_and_segments_never_reaches_a_cell_unescaped():
         ],
         segments=[SegmentFactory.build(name=name) for name in HOSTILE],
     )
-    rows = roadmap_rows(plan.roadmap(), plan.organization)
+    rows = roadmap_rows(*_with_costs(plan, plan.roadmap()))
     assert rows
     for row in rows:
         for cell in row:
@@ -368,9 +378,38 @@ def test_a_reason_quoting_hostile_text_is_neutralised_and_survives_the_csv(hosti
         )
         for q in plan.roadmap()
     ]
-    rows = roadmap_rows(roadmap, plan.organization)
+    rows = roadmap_rows(*_with_costs(plan, roadmap))
     reason = ROADMAP_COLUMNS.index("reason")
     assert {row[reason] for row in rows} == {"'" + hostile}
     parsed = list(csv.DictReader(io.StringIO(as_csv(rows), newline="")))
     assert {row["reason"] for row in parsed} == {"'" + hostile}
     assert len(parsed) == len(rows)
+
+
+def test_it_appends_each_role_s_quarterly_costs_as_plain_numbers():
+    """The leader (own cost 200,000) and a sales-enablement person in seat (role default
+    100,000), the program manager planned for Q3 (default 120,000.50); the leader recommended
+    throughout at the default 180,000."""
+    plan = build_plan(team=[])
+    plan = dataclasses.replace(
+        plan,
+        seat_costs=(Decimal("200000"), *(None for _ in plan.seats[1:])),
+        role_costs=(
+            RoleCostFactory.build(role=LEADER, annual_cost=Decimal("180000")),
+            RoleCostFactory.build(role=SALES, annual_cost=Decimal("100000")),
+            RoleCostFactory.build(role=PM, annual_cost=Decimal("120000.50")),
+        ),
+    )
+    got = {
+        (r["quarter"], r["role"]): (r["recommended_cost"], r["in_seat_cost"], r["planned_cost"])
+        for r in rows_of(plan)
+    }
+    assert got[("FY2027 Q1", LEADER)] == (Decimal("45000.00"), Decimal("50000.00"), Decimal("0.00"))
+    assert got[("FY2027 Q1", SALES)] == (Decimal("0.00"), Decimal("25000.00"), Decimal("0.00"))
+    assert got[("FY2027 Q3", PM)] == (
+        Decimal("30000.13"),  # 120,000.50 / 4 = 30,000.125, to the cent
+        Decimal("0.00"),
+        Decimal("30000.13"),
+    )
+    text = as_csv(roadmap_rows(*_with_costs(plan, plan.roadmap(TODAY))))
+    assert ",45000.00,50000.00,0.00\r\n" in text

@@ -171,6 +171,7 @@ def test_creating_a_team_member_records_role_name_and_quarters(organization, act
         "start_quarter": [None, "FY2027 Q1"],
         "end_quarter": [None, None],
         "is_manager": [None, False],
+        "annual_cost": [None, None],
     }
 
 
@@ -204,6 +205,7 @@ def test_deleting_a_team_member_records_what_they_were(member, actor):
         "start_quarter": ["FY2027 Q1", None],
         "end_quarter": [None, None],
         "is_manager": [False, None],
+        "annual_cost": [None, None],
     }
     assert not TeamMember.objects.exists()
 

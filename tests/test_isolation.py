@@ -13,10 +13,17 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from planner import services
 from planner.models import Membership
+from planner.planning import current_quarter
 from planner.urls import org
 from planner.views.access import READ, SAFE_METHODS, WRITE
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    SnapshotFactory,
+    UserFactory,
+)
 from tests.url_catalogue import (
     ACCESS,
     ALL_URLS,
@@ -172,3 +179,34 @@ def test_a_user_with_no_membership_sees_no_organization(client, world):
     a, _, _ = world
     client.force_login(UserFactory())
     assert client.get(reverse("gap", args=[a.slug])).status_code == 404
+
+
+def test_a_share_link_shows_its_own_organization_s_summary_and_changes_nothing(client, world):
+    """The link's token is its only credential: it reads one summary, and writes nothing but
+    when it was last opened."""
+    a, b, users = world
+    a.name, b.name = "Alpha Analytics", "Beta Bikes"
+    for organization, sales in ((a, 120), (b, 777)):
+        organization.save()
+        SnapshotFactory(
+            organization=organization,
+            quarter=current_quarter(organization),
+            sales=sales,
+            customer_success=0,
+            other=0,
+        )
+    _, token = services.share_link_create(organization=a, actor=users["owner"], days=30)
+    url = reverse("shared_summary", args=[token])
+    html = client.get(url).content.decode()
+    assert a.name in html and "<strong>120</strong> customer-facing" in html
+    assert b.name not in html and "777" not in html
+    for user in users.values():
+        assert user.username not in html
+    before = database_state()
+    for method in WRITE_METHODS:
+        assert getattr(client, method)(url).status_code == 405, method
+    assert database_state() == before
+    # Someone logged in to another organization sees the same summary and nothing more.
+    client.force_login(users["outsider"])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("roadmap", args=[a.slug])).status_code == 404

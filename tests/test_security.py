@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from planner import services
 from planner.models import Membership
 from tests.factories import MembershipFactory, SnapshotFactory, UserFactory
 
@@ -102,7 +103,9 @@ def test_pages_carry_a_strict_content_security_policy(client, member):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("page", ["gap", "headcount", "team", "roadmap", "organization_settings"])
+@pytest.mark.parametrize(
+    "page", ["gap", "headcount", "team", "roadmap", "summary", "organization_settings", "members"]
+)
 def test_pages_need_no_inline_script_or_style(client, member, page):
     client.force_login(member.user)
     html = client.get(reverse(page, args=[member.organization.slug])).content.decode()
@@ -112,6 +115,18 @@ def test_pages_need_no_inline_script_or_style(client, member, page):
     assert " style=" not in html
     assert "hx-on" not in html
     assert '"allowEval": false' in html
+
+
+def test_the_shared_summary_runs_no_script_and_keeps_the_policy(client, member):
+    """What a share link shows draws its charts as SVG: nothing a policy would block."""
+    _, token = services.share_link_create(
+        organization=member.organization, actor=member.user, days=1
+    )
+    response = client.get(reverse("shared_summary", args=[token]))
+    html = response.content.decode()
+    assert "<svg" in html
+    assert "<script" not in html and " style=" not in html and "<style" not in html
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
 
 
 def test_htmx_is_served_from_this_site(client, member):

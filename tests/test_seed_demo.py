@@ -9,11 +9,13 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
+from planner import rules
 from planner.models import (
     HeadcountSnapshot,
     Membership,
     Organization,
     PlannedHire,
+    RoleCost,
     Segment,
     TeamMember,
     has_verified_email,
@@ -22,7 +24,7 @@ from planner.planning import load_plan
 
 pytestmark = pytest.mark.django_db
 
-TABLES = (Organization, Membership, HeadcountSnapshot, Segment, TeamMember, PlannedHire)
+TABLES = (Organization, Membership, HeadcountSnapshot, Segment, TeamMember, PlannedHire, RoleCost)
 
 
 def seed() -> str:
@@ -121,3 +123,14 @@ def test_what_it_prints_cannot_drive_the_terminal():
     output = out.getvalue()
     assert "\x1b]0" not in output and "\x07" not in output
     assert "http://x/\\x1b]0;pwned\\x07" in output
+
+
+def test_it_gives_the_demo_a_currency_and_a_cost_for_every_role():
+    seed()
+    plan = load_plan(Organization.objects.get())
+    assert plan.organization.currency == "USD"
+    assert {cost.role for cost in plan.role_costs} == set(rules.ROLES)
+    roadmap = plan.roadmap()
+    quarter_costs = plan.roadmap_costs(roadmap)
+    assert all(cost.uncosted == frozenset() for cost in quarter_costs)
+    assert all(cost.in_seat > 0 and cost.recommended > 0 for cost in quarter_costs)

@@ -5,6 +5,7 @@ Shared by the isolation and generated-input tests so that both cover each new UR
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from planner import services
 from planner.models import Invitation, Membership
 from planner.urls import org
 from tests.factories import (
@@ -56,6 +57,10 @@ NOT_ORGANIZATION_SCOPED = {
     "invitation_accept",
     "rules",
     "rules_source",
+    # A share link's token is the credential, like an invitation's: it shows one
+    # organization's summary read-only to whoever holds it, and nothing else. Its own
+    # isolation tests are in tests/test_isolation.py.
+    "shared_summary",
 }
 
 
@@ -63,6 +68,11 @@ def _invitation(organization):
     return Invitation.objects.create(
         organization=organization, email="invitee@example.com", role=Membership.Role.EDITOR
     )
+
+
+def _share_link(organization):
+    link, _token = services.share_link_create(organization=organization, actor=None, days=30)
+    return link
 
 
 def _other_member(organization):
@@ -83,6 +93,7 @@ OBJECT_FOR = {
     "member_update": _other_member,
     "member_remove": _other_member,
     "invitation_revoke": _invitation,
+    "share_link_revoke": _share_link,
 }
 
 

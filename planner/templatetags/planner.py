@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
 
 from planner import rules
+from planner.money import format_amount
 from planner.quarters import Quarter
 
 register = template.Library()
@@ -65,3 +68,25 @@ def minutes(duration) -> int:
 def citation_url(citation: str) -> str:
     """Where a cited rule is explained: "A.4" → "/rules/#a-4"."""
     return f"{reverse('rules')}#{rules.citation_anchor(citation)}"
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """An amount in whole units with its currency: "1,270,000 USD"."""
+    if amount is None or amount == "":
+        return ""
+    return format_amount(amount, currency)
+
+
+@register.filter
+def money_exact(amount: Decimal | None, currency: str) -> str:
+    """An amount with its cents, as typed in a form, with its currency code."""
+    if amount is None or amount == "":
+        return ""
+    return format_amount(amount, currency, cents=True)
+
+
+@register.filter
+def times(amount: Decimal, factor: int) -> Decimal:
+    """``amount`` × ``factor``, exactly: a quarter's cost as a year's."""
+    return Decimal(amount) * int(factor)

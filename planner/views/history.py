@@ -25,8 +25,14 @@ ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
     Entity.TEAM_MEMBER: ("Team members", (Entity.TEAM_MEMBER,)),
     Entity.PLANNED_HIRE: ("Planned hires", (Entity.PLANNED_HIRE,)),
     Entity.SEGMENT: ("Segments", (Entity.SEGMENT,)),
-    Entity.SETTINGS: ("Settings", (Entity.SETTINGS, Entity.ORGANIZATION)),
-    Entity.MEMBER: ("Members and invitations", (Entity.MEMBER, Entity.INVITATION)),
+    Entity.SETTINGS: (
+        "Settings and costs",
+        (Entity.SETTINGS, Entity.ORGANIZATION, Entity.ROLE_COST),
+    ),
+    Entity.MEMBER: (
+        "Members and sharing",
+        (Entity.MEMBER, Entity.INVITATION, Entity.SHARE_LINK),
+    ),
 }
 
 FIELD_NAMES = {
@@ -38,6 +44,10 @@ FIELD_NAMES = {
     "stage_one_focus": "Focus of a team of one",
     "is_manager": "Manages others in the role",
     "count": "Hires planned at once",
+    "annual_cost": "Annual cost",
+    "manager_annual_cost": "A manager's annual cost",
+    "hint": "Link",
+    "expires_at": "Expires",
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {
@@ -79,13 +89,20 @@ def field_value(field: str, value: Any) -> str:
         return VALUE_NAMES[field].get(value, str(value))
     if field == "leader_strategic_share":
         return f"{value}%"
-    if field == "annual_cost":
+    if field in ("annual_cost", "manager_annual_cost"):
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
         return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     return str(value)
+
+
+def _nobody(change: Change) -> str:
+    """Who made a change with no account: a share link is opened by whoever holds it."""
+    if change.entity == Entity.SHARE_LINK and "opened" in change.diff:
+        return "Someone with the link"
+    return FORMER_USER
 
 
 def describe(change: Change) -> Entry:
@@ -98,7 +115,7 @@ def describe(change: Change) -> Entry:
         fields.append(FieldChange(field_name(field), before, after))
     return Entry(
         change=change,
-        who=change.actor.get_username() if change.actor else FORMER_USER,
+        who=change.actor.get_username() if change.actor else _nobody(change),
         what=f"{change.get_action_display()} {change.entity} {change.label}".strip(),
         fields=fields,
     )

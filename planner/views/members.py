@@ -21,8 +21,8 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
-from planner.forms import InvitationForm, MemberRoleForm, add_service_errors
-from planner.models import Invitation, Membership
+from planner.forms import InvitationForm, MemberRoleForm, ShareLinkForm, add_service_errors
+from planner.models import Invitation, Membership, ShareLink
 from planner.views.access import OWNER, READ, org_context, organization_view
 
 PAGE = "planner/members.html"
@@ -71,7 +71,7 @@ def _member_row(
     return MemberRow(member, member.pk == viewer.pk, form=form, saved=saved, error=error)
 
 
-def _page_context(membership: Membership, **overrides) -> dict:
+def page_context(membership: Membership, **overrides) -> dict:
     """The whole page; ``rows`` maps a membership pk to what replaces that row."""
     organization = membership.organization
     replaced = overrides.pop("rows", {})
@@ -87,6 +87,13 @@ def _page_context(membership: Membership, **overrides) -> dict:
         last_owner=membership.is_owner and sum(m.is_owner for m in members) == 1,
         invite_form=overrides.pop("invite_form", None) or InvitationForm(auto_id="invite-%s"),
         valid_days=Invitation.VALID_FOR.days,
+        share_links=list(
+            organization.share_links.select_related("created_by", "revoked_by")
+            if membership.is_owner
+            else ()
+        ),
+        share_form=overrides.pop("share_form", None) or ShareLinkForm(auto_id="share-%s"),
+        share_max_days=ShareLink.MAX_DAYS,
     )
     context.update(overrides)
     return context
@@ -127,7 +134,9 @@ def _send_invitation(request: HttpRequest, invitation: Invitation) -> bool:
 
 @organization_view(get=READ)
 def members(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return render(request, PAGE, _page_context(membership))
+    # A share link just made, shown this once: only its digest is stored.
+    new_link = request.session.pop("new_share_link", None) if membership.is_owner else None
+    return render(request, PAGE, page_context(membership, new_link=new_link))
 
 
 # --- invitations ----------------------------------------------------------------------------
@@ -157,11 +166,11 @@ def member_invite(request: HttpRequest, membership: Membership) -> HttpResponse:
             if not request.htmx:
                 (messages.success if sent else messages.error)(request, notice)
                 return redirect(_members_url(membership.organization.slug, "invitation-section"))
-            context = _page_context(
+            context = page_context(
                 membership, invited=invitation.pk, notice=notice, mail_failed=not sent
             )
             return render(request, f"{PAGE}#invitation-section", context)
-    context = _page_context(membership, invite_form=form)
+    context = page_context(membership, invite_form=form)
     template = f"{PAGE}#invitation-section" if request.htmx else PAGE
     return render(request, template, context, status=422)
 
@@ -176,7 +185,7 @@ def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> 
     if not request.htmx:
         messages.success(request, notice)
         return redirect(_members_url(membership.organization.slug, "invitation-section"))
-    context = _page_context(membership, notice=notice)
+    context = page_context(membership, notice=notice)
     return render(request, f"{PAGE}#invitation-section", context)
 
 
@@ -212,7 +221,7 @@ def member_update(request: HttpRequest, membership: Membership, pk: int) -> Http
             )
             return render(request, ROW, context)
     if not request.htmx:
-        context = _page_context(membership, rows={member.pk: {"form": form}})
+        context = page_context(membership, rows={member.pk: {"form": form}})
         return render(request, PAGE, context, status=422)
     context = org_context(membership, "members", row=_member_row(member, membership, form=form))
     return render(request, ROW, context, status=422)
@@ -243,14 +252,14 @@ def _remove(request: HttpRequest, membership: Membership, member: Membership) ->
         message = " ".join(error.messages)
         if not request.htmx:
             return _confirm(request, membership, member, error=message)
-        context = _page_context(membership, rows={member.pk: {"error": message}})
+        context = page_context(membership, rows={member.pk: {"error": message}})
         return render(request, f"{PAGE}#member-section", context, status=422)
     if member.pk == membership.pk:
         return _leave_for(request, reverse("home"), f"You left {membership.organization}.")
     if not request.htmx:
         messages.success(request, f"Removed {member.user} from {membership.organization}.")
         return redirect(_members_url(membership.organization.slug))
-    return render(request, f"{PAGE}#member-section", _page_context(membership))
+    return render(request, f"{PAGE}#member-section", page_context(membership))
 
 
 @organization_view(get=OWNER, post=OWNER)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from planner import services
-from planner.forms import OrganizationForm, SegmentForm
-from planner.models import Membership, Organization, Segment
+from planner.forms import OrganizationForm, RoleCostsForm, SegmentForm, add_service_errors
+from planner.models import Membership, Organization, RoleCost, Segment
 from planner.views.access import READ, WRITE, org_context, organization_view, plan_changed
 from planner.views.refusals import (
     NOT_SAVED,
@@ -115,6 +115,7 @@ def _settings_context(
     form: OrganizationForm | None = None,
     add_form: SegmentForm | None = None,
     row: SegmentRow | None = None,
+    costs_form: RoleCostsForm | None = None,
     **extra,
 ) -> dict:
     """The settings page; ``row`` replaces the row of the segment it holds."""
@@ -131,8 +132,14 @@ def _settings_context(
         form=form or _settings_form(organization, membership),
         add_form=add_form or SegmentForm(organization=organization),
         segment_rows=rows,
+        costs_form=costs_form or _costs_form(membership),
         **extra,
     )
+
+
+def _costs_form(membership: Membership, data=None) -> RoleCostsForm:
+    costs = list(RoleCost.objects.filter(organization=membership.organization))
+    return RoleCostsForm(data, costs=costs, read_only=not membership.can_edit)
 
 
 @organization_view(get=READ, post=WRITE)
@@ -169,6 +176,35 @@ def organization_settings(request: HttpRequest, membership: Membership) -> HttpR
     # Validation wrote the typed values onto the organization; the page shows the stored ones.
     organization.refresh_from_db()
     return render(request, SETTINGS_TEMPLATE, _settings_context(membership, form=form), status=422)
+
+
+# --- role costs ----------------------------------------------------------------------------
+
+
+@organization_view(post=WRITE)
+def role_costs(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Saves every role's default annual cost at once; the form is on the settings page."""
+    organization = membership.organization
+    form = _costs_form(membership, request.POST)
+    if form.is_valid():
+        try:
+            services.role_costs_update(
+                organization=organization, actor=request.user, costs=form.costs()
+            )
+        except (services.StaleEdit, services.RowGone):
+            context = _settings_context(membership, costs_stale=True)
+            return render(request, SETTINGS_TEMPLATE, context, status=409)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Costs saved, in {organization.currency}. The roadmap, gap and team pages show "
+                "them from now on.",
+            )
+            return redirect(reverse("organization_settings", args=[organization.slug]) + "#costs")
+    context = _settings_context(membership, costs_form=form)
+    return render(request, SETTINGS_TEMPLATE, context, status=422)
 
 
 # --- segments ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from planner import exports
+from planner import exports, summary
 from planner.models import Membership
 from planner.planning import current_quarter, load_plan
 from planner.views.access import READ, org_context, organization_view
@@ -17,10 +17,14 @@ from planner.views.access import READ, org_context, organization_view
 def roadmap(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
     plan = load_plan(organization)
+    quarters = plan.roadmap()
+    budget = summary.money(plan, quarters)
     context = org_context(
         membership,
         "roadmap",
-        quarters=plan.roadmap(),
+        quarters=quarters,
+        budget=budget,
+        charts=summary.roadmap_charts(quarters, budget),
         now=current_quarter(organization),
         lead=organization.hiring_lead_time,
     )
@@ -37,7 +41,9 @@ class _Echo:
 @organization_view(get=READ)
 def roadmap_csv(request: HttpRequest, membership: Membership) -> StreamingHttpResponse:
     organization = membership.organization
-    rows = exports.roadmap_rows(load_plan(organization).roadmap(), organization)
+    plan = load_plan(organization)
+    roadmap = plan.roadmap()
+    rows = exports.roadmap_rows(roadmap, organization, plan.roadmap_costs(roadmap))
     writer = csv.writer(_Echo(), lineterminator="\r\n")
 
     def lines() -> Iterator[str]:

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from planner import rules
+from planner.costs import plain
 from planner.exports import ROADMAP_COLUMNS
 from planner.models import HeadcountSnapshot, Organization, PlannedHire
 from planner.planning import current_quarter, load_plan
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.browser
 
 CSV_HEADER = (
     "quarter,quarter_start,customer_facing_headcount,stage,role,recommended,in_seat,planned,"
-    "gap,open_requisition_by,reason,stage_name,role_title,managers,requisition_status"
+    "gap,open_requisition_by,reason,stage_name,role_title,managers,requisition_status,"
+    "recommended_cost,in_seat_cost,planned_cost"
 )
 # The four quarters as (sales, customer success, other): 35, 39 and 43 customer-facing
 # (stage 1), then 159 (stage 2). Each quarter after the first starts as a copy of the one
@@ -91,9 +93,13 @@ def expected_csv_rows(organization: Organization) -> list[dict[str, str]]:
     """What the roadmap gives, quarter by quarter and role by role, as CSV text."""
     month = organization.fiscal_year_start_month
     rows = []
-    for quarter in load_plan(organization).roadmap():
+    plan = load_plan(organization)
+    roadmap = plan.roadmap()
+    # The amounts are worked out by hand in tests/test_costs.py; here each row carries its own.
+    for quarter, cost in zip(roadmap, plan.roadmap_costs(roadmap), strict=True):
         fiscal = Quarter.from_ordinal(quarter.quarter)
         for role in quarter.gap.rows:
+            money = cost.role(role.role)
             deadline = quarter.open_requisition_by(role.role)
             status = quarter.requisition_status(role.role)
             rows.append(
@@ -113,6 +119,9 @@ def expected_csv_rows(organization: Organization) -> list[dict[str, str]]:
                     "role_title": role.title,
                     "managers": str(role.managers),
                     "requisition_status": str(status) if status else "",
+                    "recommended_cost": plain(money.recommended),
+                    "in_seat_cost": plain(money.in_seat),
+                    "planned_cost": plain(money.planned),
                 }
             )
     return rows

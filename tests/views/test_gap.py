@@ -165,9 +165,9 @@ def test_it_runs_a_fixed_number_of_queries(
     for _ in range(10):
         SegmentFactory(organization=organization)
     client.force_login(owner)
-    # session, user, membership, 4 for the plan (snapshots, team, hires, segments),
-    # the organization switcher
-    with django_assert_max_num_queries(8):
+    # session, user, membership, 5 for the plan (snapshots, team, hires, segments, role
+    # costs), the organization switcher
+    with django_assert_max_num_queries(9):
         response = client.get(gap_url(organization))
     assert response.status_code == 200
 

@@ -109,8 +109,8 @@ def test_the_grid_runs_a_fixed_number_of_queries(
         PlannedHireFactory(organization=organization)
     SegmentFactory(organization=organization)
     client.force_login(owner)
-    # session, user, membership, 4 for the plan, the organization switcher
-    with django_assert_max_num_queries(8):
+    # session, user, membership, 5 for the plan, the organization switcher
+    with django_assert_max_num_queries(9):
         assert client.get(page_url(organization)).status_code == 200
 
 
@@ -269,8 +269,8 @@ def test_an_edit_runs_a_fixed_number_of_queries(
     client.force_login(owner)
     target = snapshots[20]
     # session, user, membership, snapshot; the service: savepoint, locked re-read, update,
-    # change record, release; the stored row again; 4 for the plan; the switcher
-    with django_assert_max_num_queries(16):
+    # change record, release; the stored row again; 5 for the plan; the switcher
+    with django_assert_max_num_queries(17):
         response = client.post(update_url(target), edit(target, sales=99), headers=HTMX)
     assert response.status_code == 200
 
@@ -523,11 +523,12 @@ def test_a_paste_runs_a_fixed_number_of_queries_per_quarter(
         SnapshotFactory(organization=organization, quarter=now - 45 + n)
     TeamMemberFactory.create_batch(30, organization=organization)
     client.force_login(owner)
-    # session, user, membership; the plan for the form (4); savepoint, the quarters locked;
-    # per quarter (8): the model's constraints checked, the insert, the change; release;
-    # the plan again (4) for the redrawn grid and its panel. Not a query for the 40 others.
+    # session, user, membership; the grid for the form (5: its snapshots, then team, hires,
+    # segments and role costs for the plan); savepoint, the quarters locked; per quarter
+    # (8): the model's constraints checked, the insert, the change; release; the grid again
+    # (5) for the redrawn grid and its panel. Not a query for the 40 others.
     for first, rows in ((now, 1), (now + 5, 4)):
-        with django_assert_max_num_queries(14 + 8 * rows):
+        with django_assert_max_num_queries(16 + 8 * rows):
             response = client.post(
                 paste_url(organization), paste(first, "1\t2\t3\n" * rows), headers=HTMX
             )

@@ -51,7 +51,7 @@ def test_an_htmx_hire_answers_with_the_section_and_the_new_row(
     html = response.content.decode()
     assert "<html" not in html
     assert html.lstrip().startswith('<section id="hire-section"')
-    assert f'id="hire-{added.pk}"' in html and "88,000.50" in html
+    assert f'id="hire-{added.pk}"' in html and "88,000.50\u00a0USD" in html
     assert Change.objects.filter(entity="planned hire", action="created").count() == 1
 
 
@@ -129,10 +129,10 @@ def test_planning_a_hire_runs_a_fixed_number_of_queries(
     client.force_login(owner)
     # session, user, membership; the form's check constraints (role, status, cost, quarter:
     # savepoint, check, release each = 12); the service's full_clean (organization exists,
-    # then the same 12); savepoint, insert, change record, release; 4 for the plan; each
-    # list's count and page (4) and the open hires' totals. None of it grows with the
-    # number of people or hires.
-    with django_assert_max_num_queries(41):
+    # then the same 12); savepoint, insert, change record, release; 5 for the plan (with
+    # the role costs); each list's count and page (4) and the open hires' totals. None of
+    # it grows with the number of people or hires.
+    with django_assert_max_num_queries(42):
         response = client.post(
             url("hire_create", organization=organization), new_hire(now), headers=HTMX
         )
@@ -280,7 +280,7 @@ def test_a_stale_hire_edit_is_refused_with_the_current_values(client, hire, owne
     assert response.status_code == 409
     html = response.content.decode()
     assert "Changed by someone else since you opened it" in html
-    assert "approved, 95,000 a year" in html
+    assert "approved, 95,000\u00a0USD a year" in html
     assert 'name="version" value="2"' in html
     saved = stored(PlannedHire, hire.pk)
     assert (saved.status, saved.annual_cost) == (rules.APPROVED, Decimal("95000.00"))
@@ -357,7 +357,7 @@ def test_an_htmx_hire_delete_from_before_an_edit_is_refused(client, hire, owner,
         "<strong>Changed by someone else since you opened it</strong>: now Sales enablement "
         "for" in html
     )
-    assert ", approved, 95,000 a year" in html and "Nothing was deleted" in html
+    assert ", approved, 95,000\u00a0USD a year" in html and "Nothing was deleted" in html
     assert """hx-vals='{"version": "2"}'""" in html
     assert stored(PlannedHire, hire.pk).status == rules.APPROVED
     assert not Change.objects.filter(entity="planned hire", action="deleted").exists()
@@ -775,10 +775,10 @@ def test_changing_the_status_of_many_hires_runs_a_fixed_number_of_queries_per_hi
     client.force_login(owner)
     # session, user, membership; savepoint, the ticked hires locked; per hire changed (18):
     # the update's savepoint, re-read, four check constraints (savepoint, check, release
-    # each), update, change, release; release; then the list redrawn: 4 for the plan, each
-    # list's count and page (4) and the open hires' totals. The other hires and people in
-    # the plan add none.
-    with django_assert_max_num_queries(12 + 18 * 3):
+    # each), update, change, release; release; then the list redrawn: 5 for the plan (with
+    # the role costs), each list's count and page (4) and the open hires' totals. The other
+    # hires and people in the plan add none.
+    with django_assert_max_num_queries(13 + 18 * 3):
         response = client.post(
             url("hires_set_status", organization=organization),
             ticked(*hires[:3]),

@@ -152,14 +152,18 @@ def test_the_page_runs_a_fixed_number_of_queries(
         )
         for n in range(20)
     )
+    for n in range(15):
+        services.share_link_create(organization=organization, actor=users[n], days=30)
     client.force_login(owner)
     # session, user, the requester's membership with its organization, the members with
-    # their users, the pending invitations with who sent them, the organization switcher
-    with django_assert_max_num_queries(6):
+    # their users, the pending invitations with who sent them, the share links with who
+    # made and revoked them, the organization switcher
+    with django_assert_max_num_queries(7):
         response = client.get(page_url(organization))
     assert response.status_code == 200
     assert len(response.context["member_rows"]) == 40
     assert len(response.context["invitations"]) == 20
+    assert len(response.context["share_links"]) == 15
 
 
 # --- inviting -------------------------------------------------------------------------------

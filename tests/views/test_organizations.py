@@ -331,9 +331,9 @@ def test_settings_run_a_fixed_number_of_queries(
 ):
     SegmentFactory.create_batch(30, organization=organization)
     client.force_login(owner)
-    # 1 session, 2 user, 3 membership with its organization, 4 segments,
-    # 5 the organizations of the switcher in the header.
-    with django_assert_max_num_queries(5):
+    # 1 session, 2 user, 3 membership with its organization, 4 segments, 5 the role
+    # costs, 6 the organizations of the switcher in the header.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("organization_settings", args=[organization.slug]))
     assert response.content.count(b'<tr id="segment-') == 30
 

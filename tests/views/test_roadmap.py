@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planner import rules
-from planner.models import HeadcountSnapshot, Membership, Organization, PlannedHire, TeamMember
+from planner.models import (
+    HeadcountSnapshot,
+    Membership,
+    Organization,
+    PlannedHire,
+    RoleCost,
+    TeamMember,
+)
 from planner.planning import current_quarter, load_plan
 from planner.quarters import Quarter
 from tests.factories import (
@@ -214,7 +221,7 @@ def test_it_downloads_a_utf8_csv_named_after_the_organization_and_day(
     assert text.split("\r\n")[0] == (
         "quarter,quarter_start,customer_facing_headcount,stage,role,recommended,in_seat,"
         "planned,gap,open_requisition_by,reason,stage_name,role_title,managers,"
-        "requisition_status"
+        "requisition_status,recommended_cost,in_seat_cost,planned_cost"
     )
     assert text.endswith("\r\n")
 
@@ -223,6 +230,8 @@ def test_it_exports_the_roadmap_of_the_rules_row_by_row(client, organization, ow
     client.force_login(owner)
     _, content = download(client, organization)
     parsed = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    # The cost columns are checked against hand-worked amounts in tests/test_exports.py.
+    parsed = [{k: v for k, v in row.items() if not k.endswith("_cost")} for row in parsed]
     expected = []
     for q in load_plan(organization).roadmap():
         quarter = Quarter.from_ordinal(q.quarter)
@@ -298,15 +307,19 @@ def large_plan(organization):
         )
         for i in range(50)
     )
+    RoleCost.objects.bulk_create(
+        RoleCost(organization=organization, role=role, annual_cost=100000 + i)
+        for i, role in enumerate(roles)
+    )
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
     client, organization, owner, large_plan, django_assert_max_num_queries
 ):
     client.force_login(owner)
-    # session, user, membership with its organization, then load_plan's four (snapshots,
-    # team, hires, segments), and the user's organizations for the switcher.
-    with django_assert_max_num_queries(8):
+    # session, user, membership with its organization, then load_plan's five (snapshots,
+    # team, hires, segments, role costs), and the user's organizations for the switcher.
+    with django_assert_max_num_queries(9):
         response = client.get(url(organization))
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="roadmap-') == 40
@@ -316,9 +329,9 @@ def test_the_csv_runs_a_fixed_number_of_queries(
     client, organization, owner, large_plan, django_assert_max_num_queries
 ):
     client.force_login(owner)
-    # session, user, membership with its organization, then load_plan's four (snapshots,
-    # team, hires, segments). Streaming the rows runs none.
-    with django_assert_max_num_queries(7):
+    # session, user, membership with its organization, then load_plan's five (snapshots,
+    # team, hires, segments, role costs). Streaming the rows runs none.
+    with django_assert_max_num_queries(8):
         response, content = download(client, organization)
     assert response.status_code == 200
     assert content.decode("utf-8-sig").count("\r\n") > 40

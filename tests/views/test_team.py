@@ -155,9 +155,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     )
     SegmentFactory(organization=organization)
     client.force_login(owner)
-    # session, user, membership, the organization switcher; 4 for the plan (snapshots,
-    # team, hires, segments); each list's count and page (4); the open hires' totals
-    with django_assert_max_num_queries(13):
+    # session, user, membership, the organization switcher; 5 for the plan (snapshots,
+    # team, hires, segments, role costs); each list's count and page (4); the open hires' totals
+    with django_assert_max_num_queries(14):
         response = client.get(page_url(organization))
     assert response.status_code == 200
     # Rows are built for the page shown; the totals still count every open hire.

@@ -1,5 +1,7 @@
 """A demo organization to explore: two years of growth from a team of one into stage 2."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -26,6 +28,17 @@ HISTORY = [
     (66, 26, 14),
 ]
 FORECAST = [(80, 31, 16), (110, 44, 22), (150, 60, 30), (200, 80, 40)]
+CURRENCY = "USD"
+# Fully loaded annual cost per role, and of a manager seat where the role has managers.
+ROLE_COSTS = {
+    rules.ENABLEMENT_LEADER: (Decimal(185000), None),
+    rules.ADULT_LEARNING_SPECIALIST: (Decimal(112000), None),
+    rules.PROGRAM_MANAGER: (Decimal(118000), None),
+    rules.CS_ENABLEMENT: (Decimal(105000), Decimal(140000)),
+    rules.SALES_ENABLEMENT: (Decimal(110000), Decimal(145000)),
+    rules.PRODUCT_ENABLEMENT: (Decimal(120000), Decimal(150000)),
+    rules.ENABLEMENT_LIAISON: (Decimal(98000), Decimal(130000)),
+}
 
 
 class Command(BaseCommand):
@@ -83,6 +96,15 @@ class Command(BaseCommand):
             reports_to=Organization.ReportsTo.VP_SALES,
             hiring_lead_time=1,
             stage_one_focus=Organization.Focus.ONBOARDING,
+            currency=CURRENCY,
+        )
+        services.role_costs_update(
+            organization=organization,
+            actor=user,
+            costs={
+                role: services.RoleCostInput(cost, manager, None)
+                for role, (cost, manager) in ROLE_COSTS.items()
+            },
         )
         now = current_quarter(organization)
         first = now - len(HISTORY)
