@@ -1,10 +1,19 @@
 """Rows for spreadsheet exports, built from the rules' results and nothing else.
 
-Pure: no database, no clock, no HTTP. The views only write these rows out with the csv
-module, so what a spreadsheet shows is exactly what the roadmap page shows.
+Pure: no database, no clock, no HTTP. ``roadmap_values`` holds each row's typed values;
+``roadmap_rows`` neutralises them for the CSV, which the views write out with the csv
+module, and ``roadmap_workbook`` types them into an Excel workbook. Both files hold exactly
+what the roadmap page shows.
 """
 
-from collections.abc import Iterable
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from planner.models import Organization
 from planner.quarters import Quarter
@@ -14,6 +23,7 @@ from planner.rules import RoadmapQuarter
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 Cell = str | int
+Value = str | int | datetime.date
 
 ROADMAP_COLUMNS = (
     "quarter",
@@ -50,6 +60,16 @@ def safe_row(values: Iterable[Cell]) -> list[Cell]:
 
 
 def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) -> list[list[Cell]]:
+    """The CSV's rows: ``roadmap_values`` with dates in ISO form and text made safe."""
+    return [
+        safe_row(value.isoformat() if isinstance(value, datetime.date) else value for value in row)
+        for row in roadmap_values(roadmap, organization)
+    ]
+
+
+def roadmap_values(
+    roadmap: Iterable[RoadmapQuarter], organization: Organization
+) -> list[list[Value]]:
     """One row per quarter and role the rules list, in fiscal then role-catalogue order.
 
     ``roadmap`` is ``Plan.roadmap()``; its quarters are in fiscal order and each quarter's
@@ -64,25 +84,74 @@ def roadmap_rows(roadmap: Iterable[RoadmapQuarter], organization: Organization) 
         for role in quarter.roles:
             row, deadline, status = role.gap, role.open_requisition_by, role.requisition_status
             rows.append(
-                safe_row(
-                    (
-                        fiscal.label,
-                        fiscal.start_date(month).isoformat(),
-                        quarter.headcount.total,
-                        quarter.gap.assessment.stage,
-                        row.role,
-                        row.recommended,
-                        row.in_seat,
-                        row.planned,
-                        row.gap,
-                        Quarter.from_ordinal(deadline).label if deadline is not None else "",
-                        # The sentence, then its rules in brackets: "… (A.4, B step 4)".
-                        str(row.reason),
-                        quarter.gap.assessment.stage_name,
-                        row.title,
-                        row.managers,
-                        str(status) if status is not None else "",
-                    )
-                )
+                [
+                    fiscal.label,
+                    fiscal.start_date(month),
+                    quarter.headcount.total,
+                    quarter.gap.assessment.stage,
+                    row.role,
+                    row.recommended,
+                    row.in_seat,
+                    row.planned,
+                    row.gap,
+                    Quarter.from_ordinal(deadline).label if deadline is not None else "",
+                    # The sentence, then its rules in brackets: "… (A.4, B step 4)".
+                    str(row.reason),
+                    quarter.gap.assessment.stage_name,
+                    row.title,
+                    row.managers,
+                    str(status) if status is not None else "",
+                ]
             )
     return rows
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+DATE_FORMAT = "yyyy-mm-dd"
+# Wide enough for a short sentence; longer text (a rule's reason) runs on in its cell.
+MAX_COLUMN_WIDTH = 80
+
+
+def _width(value: Value) -> int:
+    return len(value.isoformat() if isinstance(value, datetime.date) else str(value))
+
+
+def workbook(title: str, columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> bytes:
+    """An .xlsx file of one sheet: typed cells, the header row frozen, columns fitted.
+
+    Numbers stay numbers and dates are real dates shown as 2026-02-01. No cell is ever a
+    formula: openpyxl reads text that starts with "=" as one, so every text cell is marked
+    as text after its value is set, and a spreadsheet shows "=1+1" as those four characters.
+    """
+    rows = [list(row) for row in rows]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    # Write-only sheets take their layout before the first row.
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns):
+        widest = max((_width(row[index]) for row in rows), default=0)
+        width = min(max(widest, len(column)) + 2, MAX_COLUMN_WIDTH)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet.append([_cell(sheet, column, bold=True) for column in columns])
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(sheet, value: Value, *, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if bold:
+        cell.font = Font(bold=True)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def roadmap_workbook(roadmap: Iterable[RoadmapQuarter], organization: Organization) -> bytes:
+    """The CSV's columns and rows as an Excel workbook, each value of its own type."""
+    return workbook("Roadmap", ROADMAP_COLUMNS, roadmap_values(roadmap, organization))

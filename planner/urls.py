@@ -61,9 +61,10 @@ urlpatterns = [
     path(f"{org}hires/<int:pk>/", hires.hire_update, name="hire_update"),
     path(f"{org}hires/<int:pk>/delete/", hires.hire_delete, name="hire_delete"),
     path(f"{org}hires/<int:pk>/hired/", hires.hire_mark_hired, name="hire_mark_hired"),
-    # Roadmap and its CSV export
+    # Roadmap and its CSV and Excel exports
     path(f"{org}roadmap/", roadmap.roadmap, name="roadmap"),
     path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),
+    path(f"{org}roadmap.xlsx", roadmap.roadmap_xlsx, name="roadmap_xlsx"),
     # Change history
     path(f"{org}history/", history.history, name="history"),
     # Members and invitations
