@@ -4,6 +4,7 @@ from planner.views import (
     accounts,
     gap,
     headcount,
+    headcount_import,
     hires,
     history,
     invitations,
@@ -52,6 +53,27 @@ urlpatterns = [
     path(f"{org}headcount/add/", headcount.snapshot_add, name="snapshot_add"),
     path(f"{org}headcount/<int:pk>/", headcount.snapshot_update, name="snapshot_update"),
     path(f"{org}headcount/<int:pk>/delete/", headcount.snapshot_delete, name="snapshot_delete"),
+    # Headcount from a CSV or Excel file: upload and preview, apply, the template to fill in
+    path(
+        f"{org}headcount/import/",
+        headcount_import.headcount_import,
+        name="headcount_import",
+    ),
+    path(
+        f"{org}headcount/import/apply/",
+        headcount_import.headcount_import_apply,
+        name="headcount_import_apply",
+    ),
+    path(
+        f"{org}headcount/import/template.csv",
+        headcount_import.headcount_import_template_csv,
+        name="headcount_import_template_csv",
+    ),
+    path(
+        f"{org}headcount/import/template.xlsx",
+        headcount_import.headcount_import_template_xlsx,
+        name="headcount_import_template_xlsx",
+    ),
     # Team in seat and planned hires
     path(f"{org}team/", team.team, name="team"),
     path(f"{org}team/add/", team.team_member_create, name="team_member_create"),
