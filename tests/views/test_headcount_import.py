@@ -104,7 +104,7 @@ def test_the_upload_page_explains_the_file_and_offers_the_template(client, organ
     assert 'type="file"' in body and 'name="file"' in body
     assert f"at most {imports.MAX_ROWS} quarters and 1.0\xa0MB" in body
     # The start date of FY2027 Q1 in a February fiscal year.
-    assert "2026-02-01 for FY2027 Q1" in body
+    assert "<code>2026-02-01</code> for FY2027 Q1" in body
     assert f'href="{url(organization, "headcount_import_template_xlsx")}"' in body
     assert f'href="{url(organization, "headcount_import_template_csv")}"' in body
 
