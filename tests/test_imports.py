@@ -5,6 +5,7 @@ No database: ``planner.imports`` turns bytes into rows and knows nothing of what
 
 import datetime
 import io
+import struct
 import time
 import zipfile
 
@@ -531,3 +532,35 @@ def test_the_template_rows_read_back_as_two_quarters():
     rows = imports.template_rows(Quarter(2027, 4))
     text = "\n".join(",".join(str(v) for v in row) for row in [imports.COLUMNS, *rows])
     assert counts(read_csv(text)) == {"FY2027 Q4": (40, 12, 5), "FY2028 Q1": (44, 12, 6)}
+
+
+def declaring(content: bytes, name: str, size: int) -> bytes:
+    """The archive with the uncompressed size of part ``name`` declared as ``size``."""
+    data = bytearray(content)
+    encoded = name.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = data.find(signature)
+        while start != -1:
+            if data[start + name_at : start + name_at + len(encoded)] == encoded:
+                data[start + size_at : start + size_at + 4] = struct.pack("<I", size)
+            start = data.find(signature, start + 1)
+    return bytes(data)
+
+
+def test_a_part_that_unpacks_beyond_its_declared_size_is_refused():
+    # The sheet claims 1 KB but inflates to 30 MB: unpacking stops at the declared size, so
+    # the declared sizes bound the work, and the part fails its checksum.
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(2, 3))
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>" + " " * (30 * 1024 * 1024)
+    ).encode()
+    part = "xl/worksheets/sheet1.xml"
+    content = declaring(with_part(xlsx(HEADER.split(",")), part, sheet), part, 1024)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.getinfo(part).file_size == 1024
+    started = time.monotonic()
+    assert messages(read_xlsx(content)) == [
+        "This Excel workbook (.xlsx) is damaged and cannot be read."
+    ]
+    assert time.monotonic() - started < 2
