@@ -221,9 +221,10 @@ def _blank(value: Any) -> bool:
 
 
 def _trimmed(cells: list[Any]) -> list[Any]:
-    while cells and _blank(cells[-1]):
-        cells = cells[:-1]
-    return cells
+    end = len(cells)
+    while end and _blank(cells[end - 1]):
+        end -= 1
+    return cells[:end]
 
 
 def _column_name(value: Any) -> str:
@@ -323,7 +324,9 @@ _DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
 def _shown(value: Any) -> str:
-    text = str(value).strip()
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
 
 
@@ -402,7 +405,9 @@ def _count(value: Any) -> int:
         raise _Bad(f"{value} is an error, not a number.")
     if _blank(value):
         raise _Bad("no number: write 0 if there is no one.")
-    if isinstance(value, bool | datetime.date | datetime.time):
+    if isinstance(value, datetime.date | datetime.time):
+        raise _Bad(f"{_shown(value)} is a date, not a number of people.")
+    if isinstance(value, bool):
         raise _Bad(f"{_shown(value)} is not a number: write a whole number of people, like 42.")
     try:
         number = Decimal(str(value).strip())
