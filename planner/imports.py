@@ -26,6 +26,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from openpyxl import load_workbook
+
 from planner import rules
 from planner.forms import MAX_HEADCOUNT
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
@@ -167,9 +169,6 @@ def _workbook_lines(content: bytes) -> list[tuple[int, list[Any]]]:
             "This workbook is too large once unpacked: keep one sheet with the headcount "
             "and save it again."
         )
-    # openpyxl is imported here: only an upload of a workbook needs it.
-    from openpyxl import load_workbook
-
     lines = []
     try:
         with warnings.catch_warnings():
@@ -179,8 +178,6 @@ def _workbook_lines(content: bytes) -> list[tuple[int, list[Any]]]:
                 io.BytesIO(content), read_only=True, data_only=False, keep_links=False
             )
             try:
-                if not book.worksheets:
-                    raise _Refused("This workbook has no sheet.")
                 rows = book.worksheets[0].iter_rows(max_row=MAX_LINES + 1, max_col=MAX_COLUMNS + 1)
                 for number, row in enumerate(rows, start=1):
                     if number > MAX_LINES:
@@ -338,10 +335,10 @@ def _quarter(value: Any, month: int) -> int:
         raise _Bad(f"{value} is an error, not a quarter: {example}.")
     if _blank(value):
         raise _Bad(f"no quarter: {example}.")
-    if isinstance(value, datetime.datetime):
-        return _quarter_starting(value.date(), month)
     if isinstance(value, datetime.date):
-        return _quarter_starting(value, month)
+        # A workbook's date cell; openpyxl reads it as a datetime at midnight.
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return _quarter_starting(day, month)
     text = str(value).strip() if isinstance(value, str) else ""
     if _DAY.match(text):
         try:

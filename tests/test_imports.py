@@ -21,6 +21,8 @@ from planner.quarters import Quarter
 
 Q1 = Quarter(2027, 1).ordinal
 HEADER = "quarter,sales,customer_success,other"
+# What "at once" means on a loaded machine under coverage; the attacks take minutes or more.
+SECONDS = 5
 
 
 def read_csv(text: str, month: int = 1, name: str = "headcount.csv"):
@@ -249,11 +251,12 @@ def test_more_columns_than_the_limit_are_refused():
     ]
 
 
-def test_a_file_of_a_million_empty_cells_is_read_at_once():
-    text = f"{HEADER}\nFY2027 Q1,1,1,1" + "," * 1_000_000 + "\n"
+def test_a_line_of_many_empty_cells_is_read_at_once():
+    # Trimmed one cell at a time by copying, 200,000 empty cells would take hours.
+    text = f"{HEADER}\nFY2027 Q1,1,1,1" + "," * 200_000 + "\n"
     started = time.monotonic()
     assert counts(read_csv(text)) == {"FY2027 Q1": (1, 1, 1)}
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < SECONDS
 
 
 # --- file types -----------------------------------------------------------------------------
@@ -332,10 +335,12 @@ def test_a_formula_is_refused_and_never_evaluated():
 def test_error_cells_booleans_and_dates_are_not_numbers():
     def errors(sheet):
         sheet["B2"].data_type = "e"
+        sheet["A3"].data_type = "e"
 
     content = xlsx(
         HEADER.split(","),
         ["FY2027 Q1", "#REF!", True, datetime.datetime(2026, 1, 1)],
+        ["#N/A", 1, 1, 1],
         extra=errors,
     )
     assert messages(read_xlsx(content)) == [
@@ -343,6 +348,8 @@ def test_error_cells_booleans_and_dates_are_not_numbers():
         "Line 2, customer_success: “True” is not a number: write a whole number of people, "
         "like 42.",
         "Line 2, other: “2026-01-01” is a date, not a number of people.",
+        "Line 3, quarter: #N/A is an error, not a quarter: write it like FY2027 Q1 or as the "
+        "day it starts, 2027-01-01.",
     ]
 
 
@@ -397,7 +404,7 @@ def test_a_zip_bomb_is_refused_before_any_part_is_read(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr(imports, "load_workbook", never)
     assert messages(read_xlsx(content)) == [
         "This workbook is too large once unpacked: keep one sheet with the headcount and save "
         "it again."
@@ -447,7 +454,7 @@ def test_an_entity_expansion_attack_is_refused_at_once(part):
     assert messages(read_xlsx(content)) == [
         "This Excel workbook (.xlsx) is damaged and cannot be read."
     ]
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < SECONDS
 
 
 # --- generated input ------------------------------------------------------------------------
@@ -569,4 +576,4 @@ def test_a_part_that_unpacks_beyond_its_declared_size_is_refused():
     assert messages(read_xlsx(content)) == [
         "This Excel workbook (.xlsx) is damaged and cannot be read."
     ]
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < SECONDS

@@ -10,12 +10,13 @@ from unittest import mock
 
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from planner import imports
+from planner import imports, services
 from planner.models import Change, HeadcountSnapshot
 from planner.planning import current_quarter
 from planner.quarters import Quarter
@@ -236,6 +237,33 @@ def test_a_quarter_changed_since_the_preview_refuses_the_import_and_shows_it_as_
     assert "<del>45</del>" in body and "<ins>46</ins>" in body
     assert apply(client, organization, payload_of(response)).status_code == 302
     assert state(organization)[1:] == [(now + 1, 46, 12, 5, 3), (now + 2, 50, 14, 6, 1)]
+
+
+def test_applying_a_preview_with_nothing_to_change_saves_nothing_and_says_so(
+    client, organization, editor, now, stored
+):
+    client.force_login(editor)
+    preview = upload(client, organization, csv_file(f"{label(now)},40,12,5"))
+    before = state(organization)
+    response = apply(client, organization, payload_of(preview))
+    assert response.status_code == 302
+    assert state(organization) == before
+    page = client.get(response.url).content.decode()
+    assert "Nothing to import: every quarter of the file is already as it says." in page
+
+
+def test_an_import_that_loses_a_race_for_a_new_quarter_is_refused_with_the_reason(
+    client, organization, editor, now
+):
+    client.force_login(editor)
+    preview = upload(client, organization, csv_file(f"{label(now)},40,12,5"))
+    # The version check passed, then someone else's new quarter was saved first.
+    clash = ValidationError(services.CLASHED)
+    with mock.patch.object(services, "snapshots_import", side_effect=clash):
+        response = apply(client, organization, payload_of(preview))
+    assert response.status_code == 422
+    assert "Someone saved the same thing a moment ago" in response.content.decode()
+    assert 'type="file"' in response.content.decode()
 
 
 def tampered(payload: str) -> str:
