@@ -189,6 +189,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Self-service sign-up; an operator who provisions accounts by hand turns it off.
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
 
+# The largest headcount file (CSV or Excel) a person can import, in bytes; larger uploads are
+# refused before they are read. The proxy in front of the app should cap request bodies too.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1024 * 1024, minimum=1024)
+
 # The console backend prints mail to the log; a deployment that sends real mail chooses SMTP
 # and the EMAIL_HOST... variables, which SMTP alone reads (other backends refuse them).
 MAILERS = {

@@ -4,9 +4,11 @@ import calendar
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from planner import rules, services
@@ -223,6 +225,38 @@ class FirstQuarterForm(forms.Form):
         self.fields["quarter"] = QuarterChoiceField(
             ordinals=ordinals, initial=initial_quarter, label="First quarter"
         )
+
+
+IMPORT_EMPTY = (
+    "The file is empty: download the template and write one quarter on each line under its header."
+)
+
+
+class HeadcountImportForm(forms.Form):
+    """The file of a headcount import: there and small enough; ``planner.imports`` reads it."""
+
+    file = forms.FileField(
+        label="CSV or Excel file",
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+        error_messages={
+            "required": "Choose a CSV or Excel file to import.",
+            "missing": "No file came with the form: choose it again.",
+            "invalid": "No file came with the form: choose it again.",
+            "empty": IMPORT_EMPTY,
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        # Checked before a byte of the file is read.
+        if upload.size > limit:
+            raise ValidationError(
+                f"This file is {filesizeformat(upload.size)}; files up to "
+                f"{filesizeformat(limit)} can be imported. Keep only the headcount's four "
+                "columns, or import the quarters in parts."
+            )
+        return upload
 
 
 # --- accounts and organizations --------------------------------------------------------------

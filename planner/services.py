@@ -563,6 +563,72 @@ def _paste(
     return [snapshot for snapshot, _ in saved]
 
 
+class StaleImport(Exception):
+    """Quarters of an import changed since its preview; ``quarters`` are their ordinals."""
+
+    def __init__(self, quarters: list[int]):
+        labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in quarters)
+        super().__init__(f"Changed by someone else since the preview: {labels}.")
+        self.quarters = quarters
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The quarters an import added and changed, and how many it found as they were."""
+
+    added: tuple[int, ...]
+    changed: tuple[int, ...]
+    unchanged: int
+
+
+def snapshots_import(
+    *,
+    organization: Organization,
+    actor,
+    rows: Mapping[int, rules.Headcount],
+    expected_versions: Mapping[int, int | None],
+) -> Imported:
+    """Saves the headcount of many quarters at once, or of none.
+
+    ``expected_versions`` holds, for every quarter of ``rows``, the version its preview was
+    compared with (None: the quarter did not exist). If any quarter is not at that version
+    now, nothing is saved (``StaleImport``). Quarters that match the file are left alone;
+    the others are created or updated one by one, each recorded in the history as usual,
+    all in one transaction.
+    """
+    if set(expected_versions) != set(rows):
+        raise ValueError("Every quarter of an import needs the version it was previewed at.")
+    added, changed = [], []
+    with transaction.atomic():
+        stored = {
+            snapshot.quarter: snapshot
+            for snapshot in HeadcountSnapshot.objects.select_for_update().filter(
+                organization=organization, quarter__in=list(rows)
+            )
+        }
+        moved = [
+            quarter
+            for quarter in sorted(rows)
+            if (stored[quarter].version if quarter in stored else None)
+            != expected_versions[quarter]
+        ]
+        if moved:
+            raise StaleImport(moved)
+        for quarter, headcount in sorted(rows.items()):
+            counts = {field: getattr(headcount, field) for field in SNAPSHOT_FIELDS}
+            snapshot = stored.get(quarter)
+            if snapshot is None:
+                snapshot_create(organization=organization, actor=actor, quarter=quarter, **counts)
+                added.append(quarter)
+            elif snapshot.as_headcount() != headcount:
+                snapshot.organization = organization
+                snapshot_update(
+                    snapshot=snapshot, actor=actor, expected_version=snapshot.version, **counts
+                )
+                changed.append(quarter)
+    return Imported(tuple(added), tuple(changed), len(rows) - len(added) - len(changed))
+
+
 # --- team ----------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from planner.views import (
     accounts,
     gap,
     headcount,
+    headcount_import,
     hires,
     history,
     invitations,
@@ -59,6 +60,27 @@ urlpatterns = [
     path(f"{org}headcount/paste/", headcount.snapshots_paste, name="snapshots_paste"),
     path(f"{org}headcount/<int:pk>/", headcount.snapshot_update, name="snapshot_update"),
     path(f"{org}headcount/<int:pk>/delete/", headcount.snapshot_delete, name="snapshot_delete"),
+    # Headcount from a CSV or Excel file: upload and preview, apply, the template to fill in
+    path(
+        f"{org}headcount/import/",
+        headcount_import.headcount_import,
+        name="headcount_import",
+    ),
+    path(
+        f"{org}headcount/import/apply/",
+        headcount_import.headcount_import_apply,
+        name="headcount_import_apply",
+    ),
+    path(
+        f"{org}headcount/import/template.csv",
+        headcount_import.headcount_import_template_csv,
+        name="headcount_import_template_csv",
+    ),
+    path(
+        f"{org}headcount/import/template.xlsx",
+        headcount_import.headcount_import_template_xlsx,
+        name="headcount_import_template_xlsx",
+    ),
     # Team in seat and planned hires
     path(f"{org}team/", team.team, name="team"),
     path(f"{org}team/add/", team.team_member_create, name="team_member_create"),
@@ -70,9 +92,10 @@ urlpatterns = [
     path(f"{org}hires/<int:pk>/", hires.hire_update, name="hire_update"),
     path(f"{org}hires/<int:pk>/delete/", hires.hire_delete, name="hire_delete"),
     path(f"{org}hires/<int:pk>/hired/", hires.hire_mark_hired, name="hire_mark_hired"),
-    # Roadmap and its CSV export
+    # Roadmap and its CSV and Excel exports
     path(f"{org}roadmap/", roadmap.roadmap, name="roadmap"),
     path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),
+    path(f"{org}roadmap.xlsx", roadmap.roadmap_xlsx, name="roadmap_xlsx"),
     # The leadership summary, and read-only links to it for people who are not members
     path(f"{org}summary/", summary.summary, name="summary"),
     path(f"{org}share-links/add/", summary.share_link_create, name="share_link_create"),

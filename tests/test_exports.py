@@ -1,15 +1,30 @@
-"""The CSV rows of the roadmap, checked against the rules for a plan worked out by hand."""
+"""The CSV rows of the roadmap, checked against the rules for a plan worked out by hand, and
+the Excel workbook built from the same rows."""
 
 import csv
 import dataclasses
 import datetime
 import io
+import shutil
+import subprocess
+import zipfile
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from planner import rules
-from planner.exports import FORMULA_TRIGGERS, ROADMAP_COLUMNS, roadmap_rows, safe_cell
+from planner.exports import (
+    DATE_FORMAT,
+    FORMULA_TRIGGERS,
+    MAX_COLUMN_WIDTH,
+    ROADMAP_COLUMNS,
+    roadmap_rows,
+    roadmap_workbook,
+    safe_cell,
+    workbook,
+)
 from planner.planning import Plan
 from planner.quarters import Quarter
 from tests.factories import (
@@ -413,3 +428,170 @@ def test_it_appends_each_role_s_quarterly_costs_as_plain_numbers():
     )
     text = as_csv(roadmap_rows(*_with_costs(plan, plan.roadmap(TODAY))))
     assert ",45000.00,50000.00,0.00\r\n" in text
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+NUMBERS = ("customer_facing_headcount", "stage", "recommended", "in_seat", "planned", "gap")
+
+
+def open_workbook(content: bytes):
+    """The produced file as openpyxl reads it back, formulas left as written."""
+    return load_workbook(io.BytesIO(content), data_only=False).worksheets[0]
+
+
+def test_the_workbook_holds_the_csv_columns_and_rows_with_their_types():
+    plan = build_plan(start_month=2)
+    sheet = open_workbook(roadmap_workbook(*_with_costs(plan, plan.roadmap(TODAY))))
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header == ROADMAP_COLUMNS
+    expected = roadmap_rows(*_with_costs(plan, plan.roadmap(TODAY)))
+    assert len(rows) == len(expected) == 13
+    for row, csv_row in zip(rows, expected, strict=True):
+        got = dict(zip(ROADMAP_COLUMNS, row, strict=True))
+        want = dict(zip(ROADMAP_COLUMNS, csv_row, strict=True))
+        # A start date is a real date; empty text comes back as an empty cell.
+        assert got.pop("quarter_start").date().isoformat() == want.pop("quarter_start")
+        assert {k: "" if v is None else v for k, v in got.items()} == want
+        for column in (*NUMBERS, "managers"):
+            assert type(got[column]) is int, column
+    starts = {row[0]: row[1].date() for row in rows}
+    assert starts["FY2027 Q1"] == datetime.date(2026, 2, 1)
+
+
+def test_the_workbook_types_each_cell_and_shows_dates_as_dates():
+    plan = build_plan()
+    sheet = open_workbook(roadmap_workbook(*_with_costs(plan, plan.roadmap(TODAY))))
+    cells = list(sheet.iter_rows(min_row=2))
+    assert cells
+    for row in cells:
+        kinds = {column: cell for column, cell in zip(ROADMAP_COLUMNS, row, strict=True)}
+        assert kinds["quarter_start"].data_type == "d"
+        assert kinds["quarter_start"].number_format == DATE_FORMAT == "yyyy-mm-dd"
+        assert kinds["quarter_start"].is_date
+        for column in NUMBERS:
+            assert kinds[column].data_type == "n", column
+        for column in ("quarter", "role", "reason", "stage_name", "role_title"):
+            assert kinds[column].data_type == "s", column
+    gaps = [row[ROADMAP_COLUMNS.index("gap")].value for row in cells]
+    assert -1 in gaps
+
+
+def test_the_workbook_freezes_its_header_row_and_makes_it_bold():
+    plan = build_plan()
+    sheet = open_workbook(roadmap_workbook(*_with_costs(plan, plan.roadmap(TODAY))))
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not any(cell.font.bold for cell in sheet[2])
+
+
+def test_the_workbook_columns_fit_their_content():
+    plan = build_plan()
+    sheet = open_workbook(roadmap_workbook(*_with_costs(plan, plan.roadmap(TODAY))))
+    rows = list(sheet.iter_rows(values_only=True))
+    for index, column in enumerate(ROADMAP_COLUMNS, start=1):
+        width = sheet.column_dimensions[get_column_letter(index)].width
+        longest = max(
+            len(value.date().isoformat() if isinstance(value, datetime.datetime) else str(value))
+            for value in (row[index - 1] for row in rows)
+            if value is not None
+        )
+        assert width == min(longest + 2, MAX_COLUMN_WIDTH), column
+    # The header sets the width of a column of short values; a reason is capped.
+    assert sheet.column_dimensions["C"].width == len("customer_facing_headcount") + 2
+    assert sheet.column_dimensions["K"].width == MAX_COLUMN_WIDTH
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(hostile):
+    plan = build_plan()
+    roadmap = [
+        dataclasses.replace(
+            q,
+            gap=dataclasses.replace(
+                q.gap,
+                rows=tuple(dataclasses.replace(row, reason=hostile) for row in q.gap.rows),
+            ),
+        )
+        for q in plan.roadmap()
+    ]
+    content = roadmap_workbook(*_with_costs(plan, roadmap))
+    sheet = open_workbook(content)
+    reasons = [row[ROADMAP_COLUMNS.index("reason")] for row in sheet.iter_rows(min_row=2)]
+    # XML reads a lone carriage return as a line break; nothing else changes.
+    expected = hostile.replace("\r", "\n")
+    assert {(cell.value, cell.data_type) for cell in reasons} == {(expected, "s")}
+    assert formulas_in(content) == []
+
+
+def test_the_workbook_has_no_formula_anywhere():
+    content = workbook("Check", ("a", "b"), [["=1+1", 2], ["@SUM(A1:A2)", -3]])
+    sheet = open_workbook(content)
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["a", "b"],
+        ["=1+1", 2],
+        ["@SUM(A1:A2)", -3],
+    ]
+    assert {cell.data_type for row in sheet.iter_rows() for cell in row} == {"s", "n"}
+    assert formulas_in(content) == []
+
+
+def formulas_in(content: bytes) -> list[str]:
+    """Every <f> element of every sheet: what a spreadsheet would calculate."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)
+        ]
+
+
+def test_the_workbook_of_an_empty_roadmap_has_only_the_header():
+    plan = dataclasses.replace(build_plan(), headcounts={})
+    sheet = open_workbook(roadmap_workbook(*_with_costs(plan, plan.roadmap())))
+    assert list(sheet.iter_rows(values_only=True)) == [ROADMAP_COLUMNS]
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui); "
+    "openpyxl's reading of the workbook is checked above",
+)
+def test_libreoffice_opens_the_workbook_and_reads_the_same_values(tmp_path):
+    plan = build_plan(start_month=2)
+    roadmap = plan.roadmap(TODAY)
+    first = roadmap[0]
+    hostile_row = dataclasses.replace(first.gap.rows[0], reason="=1+1")
+    roadmap[0] = dataclasses.replace(
+        first, gap=dataclasses.replace(first.gap, rows=(hostile_row, *first.gap.rows[1:]))
+    )
+    source = tmp_path / "roadmap.xlsx"
+    source.write_bytes(roadmap_workbook(*_with_costs(plan, roadmap)))
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [
+            *(SOFFICE, f"-env:UserInstallation={profile}", "--headless"),
+            *("--convert-to", "csv", "--outdir", str(tmp_path), str(source)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    converted = list(csv.reader(io.StringIO((tmp_path / "roadmap.csv").read_text())))
+    expected = roadmap_rows(*_with_costs(plan, roadmap))
+    assert converted[0] == list(ROADMAP_COLUMNS)
+    # The CSV neutralises "=1+1" as "'=1+1"; the workbook keeps it as text LibreOffice
+    # shows as written, not as 2.
+    assert converted[1][ROADMAP_COLUMNS.index("reason")] == "=1+1"
+    assert expected[0][ROADMAP_COLUMNS.index("reason")] == "'=1+1"
+    expected[0][ROADMAP_COLUMNS.index("reason")] = "=1+1"
+    # Amounts are numbers, so LibreOffice writes 0.00 as 0: compare them as amounts.
+    money = {ROADMAP_COLUMNS.index(name) for name in ROADMAP_COLUMNS[-3:]}
+
+    def read(row):
+        return [Decimal(v) if i in money else str(v) for i, v in enumerate(row)]
+
+    assert [read(row) for row in converted[1:]] == [read(row) for row in expected]

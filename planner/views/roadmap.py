@@ -1,4 +1,5 @@
-"""The hiring roadmap, quarter by quarter, and its CSV export. Read-only for every member."""
+"""The hiring roadmap, quarter by quarter, and its CSV and Excel exports. Read-only for every
+member."""
 
 import csv
 from collections.abc import Iterator
@@ -57,5 +58,23 @@ def roadmap_csv(request: HttpRequest, membership: Membership) -> StreamingHttpRe
     return StreamingHttpResponse(
         lines(),
         content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@organization_view(get=READ)
+def roadmap_xlsx(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The CSV's rows as an Excel workbook: numbers, dates and text each typed, no formulas."""
+    organization = membership.organization
+    plan = load_plan(organization)
+    roadmap = plan.roadmap()
+    content = exports.roadmap_workbook(roadmap, organization, plan.roadmap_costs(roadmap))
+    filename = f"roadmap-{organization.slug}-{timezone.localdate().isoformat()}.xlsx"
+    return HttpResponse(
+        content,
+        content_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

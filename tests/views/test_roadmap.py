@@ -1,12 +1,15 @@
 import csv
+import datetime
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from planner import rules
+from planner import exports, rules
 from planner.models import (
     HeadcountSnapshot,
     Membership,
@@ -68,7 +71,7 @@ def download(client, organization):
 
 
 @pytest.mark.parametrize("member", ["owner", "editor", "viewer"])
-@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv"])
+@pytest.mark.parametrize("name", ["roadmap", "roadmap_csv", "roadmap_xlsx"])
 def test_it_lets_every_member_read(client, organization, plan_data, request, member, name):
     client.force_login(request.getfixturevalue(member))
     response = client.get(url(organization, name))
@@ -104,6 +107,8 @@ def test_it_shows_every_quarter_from_the_first_snapshot_to_the_last(
     assert f"from {first_start.day} {first_start:%b %Y}" in body
     assert f'href="{url(organization, "roadmap_csv")}"' in body
     assert "Download CSV" in body
+    assert f'href="{url(organization, "roadmap_xlsx")}"' in body
+    assert "Download Excel" in body
 
 
 def row_html(body: str, ordinal: int) -> str:
@@ -271,6 +276,56 @@ def test_it_exports_only_the_header_without_headcount(client, organization, owne
     assert content.decode("utf-8-sig").count("\r\n") == 1
 
 
+# --- The Excel workbook ---------------------------------------------------------------------
+
+
+def test_it_downloads_a_workbook_named_after_the_organization_and_day(
+    client, organization, viewer, plan_data
+):
+    client.force_login(viewer)
+    response = client.get(url(organization, "roadmap_xlsx"))
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="roadmap-{organization.slug}-{today}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet.title == "Roadmap"
+    assert sheet.freeze_panes == "A2"
+
+
+COST_COLUMNS = ("recommended_cost", "in_seat_cost", "planned_cost")
+
+
+def test_the_workbook_holds_the_rows_of_the_csv(client, organization, owner, plan_data):
+    client.force_login(owner)
+    _, content = download(client, organization)
+    parsed = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    response = client.get(url(organization, "roadmap_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [
+        [
+            value.date().isoformat()
+            if isinstance(value, datetime.datetime)
+            else ""
+            if value is None
+            else str(value)
+            for value in row
+        ]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    # Amounts are numbers in the workbook (0 and 0.00 are one amount), text in the CSV.
+    money = [exports.ROADMAP_COLUMNS.index(name) for name in COST_COLUMNS]
+
+    def amounts_as_numbers(row):
+        return [Decimal(v) if i in money and v[:1].isdigit() else v for i, v in enumerate(row)]
+
+    assert [amounts_as_numbers(row) for row in rows] == [amounts_as_numbers(r) for r in parsed]
+    assert len(rows) > 5
+
+
 # --- Query counts ---------------------------------------------------------------------------
 
 
@@ -335,6 +390,18 @@ def test_the_csv_runs_a_fixed_number_of_queries(
         response, content = download(client, organization)
     assert response.status_code == 200
     assert content.decode("utf-8-sig").count("\r\n") > 40
+
+
+def test_the_workbook_runs_a_fixed_number_of_queries(
+    client, organization, owner, large_plan, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    # session, user, membership with its organization, then load_plan's five (snapshots,
+    # team, hires, segments, role costs).
+    with django_assert_max_num_queries(8):
+        response = client.get(url(organization, "roadmap_xlsx"))
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).worksheets[0].max_row > 40
 
 
 def test_it_notes_seats_to_plan_by_role_when_a_surplus_hides_them(

@@ -1,0 +1,230 @@
+"""Headcount from a CSV or Excel file: upload, preview, apply; and a template to fill in.
+
+Nothing is stored between the steps. The preview page carries what it shows, each quarter's
+numbers and the version of the stored quarter it was compared with, in one hidden field
+signed with the site's secret key (``django.core.signing``), for this organization and this
+person, for an hour. The apply step saves exactly what was previewed, or nothing: a payload
+that was changed, is older or was made for someone else is refused, and so is the whole
+import when any of its quarters changed since the preview.
+"""
+
+import csv
+import datetime
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from planner import exports, imports, rules, services
+from planner.forms import HeadcountImportForm
+from planner.models import Membership
+from planner.planning import current_quarter
+from planner.quarters import Quarter
+from planner.views.access import READ, WRITE, org_context, organization_view
+from planner.views.refusals import Refusal
+
+PAYLOAD_SALT = "planner.headcount-import"
+PAYLOAD_MAX_AGE = datetime.timedelta(hours=1)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+EXPIRED = "This preview is more than an hour old. Nothing was imported: upload the file again."
+UNREADABLE = (
+    "This preview could not be read, so nothing was imported: upload the file again to see "
+    "a new one."
+)
+ELSEWHERE = "This preview was made for another organization or person. Nothing was imported."
+
+
+class UnreadablePreview(Exception):
+    """The apply step's payload cannot be trusted; the message says why."""
+
+
+@organization_view(get=WRITE, post=WRITE)
+def headcount_import(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """GET: the upload form. POST: the file read, then its preview or every problem in it."""
+    if request.method == "GET":
+        return _upload_page(request, membership, HeadcountImportForm())
+    form = HeadcountImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, membership, form, status=422)
+    upload = form.cleaned_data["file"]
+    reading = imports.read_headcount(
+        upload.read(),
+        upload.name or "",
+        fiscal_year_start_month=membership.organization.fiscal_year_start_month,
+    )
+    if reading.problems:
+        form.add_error("file", [str(problem) for problem in reading.problems])
+        return _upload_page(request, membership, form, status=422)
+    return _preview_page(request, membership, reading.headcounts, filename=upload.name)
+
+
+@organization_view(post=WRITE)
+def headcount_import_apply(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organization = membership.organization
+    try:
+        headcounts, versions = _unsign(request.POST.get("preview", ""), membership)
+    except UnreadablePreview as error:
+        refusal = Refusal(status=422, message=str(error))
+        return _upload_page(request, membership, HeadcountImportForm(), refusal=refusal)
+    try:
+        imported = services.snapshots_import(
+            organization=organization,
+            actor=request.user,
+            rows=headcounts,
+            expected_versions=versions,
+        )
+    except services.StaleImport as stale:
+        labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in stale.quarters)
+        message = (
+            f"Nothing was imported: someone else changed {labels} since your preview. This "
+            "preview compares the file with the headcount as it is now: import again to "
+            "apply it."
+        )
+        refusal = Refusal(status=409, message=message)
+        return _preview_page(request, membership, headcounts, refusal=refusal)
+    except ValidationError as error:
+        refusal = Refusal.invalid(error)
+        return _upload_page(request, membership, HeadcountImportForm(), refusal=refusal)
+    messages.success(request, _done(imported))
+    return redirect("headcount", organization.slug)
+
+
+@organization_view(get=READ)
+def headcount_import_template_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(imports.COLUMNS)
+    writer.writerows(_template_rows(membership))
+    # The byte-order mark tells spreadsheet software the file is UTF-8.
+    return HttpResponse(
+        "\ufeff" + out.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="headcount-template.csv"'},
+    )
+
+
+@organization_view(get=READ)
+def headcount_import_template_xlsx(request: HttpRequest, membership: Membership) -> HttpResponse:
+    content = exports.workbook("Headcount", imports.COLUMNS, _template_rows(membership))
+    return HttpResponse(
+        content,
+        content_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="headcount-template.xlsx"'},
+    )
+
+
+def _template_rows(membership: Membership) -> list[list[str | int]]:
+    return imports.template_rows(Quarter.from_ordinal(current_quarter(membership.organization)))
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _upload_page(
+    request: HttpRequest,
+    membership: Membership,
+    form: HeadcountImportForm,
+    *,
+    refusal: Refusal | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = org_context(
+        membership,
+        "headcount",
+        form=form,
+        refusal=refusal,
+        max_rows=imports.MAX_ROWS,
+        example=imports.template_rows(imports.EXAMPLE),
+        example_start=imports.EXAMPLE.start_date(membership.organization.fiscal_year_start_month),
+        max_bytes=settings.IMPORT_MAX_BYTES,
+    )
+    status = refusal.status if refusal else status
+    return render(request, "planner/headcount_import.html", context, status=status)
+
+
+def _preview_page(
+    request: HttpRequest,
+    membership: Membership,
+    headcounts: dict[int, rules.Headcount],
+    *,
+    filename: str = "",
+    refusal: Refusal | None = None,
+) -> HttpResponse:
+    """The file's quarters against the stored ones, read in one query, and the signed payload."""
+    stored = {
+        snapshot.quarter: snapshot
+        for snapshot in membership.organization.snapshots.filter(quarter__in=list(headcounts))
+    }
+    preview = imports.compare(
+        headcounts, {quarter: snapshot.as_headcount() for quarter, snapshot in stored.items()}
+    )
+    versions = {q: stored[q].version if q in stored else None for q in headcounts}
+    context = org_context(
+        membership,
+        "headcount",
+        preview=preview,
+        payload=_sign(membership, headcounts, versions),
+        filename=filename,
+        refusal=refusal,
+    )
+    status = refusal.status if refusal else 200
+    return render(request, "planner/headcount_import_preview.html", context, status=status)
+
+
+def _done(imported: services.Imported) -> str:
+    parts = []
+    if imported.added:
+        parts.append(f"{len(imported.added)} quarter{'s' * (len(imported.added) != 1)} added")
+    if imported.changed:
+        parts.append(f"{len(imported.changed)} changed")
+    if imported.unchanged:
+        parts.append(f"{imported.unchanged} already as in the file")
+    if not (imported.added or imported.changed):
+        return "Nothing to import: every quarter of the file is already as it says."
+    return "Headcount imported: " + ", ".join(parts) + "."
+
+
+# --- the signed preview --------------------------------------------------------------------
+
+
+def _sign(
+    membership: Membership,
+    headcounts: dict[int, rules.Headcount],
+    versions: dict[int, int | None],
+) -> str:
+    rows = [
+        [quarter, headcount.sales, headcount.customer_success, headcount.other, versions[quarter]]
+        for quarter, headcount in sorted(headcounts.items())
+    ]
+    payload = {
+        "organization": membership.organization_id,
+        "user": membership.user_id,
+        "rows": rows,
+    }
+    return signing.dumps(payload, salt=PAYLOAD_SALT, compress=True)
+
+
+def _unsign(
+    token: str, membership: Membership
+) -> tuple[dict[int, rules.Headcount], dict[int, int | None]]:
+    try:
+        payload = signing.loads(token, salt=PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE)
+    except signing.SignatureExpired:
+        raise UnreadablePreview(EXPIRED) from None
+    except signing.BadSignature:
+        raise UnreadablePreview(UNREADABLE) from None
+    if (payload["organization"], payload["user"]) != (
+        membership.organization_id,
+        membership.user_id,
+    ):
+        raise UnreadablePreview(ELSEWHERE)
+    headcounts, versions = {}, {}
+    for quarter, sales, customer_success, other, version in payload["rows"]:
+        headcounts[quarter] = rules.Headcount(sales, customer_success, other)
+        versions[quarter] = version
+    return headcounts, versions
