@@ -595,3 +595,42 @@ def test_libreoffice_opens_the_workbook_and_reads_the_same_values(tmp_path):
         return [Decimal(v) if i in money else str(v) for i, v in enumerate(row)]
 
     assert [read(row) for row in converted[1:]] == [read(row) for row in expected]
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui); "
+    ".ci/run installs it",
+)
+def test_libreoffice_opens_the_csv_with_numbers_as_numbers_and_the_text_intact(tmp_path):
+    plan = build_plan(start_month=2)
+    roadmap = plan.roadmap(TODAY)
+    rows = roadmap_rows(*_with_costs(plan, roadmap))
+    source = tmp_path / "roadmap.csv"
+    source.write_text("\ufeff" + as_csv(rows), encoding="utf-8")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [
+            *(SOFFICE, f"-env:UserInstallation={profile}", "--headless"),
+            *("--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path)),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    sheet = load_workbook(tmp_path / "roadmap.xlsx").worksheets[0]
+    header, *opened = list(sheet.iter_rows(values_only=True))
+    assert header == ROADMAP_COLUMNS
+    assert len(opened) == len(rows)
+    for got, sent in zip(opened, rows, strict=True):
+        cells = dict(zip(ROADMAP_COLUMNS, got, strict=True))
+        want = dict(zip(ROADMAP_COLUMNS, sent, strict=True))
+        for name in (*NUMBERS, "managers"):
+            assert isinstance(cells[name], int | float) and cells[name] == want[name], name
+        for name in ROADMAP_COLUMNS[-3:]:
+            assert isinstance(cells[name], int | float), name
+            assert Decimal(str(cells[name])) == want[name], name
+        # The sentences come through whole: punctuation, brackets and non-ASCII alike.
+        assert cells["reason"] == want["reason"]
+        assert cells["role_title"] == want["role_title"]
