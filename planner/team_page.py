@@ -347,6 +347,7 @@ def page_context(
         "team",
         now=now,
         filters=filters,
+        page_size=PAGE_SIZE,  # a list that fits on one page needs no filters
         member_page=members,
         hire_page=hires,
         member_rows=[

@@ -167,6 +167,16 @@ def test_the_page_runs_a_fixed_number_of_queries(
     assert response.context["summary"].open_count == open_hires.count() == 36
 
 
+def test_a_short_list_has_no_filters_and_a_long_one_has(client, organization, owner, now):
+    PlannedHireFactory.create_batch(PAGE_SIZE, organization=organization, target_quarter=now)
+    client.force_login(owner)
+    html = client.get(page_url(organization)).content.decode()
+    assert 'id="hire-role-filter"' not in html and 'id="member-role-filter"' not in html
+    PlannedHireFactory(organization=organization, target_quarter=now)
+    html = client.get(page_url(organization)).content.decode()
+    assert 'id="hire-role-filter"' in html and 'id="member-role-filter"' not in html
+
+
 def test_filters_narrow_each_list_and_keep_the_other(client, organization, owner, now):
     TeamMemberFactory(organization=organization, role=LEADER, name="Ada", start_quarter=now - 4)
     TeamMemberFactory(
