@@ -8,7 +8,6 @@ whichever account they choose.
 
 import logging
 import smtplib
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,14 +20,13 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
-from planner.forms import InvitationForm, MemberRoleForm, ShareLinkForm, add_service_errors
-from planner.models import Invitation, Membership, ShareLink
+from planner.forms import InvitationForm, add_service_errors
+from planner.members_page import PAGE, member_row, page_context, role_form
+from planner.models import Invitation, Membership
 from planner.views.access import OWNER, READ, org_context, organization_view
 
-PAGE = "planner/members.html"
 ROW = "planner/_member.html"
 CONFIRM = "planner/member_confirm_remove.html"
-ROLE_ORDER = {role: n for n, role in enumerate(Membership.Role.values)}  # owners first
 
 mail_log = logging.getLogger("planner.mail")
 
@@ -41,62 +39,6 @@ def _get_member(membership: Membership, pk: int) -> Membership:
     member = get_object_or_404(members, pk=pk, organization=membership.organization)
     member.organization = membership.organization
     return member
-
-
-def _role_form(member: Membership, data=None) -> MemberRoleForm:
-    return MemberRoleForm(data, initial={"role": member.role}, auto_id=f"membership-{member.pk}-%s")
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    """One member as the page shows them; owners get a role form on every row."""
-
-    member: Membership
-    is_you: bool
-    form: MemberRoleForm | None = None
-    saved: bool = False
-    error: str = ""
-
-
-def _member_row(
-    member: Membership,
-    viewer: Membership,
-    *,
-    form: MemberRoleForm | None = None,
-    saved: bool = False,
-    error: str = "",
-) -> MemberRow:
-    if form is None and viewer.is_owner:
-        form = _role_form(member)
-    return MemberRow(member, member.pk == viewer.pk, form=form, saved=saved, error=error)
-
-
-def page_context(membership: Membership, **overrides) -> dict:
-    """The whole page; ``rows`` maps a membership pk to what replaces that row."""
-    organization = membership.organization
-    replaced = overrides.pop("rows", {})
-    members = sorted(
-        organization.memberships.select_related("user"),
-        key=lambda m: (ROLE_ORDER[m.role], m.user.get_username().lower()),
-    )
-    context = org_context(
-        membership,
-        "members",
-        member_rows=[_member_row(m, membership, **replaced.get(m.pk, {})) for m in members],
-        invitations=list(organization.invitations.pending().select_related("invited_by")),
-        last_owner=membership.is_owner and sum(m.is_owner for m in members) == 1,
-        invite_form=overrides.pop("invite_form", None) or InvitationForm(auto_id="invite-%s"),
-        valid_days=Invitation.VALID_FOR.days,
-        share_links=list(
-            organization.share_links.select_related("created_by", "revoked_by")
-            if membership.is_owner
-            else ()
-        ),
-        share_form=overrides.pop("share_form", None) or ShareLinkForm(auto_id="share-%s"),
-        share_max_days=ShareLink.MAX_DAYS,
-    )
-    context.update(overrides)
-    return context
 
 
 def _members_url(slug: str, anchor: str = "") -> str:
@@ -196,7 +138,7 @@ def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> 
 def member_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Changes a member's role; answers htmx with the row, else redirects."""
     member = _get_member(membership, pk)
-    form = _role_form(member, request.POST)
+    form = role_form(member, request.POST)
     if form.is_valid():
         role = form.cleaned_data["role"]
         try:
@@ -217,13 +159,13 @@ def member_update(request: HttpRequest, membership: Membership, pk: int) -> Http
                     _members_url(membership.organization.slug, f"membership-{member.pk}")
                 )
             context = org_context(
-                membership, "members", row=_member_row(member, membership, saved=True)
+                membership, "members", row=member_row(member, membership, saved=True)
             )
             return render(request, ROW, context)
     if not request.htmx:
         context = page_context(membership, rows={member.pk: {"form": form}})
         return render(request, PAGE, context, status=422)
-    context = org_context(membership, "members", row=_member_row(member, membership, form=form))
+    context = org_context(membership, "members", row=member_row(member, membership, form=form))
     return render(request, ROW, context, status=422)
 
 

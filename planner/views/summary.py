@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET
 
 from planner import services
 from planner.forms import ShareLinkForm, add_service_errors
+from planner.members_page import page_context
 from planner.models import Membership, ShareLink
 from planner.planning import load_plan
 from planner.summary import summary_context
 from planner.views.access import OWNER, READ, org_context, organization_view
-from planner.views.members import page_context
 
 PAGE = "planner/summary.html"
 SHARED_PAGE = "planner/summary_shared.html"

@@ -1,0 +1,124 @@
+"""The headcount page: the grid's rows and the page's context, for every view that
+redraws it (``views/headcount.py`` for cell edits, adds and deletes, ``views/headcount_paste.py``
+for a paste from a spreadsheet).
+"""
+
+from dataclasses import dataclass
+
+from planner import rules
+from planner.forms import FirstQuarterForm, PasteForm, SnapshotForm
+from planner.gap_panel import gap_context
+from planner.models import HeadcountSnapshot, Membership, Organization
+from planner.planning import Plan, current_quarter, load_plan
+from planner.views.access import org_context
+from planner.views.refusals import Refusal
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of a grid row: its field, what the input shows, and what was wrong."""
+
+    name: str
+    value: object
+    errors: tuple[str, ...] = ()
+
+
+CELL_FIELDS = ("sales", "customer_success", "other")
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """One quarter of the grid: its cells, its stage, and whether a new stage starts there.
+
+    A row shows the stored numbers as plain cells; only the row someone just typed into
+    carries a form's values and errors, so a grid of many quarters builds one form at most.
+    """
+
+    snapshot: HeadcountSnapshot
+    cells: tuple[Cell, ...]
+    errors: tuple[str, ...]
+    stage: rules.Stage
+    actual: bool
+    stage_changed: bool
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The quarters the grid shows, as rows to edit, and the plan they make."""
+
+    snapshots: list[HeadcountSnapshot]
+    plan: Plan
+
+
+def load_grid(organization: Organization) -> Grid:
+    """Four queries: the snapshots as rows, then the team, hires and segments for the plan."""
+    snapshots = list(organization.snapshots.order_by("quarter"))
+    return Grid(snapshots, load_plan(organization, snapshots=snapshots))
+
+
+def grid_rows(
+    grid: Grid,
+    now: int,
+    bound: SnapshotForm | None = None,
+    refused: dict[int, Refusal] | None = None,
+) -> list[SnapshotRow]:
+    rows, previous_stage = [], None
+    refused = refused or {}
+    for snapshot in grid.snapshots:
+        stage = rules.stage_for(snapshot.total)
+        form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
+        if form is None:
+            cells = tuple(Cell(name, getattr(snapshot, name)) for name in CELL_FIELDS)
+            errors: tuple[str, ...] = ()
+        else:
+            cells = tuple(Cell(n, form[n].value(), tuple(form[n].errors)) for n in CELL_FIELDS)
+            errors = tuple(form.non_field_errors())
+        rows.append(
+            SnapshotRow(
+                snapshot=snapshot,
+                cells=cells,
+                errors=errors,
+                stage=stage,
+                actual=snapshot.quarter < now,
+                stage_changed=previous_stage is not None and stage.number != previous_stage,
+                refusal=refused.get(snapshot.pk),
+            )
+        )
+        previous_stage = stage.number
+    return rows
+
+
+def first_quarter_form(now: int, data=None) -> FirstQuarterForm:
+    return FirstQuarterForm(data, ordinals=list(range(now - 8, now + 5)), initial_quarter=now)
+
+
+def paste_form(grid: Grid, now: int, data=None) -> PasteForm:
+    """Pasting starts at any quarter shown, the one after the last, or around now."""
+    stored = [snapshot.quarter for snapshot in grid.snapshots]
+    first = min([*stored, now - 8])
+    last = max([*(quarter + 1 for quarter in stored), now + 8])
+    versions = ",".join(f"{s.quarter}:{s.version}" for s in grid.snapshots)
+    return PasteForm(
+        data,
+        ordinals=list(range(first, last + 1)),
+        initial_quarter=stored[-1] + 1 if stored else now,
+        initial={"versions": versions},
+        auto_id="paste-%s",
+    )
+
+
+def page_context(membership: Membership, grid: Grid, **overrides) -> dict:
+    now = current_quarter(membership.organization)
+    context = org_context(
+        membership,
+        "headcount",
+        paste_form=overrides.pop("paste_form", None) or paste_form(grid, now),
+        rows=grid_rows(grid, now, overrides.pop("bound", None), overrides.pop("refused", None)),
+        first_quarter_form=overrides.pop("first_quarter_form", None) or first_quarter_form(now),
+        compact=True,
+        next_quarter=grid.snapshots[-1].quarter + 1 if grid.snapshots else None,
+        **gap_context(grid.plan, overrides.pop("panel_quarter", None)),
+    )
+    context.update(overrides)
+    return context
