@@ -12,7 +12,6 @@ from planner import rules, services
 from planner.models import Membership
 from planner.planning import current_quarter
 from tests.factories import (
-    OrganizationFactory,
     PlannedHireFactory,
     SnapshotFactory,
     TeamMemberFactory,
@@ -49,11 +48,6 @@ def hire(organization, now):
         annual_cost=Decimal("95000.00"),
         notes="Backfill for the EMEA launch",
     )
-
-
-@pytest.fixture
-def foreign_hire(db):
-    return PlannedHireFactory(organization=OrganizationFactory())
 
 
 @pytest.fixture

@@ -30,29 +30,6 @@ def page_url(organization):
     return reverse("headcount", args=[organization.slug])
 
 
-def add_url(organization):
-    return reverse("snapshot_add", args=[organization.slug])
-
-
-def update_url(snapshot):
-    return reverse("snapshot_update", args=[snapshot.organization.slug, snapshot.pk])
-
-
-def delete_url(snapshot):
-    return reverse("snapshot_delete", args=[snapshot.organization.slug, snapshot.pk])
-
-
-def edit(snapshot, **changes):
-    data = {
-        "sales": snapshot.sales,
-        "customer_success": snapshot.customer_success,
-        "other": snapshot.other,
-        "version": snapshot.version,
-    }
-    data.update(changes)
-    return data
-
-
 # --- pasting from a spreadsheet ---------------------------------------------------------------
 
 

@@ -55,10 +55,6 @@ def accept_url(token):
     return reverse("invitation_accept", args=[token])
 
 
-def assert_login_redirect(response):
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
-
-
 def role_of(user, organization):
     return Membership.objects.get(user=user, organization=organization).role
 

@@ -12,12 +12,6 @@ HTMX = {"HX-Request": "true"}
 ALLOWED = ["owner", "editor"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 is slow on purpose; these tests are about the views, not the hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def login(client, request, who: str):
     user = request.getfixturevalue(who)
     client.force_login(user)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from planner import services
-from planner.models import Change, Organization, Segment
+from planner.models import Change, Segment
 from tests.factories import SegmentFactory
 
 HTMX = {"HX-Request": "true"}
@@ -14,37 +14,10 @@ HTMX = {"HX-Request": "true"}
 ALLOWED = ["owner", "editor"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 is slow on purpose; these tests are about the views, not the hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def login(client, request, who: str):
     user = request.getfixturevalue(who)
     client.force_login(user)
     return user
-
-
-def assert_redirects_to_login(response):
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def settings_data(organization: Organization, **overrides) -> dict:
-    data = {
-        "name": organization.name,
-        "fiscal_year_start_month": organization.fiscal_year_start_month,
-        "target_ratio": organization.target_ratio,
-        "leader_has_adult_learning": "on" if organization.leader_has_adult_learning else "",
-        "leader_strategic_share": organization.leader_strategic_share,
-        "reports_to": organization.reports_to,
-        "hiring_lead_time": organization.hiring_lead_time,
-        "stage_one_focus": organization.stage_one_focus,
-        "version": organization.version,
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value != ""}
 
 
 # --- segments: add -------------------------------------------------------------------------
