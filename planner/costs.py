@@ -6,7 +6,7 @@ annual cost and four quarters add up to the year. Rounding happens only where an
 is shown or exported.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -137,6 +137,16 @@ def quarter_cost(
     table: CostTable,
 ) -> QuarterCost:
     """docs/COSTS.md: each seat costs a quarter of its annual cost in every quarter it counts in."""
+    return _quarter_cost(gap, Counter(team).items(), Counter(hires).items(), table)
+
+
+def _quarter_cost(
+    gap: rules.QuarterGap,
+    team: Iterable[tuple[CostedSeat, int]],
+    hires: Iterable[tuple[CostedHire, int]],
+    table: CostTable,
+) -> QuarterCost:
+    """``quarter_cost`` of alike seats and hires counted once each, with how many there are."""
     recommended: dict[str, Decimal] = defaultdict(lambda: ZERO)
     in_seat: dict[str, Decimal] = defaultdict(lambda: ZERO)
     planned: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -156,14 +166,14 @@ def quarter_cost(
             if row.managers:
                 total += row.managers * annual(row.role, True, None)
             recommended[row.role] += total
-    for costed in team:
+    for costed, count in team:
         if costed.seat.in_seat(gap.quarter):
             seat = costed.seat
-            in_seat[seat.role] += annual(seat.role, seat.is_manager, costed.annual_cost)
-    for costed in hires:
+            in_seat[seat.role] += count * annual(seat.role, seat.is_manager, costed.annual_cost)
+    for costed, count in hires:
         if costed.hire.planned_by(gap.quarter):
             hire = costed.hire
-            planned[hire.role] += annual(hire.role, hire.is_manager, costed.annual_cost)
+            planned[hire.role] += count * annual(hire.role, hire.is_manager, costed.annual_cost)
     roles = {
         role: RoleCost(
             role,
@@ -183,8 +193,17 @@ def roadmap_costs(
     hires: Sequence[CostedHire],
     table: CostTable,
 ) -> list[QuarterCost]:
-    """The cost of every roadmap quarter, in its order."""
-    return [quarter_cost(quarter.gap, team, hires, table) for quarter in roadmap]
+    """The cost of every roadmap quarter, in its order.
+
+    Alike seats and hires (same role, dates, status and cost) are counted once and
+    multiplied, so a plan of a thousand hires costs a few dozen sums a quarter.
+    """
+    seats = list(Counter(team).items())
+    # Hired and cancelled hires count in no quarter (B gap): leave them out up front.
+    planned = [
+        (h, n) for h, n in Counter(hires).items() if h.hire.status in rules.OPEN_HIRE_STATUSES
+    ]
+    return [_quarter_cost(quarter.gap, seats, planned, table) for quarter in roadmap]
 
 
 def fiscal_years(costs: Iterable[QuarterCost]) -> list[FiscalYearCost]:

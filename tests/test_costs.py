@@ -57,6 +57,25 @@ def test_open_hires_cost_from_their_target_quarter_and_closed_ones_never():
     assert second.planned == Decimal("45000")  # and the program manager at 120,000
 
 
+def test_the_roadmap_counts_every_one_of_alike_seats_and_hires():
+    team = [costs.CostedSeat(rules.TeamSeat(SALES, Q1))] * 3 + [
+        costs.CostedSeat(rules.TeamSeat(SALES, Q1), annual_cost=Decimal("80000"))
+    ]
+    hires = [costs.CostedHire(rules.Hire(PM, Q1, rules.PLANNED))] * 2 + [
+        costs.CostedHire(rules.Hire(PM, Q1, rules.CANCELLED))
+    ]
+    snapshots = {Q1: rules.Headcount(sales=40), Q1 + 1: rules.Headcount(sales=40)}
+    seats, planned = [c.seat for c in team], [c.hire for c in hires]
+    roadmap = rules.roadmap(snapshots, PROFILE, seats, planned, lead_time=1)
+    quarter_costs = costs.roadmap_costs(roadmap, team, hires, TABLE)
+    assert len(quarter_costs) == len(roadmap) == 2
+    for quarter, cost in zip(roadmap, quarter_costs, strict=True):
+        one_by_one = costs.quarter_cost(quarter.gap, team, hires, TABLE)
+        assert cost == one_by_one
+        assert cost.in_seat == (3 * Decimal("100001.01") + Decimal("80000")) / 4
+        assert cost.planned == 2 * Decimal("120000") / 4
+
+
 def test_the_recommended_team_pays_its_managers_the_manager_cost():
     # 1,000 customer-facing, all sales: stage 3, 20 seats; after the leader, an adult-learning
     # specialist, a program manager and product enablement, 16 are sales enablement, of
