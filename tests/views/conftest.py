@@ -1,5 +1,6 @@
-"""Fixtures shared by the tests of several view modules: the Team & hires page's two
-(team, hires), and the members page with invitations.
+"""Fixtures shared by the tests of the view modules: ``now`` (the organization's current
+quarter) for all, the people and hires of the Team & hires page's two modules, and the
+invitations of the members page.
 
 A module that needs another ``now`` or ``snapshot`` defines its own, which wins.
 """

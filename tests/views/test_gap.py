@@ -24,11 +24,6 @@ def gap_url(organization, quarter=None):
     return f"{url}?quarter={Quarter.from_ordinal(quarter).label}" if quarter else url
 
 
-@pytest.fixture
-def now(organization):
-    return current_quarter(organization)
-
-
 @pytest.mark.parametrize("role", ["owner", "editor", "viewer"])
 def test_every_member_can_read_it(client, organization, role, request, now):
     SnapshotFactory(organization=organization, quarter=now)

@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from planner import rules
 from planner.models import Change, HeadcountSnapshot
-from planner.planning import current_quarter
 from tests.factories import (
     PlannedHireFactory,
     SegmentFactory,
@@ -12,11 +11,6 @@ from tests.factories import (
 )
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def now(organization):
-    return current_quarter(organization)
 
 
 @pytest.fixture

@@ -18,17 +18,11 @@ from openpyxl import Workbook, load_workbook
 
 from planner import imports, services
 from planner.models import Change, HeadcountSnapshot
-from planner.planning import current_quarter
 from planner.quarters import Quarter
 from planner.views.headcount_import import PAYLOAD_SALT
 from tests.factories import MembershipFactory, OrganizationFactory, SnapshotFactory
 
 HEADER = "quarter,sales,customer_success,other"
-
-
-@pytest.fixture
-def now(organization):
-    return current_quarter(organization)
 
 
 def label(ordinal: int) -> str:

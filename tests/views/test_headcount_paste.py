@@ -1,10 +1,8 @@
 """Rows pasted from a spreadsheet into the grid (planner/views/headcount_paste.py)."""
 
-import pytest
 from django.urls import reverse
 
 from planner.models import Change, HeadcountSnapshot
-from planner.planning import current_quarter
 from planner.quarters import Quarter
 from tests.factories import (
     SnapshotFactory,
@@ -12,18 +10,6 @@ from tests.factories import (
 )
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def now(organization):
-    return current_quarter(organization)
-
-
-@pytest.fixture
-def snapshot(organization, now):
-    return SnapshotFactory(
-        organization=organization, quarter=now, sales=30, customer_success=10, other=5
-    )
 
 
 def page_url(organization):
