@@ -30,8 +30,11 @@ def ratio_label(customer_facing: int, enablement: int) -> str | None:
     return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}".removesuffix(".0")
 
 
-def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dict:
-    """Everything the gap panel shows, all of it from the rules."""
+def gap_context(
+    plan: Plan, quarter: int | None, quarter_error: str = "", *, compact: bool = False
+) -> dict:
+    """Everything the gap panel shows, all of it from the rules; ``compact`` is the panel
+    beside another page's table, which leaves out the list of open hires."""
     organization = plan.organization
     now = current_quarter(organization)
     if quarter is None:
@@ -53,6 +56,7 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
         "carried": bool(found and found[1]),
         "gap": gap,
         "this_quarter": now,
+        "compact": compact,
         # The open hires counted in this quarter with their deadlines (B roadmap), alike
         # ones as one line with their count: a plan of a thousand hires reads in a few lines.
         "open_hires": tuple(
@@ -60,7 +64,7 @@ def gap_context(plan: Plan, quarter: int | None, quarter_error: str = "") -> dic
                 rules.open_hires_in(quarter, plan.hires, organization.hiring_lead_time, now)
             ).items()
         )
-        if gap is not None
+        if gap is not None and not compact
         else (),
     }
     if gap is not None:

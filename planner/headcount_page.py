@@ -116,9 +116,8 @@ def page_context(membership: Membership, grid: Grid, **overrides) -> dict:
         paste_form=overrides.pop("paste_form", None) or paste_form(grid, now),
         rows=grid_rows(grid, now, overrides.pop("bound", None), overrides.pop("refused", None)),
         first_quarter_form=overrides.pop("first_quarter_form", None) or first_quarter_form(now),
-        compact=True,
         next_quarter=grid.snapshots[-1].quarter + 1 if grid.snapshots else None,
-        **gap_context(grid.plan, overrides.pop("panel_quarter", None)),
+        **gap_context(grid.plan, overrides.pop("panel_quarter", None), compact=True),
     )
     context.update(overrides)
     return context

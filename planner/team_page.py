@@ -369,6 +369,5 @@ def page_context(
         added_hire=redraw.added_hire,
         bulk_form=redraw.bulk_form or HireStatusForm(auto_id="bulk-%s"),
         bulk=redraw.bulk,
-        compact=True,
-        **gap_context(plan, None),
+        **gap_context(plan, None, compact=True),
     )

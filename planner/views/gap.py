@@ -23,8 +23,7 @@ def gap(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = org_context(
         membership,
         "gap",
-        compact=request.GET.get("compact") == "1",
-        **gap_context(plan, quarter, error),
+        **gap_context(plan, quarter, error, compact=request.GET.get("compact") == "1"),
     )
     template = "planner/gap.html"
     panel_only = request.htmx and not request.htmx.history_restore_request
