@@ -349,3 +349,18 @@ def test_a_saved_cell_is_announced_through_the_live_region(live_server, page: Pa
     cell.press("Tab")
     expect(page.locator(f"#snapshot-{snapshot.pk}-status")).to_have_text("Saved")
     expect(announcer).to_have_text("Saved")
+
+
+def test_the_watch_on_every_page_catches_a_policy_violation_and_an_error(live_server, open_page):
+    """The shared fixtures fail a test on these; here they are caused on purpose."""
+    page, issues = open_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.evaluate("document.body.setAttribute('style', 'color: red')")
+    page.evaluate("setTimeout(() => { throw new Error('broken on purpose'); })")
+    page.evaluate("console.error('logged on purpose')")
+    page.wait_for_timeout(100)
+    found = "\n".join(issues.errors)
+    issues.errors.clear()  # caused on purpose: not a failure of this test
+    assert "style-src" in found, found
+    assert "uncaught exception: broken on purpose" in found
+    assert "console error: logged on purpose" in found
