@@ -20,14 +20,25 @@
 
   var MARKED = "data-scroll-region";
 
+  // The heading the box comes under: the nearest one before it in the document.
+  function headingBefore(element) {
+    for (var node = element; node && node !== document.body; node = node.parentElement) {
+      for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        if (/^H[1-3]$/.test(before.tagName)) return before;
+        var inside = before.querySelectorAll("h1, h2, h3");
+        if (inside.length) return inside[inside.length - 1];
+      }
+    }
+    return null;
+  }
+
   function regionName(wrap) {
     var caption = wrap.querySelector("caption");
     if (caption && caption.textContent.trim()) return caption.textContent.trim();
-    var section = wrap.closest("section, article, [aria-labelledby]");
-    var labelledBy = section && section.getAttribute("aria-labelledby");
-    var label = labelledBy && document.getElementById(labelledBy);
-    if (!label && section) label = section.querySelector("h1, h2, h3");
-    if (label && label.textContent.trim()) return label.textContent.trim();
+    var heading = headingBefore(wrap);
+    if (heading && heading.textContent.trim()) {
+      return heading.textContent.replace(/\s+/g, " ").trim();
+    }
     var cue = document.getElementById("scroll-cue");
     return cue ? cue.content.textContent.trim() : "";
   }
@@ -42,6 +53,7 @@
       if (scrolls && !wrap.hasAttribute(MARKED)) {
         var added = [];
         var wanted = { tabindex: "0", role: "region", "aria-label": regionName(wrap) };
+        if (wrap.hasAttribute("aria-labelledby")) delete wanted["aria-label"];
         if (wrap instanceof HTMLTableElement) wanted = { tabindex: "0" }; // a table stays one
         Object.keys(wanted).forEach(function (name) {
           if (wrap.hasAttribute(name)) return;
