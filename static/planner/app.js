@@ -93,13 +93,15 @@
       var text = status.textContent.replace(/\s+/g, " ").trim();
       if (text && status.id !== "announcer" && heard.indexOf(text) === -1) heard.push(text);
     });
-    if (heard.length === 0) return;
+    var announcer = document.getElementById("announcer");
+    if (heard.length === 0 || !announcer) return;
+    // Emptied first, so that the same words twice ("Saved", "Saved") are read twice.
+    announcer.textContent = "";
     window.setTimeout(function () {
-      var announcer = document.getElementById("announcer");
-      if (!announcer || heard.length === 0) return;
+      if (heard.length === 0) return;
       announcer.textContent = heard.join(" ");
       heard = [];
-    }, 50);
+    }, 100);
   }
 
   if (document.readyState === "loading") {

@@ -403,6 +403,17 @@ def test_a_saved_cell_is_announced_through_the_live_region(live_server, page: Pa
     cell.press("Tab")
     expect(page.locator(f"#snapshot-{snapshot.pk}-status")).to_have_text("Saved")
     expect(announcer).to_have_text("Saved")
+    # The same words again are read again: the region is emptied, then filled.
+    page.evaluate("""() => {
+        window.heard = [];
+        new MutationObserver(() => window.heard.push(announcer.textContent))
+            .observe(announcer, {childList: true, characterData: true, subtree: true});
+    }""")
+    cell = page.locator(f"#snapshot-{snapshot.pk} input[name=other]")
+    cell.fill(str(snapshot.other + 1))
+    cell.press("Tab")
+    page.wait_for_function("() => window.heard.at(-1) === 'Saved'")
+    assert page.evaluate("window.heard") == ["", "Saved"]
 
 
 def test_the_watch_on_every_page_catches_a_policy_violation_and_an_error(live_server, open_page):
