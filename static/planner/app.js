@@ -7,6 +7,8 @@
 // 3. What an htmx swap says in its role="status" elements (Saved, Planned 2 hires…) is read
 //    out through one live region that is on the page from the start: screen readers do not
 //    announce a live region that arrives with the swap.
+// 4. A form swapped back with errors, having taken the focus with it, hands the focus to its
+//    first refused field (which names its error through aria-describedby).
 (function () {
   "use strict";
 
@@ -110,9 +112,17 @@
     markScrollers();
   }
   window.addEventListener("resize", markSoon);
+  function focusRefused(element) {
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (!lost || !(element instanceof Element)) return;
+    var refused = element.querySelector('[aria-invalid="true"]');
+    if (refused) refused.focus();
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     markSoon();
     announceSoon(event.target);
+    focusRefused(event.target);
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     announceSoon(event.detail && event.detail.target);

@@ -429,3 +429,24 @@ def test_the_watch_on_every_page_catches_a_policy_violation_and_an_error(live_se
     assert "style-src" in found, found
     assert "uncaught exception: broken on purpose" in found
     assert "console error: logged on purpose" in found
+
+
+def test_a_form_refused_in_place_hands_the_focus_to_the_refused_field(
+    live_server, page: Page, issues, scene: Scene
+):
+    url = live_server.url
+    log_in(page, url, DEMO_USERNAME, DEMO_PASSWORD)
+    page.goto(url + scene.org("team"))
+    member = scene.organization.team_members.order_by("pk").first()
+    row = page.locator(f"#member-{member.pk}")
+    row.get_by_role("button", name="Edit").click()
+    name = row.get_by_label("Name")
+    name.fill("")
+    issues.allow(r"status of 422")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        row.get_by_role("button", name="Save").click()
+    assert answer.value.status == 422
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_be_focused()
+    member.refresh_from_db()
+    assert member.name  # nothing saved
