@@ -450,3 +450,30 @@ def test_a_form_refused_in_place_hands_the_focus_to_the_refused_field(
     expect(name).to_be_focused()
     member.refresh_from_db()
     assert member.name  # nothing saved
+
+
+def test_a_table_wider_than_a_phone_says_so_and_scrolls_from_the_keyboard(
+    live_server, page: Page, scene: Scene
+):
+    log_in(page, live_server.url, DEMO_USERNAME, DEMO_PASSWORD)
+    page.set_viewport_size(WIDTHS["phone"])
+    page.goto(live_server.url + scene.org("team"))
+    box = page.locator("#member-section .table-wrap")
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(box).to_have_attribute("role", "region")
+    expect(box).to_have_accessible_name("In seat")
+    cue = page.locator(".scroll-cue").first
+    expect(cue).to_be_visible()
+    assert cue.evaluate("(cue, box) => cue.nextElementSibling === box", box.element_handle())
+    # The first column stays put while the rest slides under it.
+    name = box.locator("tbody th").first
+    before = name.bounding_box()
+    box.focus()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("box => box.scrollLeft > 0", arg=box.element_handle())
+    assert name.bounding_box()["x"] == pytest.approx(before["x"], abs=1)
+    # On a laptop the table fits: no hint, no extra stop for the keyboard.
+    page.set_viewport_size(WIDTHS["laptop"])
+    expect(page.locator(".scroll-cue")).to_have_count(0)
+    expect(page.locator(".table-wrap[tabindex]")).to_have_count(0)
