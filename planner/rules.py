@@ -21,9 +21,7 @@ from functools import cached_property
 from itertools import groupby, pairwise
 from math import ceil
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from planner.quarters import Quarter
 
@@ -1196,20 +1194,20 @@ def open_hires_in(
 # What the leader's time becomes in the stage a plan reaches (A.3–A.6), growing into it and
 # shrinking back to it. The alert's wording is a product decision (docs/architecture.md).
 LEADER_TIME_GROWING = {
-    2: _lazy("Your leader should spend about half of the time on strategy"),
-    3: _lazy("Your leader should be fully strategic"),
-    4: _lazy(
+    2: gettext_lazy("Your leader should spend about half of the time on strategy"),
+    3: gettext_lazy("Your leader should be fully strategic"),
+    4: gettext_lazy(
         "Your leader should be fully strategic and a peer of the customer-facing leaders, "
         "reporting to the CRO or equivalent"
     ),
 }
 LEADER_TIME_SHRINKING = {
-    1: _lazy(
+    1: gettext_lazy(
         "One Enablement Manager is the whole team again, about 75% hands-on and up to 25% "
         "on strategy"
     ),
-    2: _lazy("Your leader goes back to about half of the time on strategy"),
-    3: _lazy(
+    2: gettext_lazy("Your leader goes back to about half of the time on strategy"),
+    3: gettext_lazy(
         "Your leader stays fully strategic, no longer necessarily a peer of the "
         "customer-facing leaders"
     ),
@@ -1256,22 +1254,25 @@ class StageCrossing:
         }
         if self.growing:
             head = (
-                _("%(quarter)s: you reach %(count)s customer-facing — stage %(number)s (%(name)s).")
+                gettext(
+                    "%(quarter)s: you reach %(count)s customer-facing — stage %(number)s "
+                    "(%(name)s)."
+                )
                 % values
             )
             leader = LEADER_TIME_GROWING[self.stage.number]
-            team = _("the team grows to %(team)s") % values
+            team = gettext("the team grows to %(team)s") % values
         else:
             head = (
-                _(
+                gettext(
                     "%(quarter)s: you fall to %(count)s customer-facing — back to stage "
                     "%(number)s (%(name)s)."
                 )
                 % values
             )
             leader = LEADER_TIME_SHRINKING[self.stage.number]
-            team = _("the recommended team shrinks to %(team)s") % values
-        return _("%(head)s %(leader)s; %(team)s; %(requisitions)s.") % {
+            team = gettext("the recommended team shrinks to %(team)s") % values
+        return gettext("%(head)s %(leader)s; %(team)s; %(requisitions)s.") % {
             "head": head,
             "leader": leader,
             "team": team,
@@ -1295,11 +1296,13 @@ class StageCrossing:
             if self.status is not None and self.status is not RequisitionStatus.UPCOMING:
                 text += ", " + str(self.status.words)
         elif self.earlier:
-            text = _("no new requisition")
+            text = gettext("no new requisition")
         elif self.surplus:
-            text = _("you hold %(held)s, %(surplus)s more than recommended: open no requisition")
+            text = gettext(
+                "you hold %(held)s, %(surplus)s more than recommended: open no requisition"
+            )
         else:
-            text = _("every seat is already in seat or planned: no requisition to open")
+            text = gettext("every seat is already in seat or planned: no requisition to open")
         if self.earlier:
             text += "; " + ngettext(
                 "%(earlier)s more seat is still to plan from earlier quarters",

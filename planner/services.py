@@ -18,7 +18,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from planner import rules
 from planner.models import (
@@ -603,7 +603,7 @@ def snapshots_import(
         raise ValueError("Every quarter of an import needs the version it was previewed at.")
     if not_before is not None and rows and min(rows) < not_before:
         raise ValidationError(
-            _(
+            gettext(
                 "Nothing was saved: %(quarter)s is an actual quarter now, and a forecast "
                 "never changes one. Start the forecast in %(first)s or later."
             )
