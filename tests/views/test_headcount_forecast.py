@@ -8,6 +8,8 @@ from unittest import mock
 import pytest
 from django.core import signing
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner import forecast
 from planner.models import Change, HeadcountSnapshot
@@ -333,3 +335,48 @@ def test_the_form_and_preview_run_a_fixed_number_of_queries(
     # the same, then the stored quarters of the forecast's range
     with django_assert_max_num_queries(6):
         assert preview(client, organization, data).status_code == 200
+
+
+# --- generated input ------------------------------------------------------------------------
+
+RATES = st.one_of(
+    st.decimals(min_value=-200, max_value=200, places=2).map(str),
+    st.sampled_from(["", "-100", "100", "1e3", "NaN", "-0", "x", "15.555"]),
+)
+TARGETS = st.one_of(
+    st.integers(min_value=-5, max_value=2_000_000).map(str), st.sampled_from(["", "1.5", "x"])
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    method=st.sampled_from(["rate", "target", "", "x"]),
+    first=st.integers(min_value=-10, max_value=30),
+    last=st.integers(min_value=-10, max_value=30),
+    start=st.one_of(st.just(""), st.integers(min_value=-12, max_value=30)),
+    rates=st.tuples(RATES, RATES, RATES),
+    targets=st.tuples(TARGETS, TARGETS, TARGETS),
+)
+def test_generated_forecasts_are_previewed_or_refused_never_a_server_error(
+    client, organization, editor, now, base, method, first, last, start, rates, targets
+):
+    client.force_login(editor)
+    data = {
+        "method": method,
+        "first": now + first,
+        "last": now + last,
+        "start": "" if start == "" else now + start,
+    }
+    for function, rate, target in zip(forecast.FUNCTIONS, rates, targets, strict=True):
+        data[f"{function}_rate"], data[f"{function}_target"] = rate, target
+    before = state(organization)
+    response = preview(client, organization, data)
+    assert response.status_code in (200, 422)
+    if response.status_code == 200:
+        written = rows_of(response)
+        assert min(written) >= now and len(written) <= forecast.MAX_QUARTERS
+    assert state(organization) == before
