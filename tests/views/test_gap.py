@@ -404,3 +404,19 @@ def test_a_history_restore_gets_the_whole_page(client, organization, owner, now)
         },
     )
     assert "<html" in restored.content.decode() and 'id="actions"' in restored.content.decode()
+
+
+def test_the_home_page_announces_the_stage_change_ahead(client, organization, owner, crossing):
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    alerts = section(html, "stage-alerts")
+    assert crossing in alerts
+    assert "the team grows to 11; open 1 requisition by" in alerts
+
+
+def test_a_plan_that_stays_in_its_stage_announces_nothing(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=60)
+    SnapshotFactory(organization=organization, quarter=now + 1, sales=400)
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    assert "stage-alert-" not in html
