@@ -2,6 +2,7 @@
 
 import calendar
 import re
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -10,8 +11,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
-from planner import rules, services
+from planner import forecast, rules, services
 from planner.models import (
     HeadcountSnapshot,
     Membership,
@@ -257,6 +259,248 @@ class HeadcountImportForm(forms.Form):
                 "columns, or import the quarters in parts."
             )
         return upload
+
+
+# --- growth forecast --------------------------------------------------------------------------
+
+FORECAST_FUNCTIONS = (
+    ("sales", gettext_lazy("Sales")),
+    ("customer_success", gettext_lazy("Customer success")),
+    ("other", gettext_lazy("Other customer-facing")),
+)
+
+
+def _rate_field(label: str) -> forms.DecimalField:
+    limits = gettext_lazy(
+        "A growth rate is from -100%% (everyone gone) to 100%% (doubling each quarter)."
+    )
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        initial=0,
+        max_digits=5,
+        decimal_places=2,
+        min_value=forecast.MIN_RATE,
+        max_value=forecast.MAX_RATE,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": gettext_lazy("Write a percentage per quarter, like 15 or -5."),
+            "min_value": limits,
+            "max_value": limits,
+            "max_digits": limits,
+            "max_decimal_places": gettext_lazy("Two decimals at most, like 2.25."),
+            "max_whole_digits": limits,
+        },
+    )
+
+
+def _target_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_HEADCOUNT,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": gettext_lazy("Write a whole number of people, 0 if none."),
+            "min_value": gettext_lazy("Headcount cannot be below 0."),
+            "max_value": gettext_lazy(
+                "That is more than %(limit_value)s people; check the number."
+            ),
+        },
+    )
+
+
+class GrowthForecastForm(forms.Form):
+    """Coming quarters from a growth rate per function, or from a target by the last quarter.
+
+    Checked against the plan's headcount (``headcounts``, by quarter) and the current
+    quarter ``now``: a forecast fills quarters from ``now`` on (earlier ones are actual),
+    at most ``forecast.MAX_QUARTERS`` of them, from the headcount of a start quarter before
+    them. ``cleaned_data["rows"]`` holds the quarters it would write.
+    """
+
+    RATE, TARGET = "rate", "target"
+
+    method = forms.ChoiceField(
+        label=gettext_lazy("Grow by"),
+        choices=[
+            (RATE, gettext_lazy("A growth rate per quarter, compounding")),
+            (TARGET, gettext_lazy("A target headcount by the last quarter, in equal steps")),
+        ],
+        initial=RATE,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose how the headcount grows.")},
+    )
+    sales_rate = _rate_field(gettext_lazy("Sales, % per quarter"))
+    customer_success_rate = _rate_field(gettext_lazy("Customer success, % per quarter"))
+    other_rate = _rate_field(gettext_lazy("Other customer-facing, % per quarter"))
+    sales_target = _target_field(gettext_lazy("Sales by the last quarter"))
+    customer_success_target = _target_field(gettext_lazy("Customer success by the last quarter"))
+    other_target = _target_field(gettext_lazy("Other customer-facing by the last quarter"))
+
+    def __init__(self, *args, headcounts: dict[int, rules.Headcount], now: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headcounts, self.now = headcounts, now
+        stored = list(headcounts)
+        first = min([*stored, now - 8])
+        ordinals = list(range(first, now + 4 * 10))
+        after_last = max([*stored, now - 1]) + 1
+        start = max(after_last, now)
+        self.fields["first"] = QuarterChoiceField(
+            ordinals=ordinals, initial=start, label=gettext_lazy("First quarter to fill")
+        )
+        self.fields["last"] = QuarterChoiceField(
+            ordinals=ordinals, initial=start + 5, label=gettext_lazy("Last quarter to fill")
+        )
+        start_field = QuarterChoiceField(
+            ordinals=ordinals,
+            required=False,
+            label=gettext_lazy("Grow from"),
+            help_text=gettext_lazy(
+                "The quarter whose headcount the forecast starts from. Left empty: the last "
+                "quarter with headcount before the first quarter to fill."
+            ),
+        )
+        start_field.choices = [
+            ("", gettext_lazy("The last quarter before the range")),
+            *start_field.choices,
+        ]
+        start_field.empty_value = None
+        self.fields["start"] = start_field
+        self.order_fields(["method", "first", "last", "start"])
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first is None or last is None:
+            return data
+        label = {"first": _label(first), "last": _label(last), "now": _label(self.now)}
+        if first < self.now:
+            self.add_error(
+                "first",
+                gettext(
+                    "%(first)s is past: quarters before %(now)s are actual, and a forecast "
+                    "never changes them. Start in %(now)s or later."
+                )
+                % label,
+            )
+            return data
+        if last < first:
+            self.add_error(
+                "last",
+                gettext("The last quarter comes before the first: choose %(first)s or later.")
+                % label,
+            )
+            return data
+        if last - first + 1 > forecast.MAX_QUARTERS:
+            self.add_error(
+                "last",
+                gettext(
+                    "That is %(count)s quarters; a forecast fills at most %(most)s at once: "
+                    "%(first)s to %(limit)s."
+                )
+                % {
+                    **label,
+                    "count": last - first + 1,
+                    "most": forecast.MAX_QUARTERS,
+                    "limit": _label(first + forecast.MAX_QUARTERS - 1),
+                },
+            )
+            return data
+        start = self._start(data.get("start"), first)
+        if start is None:
+            return data
+        start_quarter, start_headcount = start
+        data["start_quarter"], data["start_headcount"] = start_quarter, start_headcount
+        quarters = list(range(first, last + 1))
+        if data.get("method") == self.TARGET:
+            data["rows"] = self._to_target(start_quarter, start_headcount, quarters)
+        elif data.get("method") == self.RATE:
+            data["rows"] = self._grown(start_quarter, start_headcount, quarters)
+        if data.get("rows") is None:
+            data.pop("rows", None)
+        return data
+
+    def _start(self, chosen: int | None, first: int) -> tuple[int, rules.Headcount] | None:
+        """The start quarter and its headcount (carried forward from an earlier one)."""
+        if chosen is not None and chosen >= first:
+            self.add_error(
+                "start",
+                gettext("Grow from a quarter before %(first)s, the first quarter to fill.")
+                % {"first": _label(first)},
+            )
+            return None
+        quarter = chosen if chosen is not None else first - 1
+        earlier = [q for q in self.headcounts if q <= quarter]
+        if not earlier:
+            field = "start" if chosen is not None else "first"
+            self.add_error(
+                field,
+                gettext(
+                    "There is no headcount on or before %(quarter)s to grow from: enter the "
+                    "headcount of a quarter before the forecast first."
+                )
+                % {"quarter": _label(quarter)},
+            )
+            return None
+        # Left empty, the start is the last quarter with headcount before the range.
+        start = quarter if chosen is not None else earlier[-1]
+        return start, self.headcounts[earlier[-1]]
+
+    def _grown(self, start_quarter, start_headcount, quarters):
+        rates = {}
+        for function, _name in FORECAST_FUNCTIONS:
+            if f"{function}_rate" in self.errors:
+                return None
+            rates[function] = self.cleaned_data.get(f"{function}_rate") or Decimal(0)
+        rows = forecast.grow(start_headcount, start_quarter, rates, quarters)
+        return self._within_limit(rows, "rate")
+
+    def _to_target(self, start_quarter, start_headcount, quarters):
+        target = {}
+        for function, name in FORECAST_FUNCTIONS:
+            field = f"{function}_target"
+            if field in self.errors:
+                return None
+            value = self.cleaned_data.get(field)
+            if value is None:
+                self.add_error(
+                    field,
+                    gettext("Enter the %(function)s headcount to reach by %(last)s, 0 if none.")
+                    % {"function": str(name).lower(), "last": _label(quarters[-1])},
+                )
+            target[function] = value
+        if None in target.values():
+            return None
+        return forecast.interpolate(
+            start_headcount, start_quarter, rules.Headcount(**target), quarters[-1], quarters
+        )
+
+    def _within_limit(self, rows, kind: str):
+        for quarter, headcount in rows.items():
+            for function, name in FORECAST_FUNCTIONS:
+                value = getattr(headcount, function)
+                if value > MAX_HEADCOUNT:
+                    self.add_error(
+                        f"{function}_{kind}",
+                        gettext(
+                            "At this rate %(function)s would reach %(value)s by %(quarter)s, "
+                            "more than %(limit)s people: check the rate."
+                        )
+                        % {
+                            "function": str(name).lower(),
+                            "value": f"{value:,}",
+                            "quarter": _label(quarter),
+                            "limit": f"{MAX_HEADCOUNT:,}",
+                        },
+                    )
+                    return None
+        return rows
+
+
+def _label(ordinal: int) -> str:
+    return Quarter.from_ordinal(ordinal).label
 
 
 # --- accounts and organizations --------------------------------------------------------------

@@ -89,10 +89,12 @@ def gap_context(
 
 def actions_context(plan: Plan) -> dict:
     """What to do now, for the organization's home page: the requisitions overdue, due this
-    quarter and due next quarter, grouped in that order (B roadmap)."""
+    quarter and due next quarter, grouped in that order (B roadmap), and the stage changes
+    ahead, both from one roadmap."""
     now = current_quarter(plan.organization)
+    roadmap = plan.roadmap()
     due = rules.overdue_hires_by_role(
-        rules.actions_due(plan.roadmap(), plan.hires, plan.organization.hiring_lead_time, now)
+        rules.actions_due(roadmap, plan.hires, plan.organization.hiring_lead_time, now)
     )
     groups = [
         (urgency, [action for action in due if action.urgency is urgency])
@@ -101,4 +103,5 @@ def actions_context(plan: Plan) -> dict:
     return {
         "action_groups": [(urgency, actions) for urgency, actions in groups if actions],
         "now": now,
+        "stage_alerts": plan.stage_crossings(roadmap),
     }

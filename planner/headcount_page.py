@@ -117,6 +117,7 @@ def page_context(membership: Membership, grid: Grid, **overrides) -> dict:
         rows=grid_rows(grid, now, overrides.pop("bound", None), overrides.pop("refused", None)),
         first_quarter_form=overrides.pop("first_quarter_form", None) or first_quarter_form(now),
         next_quarter=grid.snapshots[-1].quarter + 1 if grid.snapshots else None,
+        stage_alerts=grid.plan.stage_crossings(),
         **gap_context(grid.plan, overrides.pop("panel_quarter", None), compact=True),
     )
     context.update(overrides)

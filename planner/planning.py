@@ -107,6 +107,14 @@ class Plan:
             current=current_quarter(self.organization, today),
         )
 
+    def stage_crossings(
+        self, roadmap: list[rules.RoadmapQuarter] | None = None
+    ) -> tuple[rules.StageCrossing, ...]:
+        """The quarters where the plan changes stage, from the current one on; from
+        ``roadmap`` when the page has it already."""
+        quarters = self.roadmap() if roadmap is None else roadmap
+        return rules.stage_crossings(quarters, self.organization.hiring_lead_time)
+
     def cost_table(self) -> costs.CostTable:
         return costs.CostTable(
             currency=self.organization.currency,

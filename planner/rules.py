@@ -1,9 +1,10 @@
 """The enablement-structure rules, exactly as RULES.md part B pins them down.
 
-Pure Python on plain dataclasses: no Django, no database, no clock. Views, the CSV export
-and the tests all call these functions, so every number the product shows is computed
-once, here. Each recommendation carries a ``Reason``: a sentence a user understands without
-the rules open, and the rules it comes from (A.n or B) as citations.
+Pure Python on plain dataclasses: no database, no clock, nothing of Django but the marking
+of new sentences for translation. Views, the CSV export and the tests all call these
+functions, so every number the product shows is computed once, here. Each recommendation
+carries a ``Reason``: a sentence a user understands without the rules open, and the rules
+it comes from (A.n or B) as citations.
 
 Quarters are integers that sort and do arithmetic (see ``planner.quarters``): this module
 compares them, subtracts a lead time and names them in sentences, nothing more. The current
@@ -17,8 +18,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
-from itertools import groupby
+from itertools import groupby, pairwise
 from math import ceil
+
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from planner.quarters import Quarter
 
@@ -1184,6 +1187,165 @@ def open_hires_in(
     overdue when the quarter is history (B roadmap)."""
     acting = None if current is None or quarter < current else current
     return tuple(open_hire(h, lead_time, acting) for h in hires if h.planned_by(quarter))
+
+
+# --- Stage crossings: the quarters where the plan changes stage ---------------------------
+
+# What the leader's time becomes in the stage a plan reaches (A.3–A.6), growing into it and
+# shrinking back to it. The alert's wording is a product decision (docs/architecture.md).
+LEADER_TIME_GROWING = {
+    2: gettext_lazy("Your leader should spend about half of the time on strategy"),
+    3: gettext_lazy("Your leader should be fully strategic"),
+    4: gettext_lazy(
+        "Your leader should be fully strategic and a peer of the customer-facing leaders, "
+        "reporting to the CRO or equivalent"
+    ),
+}
+LEADER_TIME_SHRINKING = {
+    1: gettext_lazy(
+        "One Enablement Manager is the whole team again, about 75% hands-on and up to 25% "
+        "on strategy"
+    ),
+    2: gettext_lazy("Your leader goes back to about half of the time on strategy"),
+    3: gettext_lazy(
+        "Your leader stays fully strategic, no longer necessarily a peer of the "
+        "customer-facing leaders"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StageCrossing:
+    """A quarter whose customer-facing headcount puts the plan in another stage than the
+    quarter before, with what that means for the leader, the team and the requisitions."""
+
+    quarter: int
+    customer_facing: int
+    stage: Stage
+    previous: Stage
+    team_size: int  # B team size in this quarter
+    held: int  # in seat and planned in this quarter
+    # B roadmap: the seats first short in this quarter, and their requisition deadline.
+    to_open: int
+    open_by: int
+    status: RequisitionStatus | None
+    # Seats short since an earlier quarter and still to plan here, with their own deadlines.
+    earlier: int = 0
+
+    @property
+    def growing(self) -> bool:
+        return self.stage.number > self.previous.number
+
+    @property
+    def surplus(self) -> int:
+        return max(self.held - self.team_size, 0)
+
+    @property
+    def sentence(self) -> str:
+        """The alert in words, e.g. FY2027 Q3: you reach 512 customer-facing — stage 3
+        (Scale). Your leader should be fully strategic; the team grows to 11; open 3
+        requisitions by FY2027 Q2."""
+        values = {
+            "quarter": Quarter.from_ordinal(self.quarter).label,
+            "count": self.customer_facing,
+            "number": self.stage.number,
+            "name": self.stage.name,
+            "team": self.team_size,
+        }
+        if self.growing:
+            head = (
+                gettext(
+                    "%(quarter)s: you reach %(count)s customer-facing — stage %(number)s "
+                    "(%(name)s)."
+                )
+                % values
+            )
+            leader = LEADER_TIME_GROWING[self.stage.number]
+            team = gettext("the team grows to %(team)s") % values
+        else:
+            head = (
+                gettext(
+                    "%(quarter)s: you fall to %(count)s customer-facing — back to stage "
+                    "%(number)s (%(name)s)."
+                )
+                % values
+            )
+            leader = LEADER_TIME_SHRINKING[self.stage.number]
+            team = gettext("the recommended team shrinks to %(team)s") % values
+        return gettext("%(head)s %(leader)s; %(team)s; %(requisitions)s.") % {
+            "head": head,
+            "leader": leader,
+            "team": team,
+            "requisitions": self._to_open(),
+        }
+
+    def _to_open(self) -> str:
+        values = {
+            "seats": self.to_open,
+            "by": Quarter.from_ordinal(self.open_by).label,
+            "earlier": self.earlier,
+            "held": self.held,
+            "surplus": self.surplus,
+        }
+        if self.to_open:
+            text = ngettext(
+                "open %(seats)s requisition by %(by)s",
+                "open %(seats)s requisitions by %(by)s",
+                self.to_open,
+            )
+            if self.status is not None and self.status is not RequisitionStatus.UPCOMING:
+                text += ", " + str(self.status.words)
+        elif self.earlier:
+            text = gettext("no new requisition")
+        elif self.surplus:
+            text = gettext(
+                "you hold %(held)s, %(surplus)s more than recommended: open no requisition"
+            )
+        else:
+            text = gettext("every seat is already in seat or planned: no requisition to open")
+        if self.earlier:
+            text += "; " + ngettext(
+                "%(earlier)s more seat is still to plan from earlier quarters",
+                "%(earlier)s more seats are still to plan from earlier quarters",
+                self.earlier,
+            )
+        return text % values
+
+    @property
+    def reason(self) -> Reason:
+        """The sentence with the rules it applies."""
+        rule = {1: "A.3", 2: "A.4", 3: "A.5", 4: "A.6"}[self.stage.number]
+        return Reason(self.sentence, (rule, "B stages", "B team size", "B lead time"))
+
+
+def stage_crossings(
+    quarters: Sequence[RoadmapQuarter], lead_time: int
+) -> tuple[StageCrossing, ...]:
+    """Each roadmap quarter whose stage differs from the quarter before, up or down, from
+    the current quarter on: a crossing before it is history (B roadmap). The requisitions
+    are the roadmap's own seats still to plan in that quarter, with their deadlines."""
+    crossings = []
+    for before, quarter in pairwise(quarters):
+        if not quarter.stage_changed or quarter.is_history:
+            continue
+        new = [s for s in quarter.hires_to_plan if s.needed_in == quarter.quarter]
+        gap = quarter.gap
+        crossings.append(
+            StageCrossing(
+                quarter=quarter.quarter,
+                customer_facing=quarter.headcount.total,
+                stage=STAGES[gap.assessment.stage - 1],
+                previous=STAGES[before.gap.assessment.stage - 1],
+                team_size=gap.recommended_total,
+                held=gap.in_seat_total + gap.planned_total,
+                to_open=sum(short.seats for short in new),
+                # The roadmap's deadline of a seat first short here, whether or not any is.
+                open_by=new[0].open_requisition_by if new else quarter.quarter - lead_time,
+                status=new[0].status if new else None,
+                earlier=sum(s.seats for s in quarter.hires_to_plan) - sum(s.seats for s in new),
+            )
+        )
+    return tuple(crossings)
 
 
 # --- B roadmap: what to do now -------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from planner import rules
 from planner.models import (
@@ -587,6 +588,7 @@ def snapshots_import(
     actor,
     rows: Mapping[int, rules.Headcount],
     expected_versions: Mapping[int, int | None],
+    not_before: int | None = None,
 ) -> Imported:
     """Saves the headcount of many quarters at once, or of none.
 
@@ -594,10 +596,22 @@ def snapshots_import(
     compared with (None: the quarter did not exist). If any quarter is not at that version
     now, nothing is saved (``StaleImport``). Quarters that match the file are left alone;
     the others are created or updated one by one, each recorded in the history as usual,
-    all in one transaction.
+    all in one transaction. With ``not_before`` (a growth forecast, which never changes an
+    actual quarter), a quarter before it refuses the whole import.
     """
     if set(expected_versions) != set(rows):
         raise ValueError("Every quarter of an import needs the version it was previewed at.")
+    if not_before is not None and rows and min(rows) < not_before:
+        raise ValidationError(
+            gettext(
+                "Nothing was saved: %(quarter)s is an actual quarter now, and a forecast "
+                "never changes one. Start the forecast in %(first)s or later."
+            )
+            % {
+                "quarter": Quarter.from_ordinal(min(rows)).label,
+                "first": Quarter.from_ordinal(not_before).label,
+            }
+        )
     added, changed = [], []
     with transaction.atomic():
         stored = {

@@ -140,6 +140,7 @@ def summary_context(plan: Plan, today: datetime.date | None = None) -> dict:
         "budget": budget,
         "charts": roadmap_charts(roadmap, budget),
         "requisitions": requisitions(roadmap, now),
+        "stage_alerts": plan.stage_crossings(roadmap),
         "cost_years": [
             CostYear(year, label)
             for year, label in (

@@ -4,6 +4,7 @@ from planner.views import (
     accounts,
     gap,
     headcount,
+    headcount_forecast,
     headcount_import,
     headcount_paste,
     hire_batches,
@@ -83,6 +84,17 @@ urlpatterns = [
         f"{org}headcount/import/template.xlsx",
         headcount_import.headcount_import_template_xlsx,
         name="headcount_import_template_xlsx",
+    ),
+    # Headcount of coming quarters from a growth rate or a target: form and preview, apply
+    path(
+        f"{org}headcount/forecast/",
+        headcount_forecast.headcount_forecast,
+        name="headcount_forecast",
+    ),
+    path(
+        f"{org}headcount/forecast/apply/",
+        headcount_forecast.headcount_forecast_apply,
+        name="headcount_forecast_apply",
     ),
     # Team in seat and planned hires
     path(f"{org}team/", team.team, name="team"),

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import rules
+from planner.forecast import FUNCTIONS as FORECAST_FUNCTIONS
 from planner.models import Membership
 from planner.quarters import Quarter
 from planner.services import ORGANIZATION_FIELDS
@@ -23,6 +24,12 @@ FIELDS = sorted(
         "customer_success",
         "other",
         "quarter",
+        # the growth forecast
+        "method",
+        "first",
+        "last",
+        "start",
+        *(f"{function}_{way}" for function in FORECAST_FUNCTIONS for way in ("rate", "target")),
         "name",
         "role",
         "start_quarter",
@@ -51,6 +58,11 @@ NEAR_VALID = [
     "cro",
     "onboarding",
     "on",
+    "rate",
+    "target",
+    "-100",
+    "100.01",
+    str(Quarter(2027, 4).ordinal),
     str(Quarter(2027, 1).ordinal),
     "FY2027 Q1",
     "0",

@@ -25,6 +25,7 @@ from planner.rules import (
     Profile,
     Reason,
     RequisitionStatus,
+    StageCrossing,
     TeamSeat,
     Urgency,
     actions_due,
@@ -39,6 +40,7 @@ from planner.rules import (
     roadmap,
     role_title,
     seats_in_words,
+    stage_crossings,
 )
 
 LEADER = "enablement_leader"
@@ -1528,3 +1530,135 @@ def test_open_hires_in_a_quarter_of_history_are_never_overdue():
     assert past.status is None and past.open_requisition_by == Q0 - 1
     (now_listed,) = open_hires_in(Q0 + 3, hires, 1, current=Q0 + 3)
     assert now_listed.status is RequisitionStatus.OVERDUE
+
+
+# --- Stage crossings ---------------------------------------------------------------------
+
+C = Quarter(2027, 1).ordinal  # the current quarter of these tests
+
+
+def _label(ordinal: int) -> str:
+    return Quarter.from_ordinal(ordinal).label
+
+
+def _team_for(total: int) -> list[TeamSeat]:
+    """People in seat since long ago for every seat recommended at ``total`` sales."""
+    roles = assess(Headcount(sales=total), Profile()).roles
+    return [TeamSeat(role, C - 8) for role, n in roles.items() for _ in range(n)]
+
+
+def _crossings(
+    totals: dict[int, int],
+    team=(),
+    hires=(),
+    lead_time: int = 1,
+    current: int | None = C,
+) -> tuple[StageCrossing, ...]:
+    snapshots = {q: Headcount(sales=n) for q, n in totals.items()}
+    quarters = roadmap(snapshots, Profile(), team, hires, lead_time, current=current)
+    return stage_crossings(quarters, lead_time)
+
+
+def test_reaching_501_is_stage_3_with_the_new_seat_due_a_lead_time_before():
+    # 500 → 10 seats, filled; 501 → ceil(501 / 50) = 11: one more sales enablement seat.
+    (crossing,) = _crossings({C: 500, C + 1: 501}, team=_team_for(500))
+    assert (crossing.quarter, crossing.customer_facing) == (C + 1, 501)
+    assert (crossing.previous.number, crossing.stage.number, crossing.growing) == (2, 3, True)
+    assert (crossing.team_size, crossing.held, crossing.to_open, crossing.earlier) == (11, 10, 1, 0)
+    assert (crossing.open_by, crossing.status) == (C, RequisitionStatus.DUE_NOW)
+    assert crossing.sentence == (
+        f"{_label(C + 1)}: you reach 501 customer-facing — stage 3 (Scale). Your leader "
+        f"should be fully strategic; the team grows to 11; open 1 requisition by {_label(C)}, "
+        "due now."
+    )
+    assert crossing.reason.citations == ("A.5", "B stages", "B team size", "B lead time")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "stages"),
+    [(50, 51, (1, 2)), (500, 501, (2, 3)), (2000, 2001, (3, 4)), (40, 600, (1, 3))],
+)
+def test_each_boundary_is_crossed_at_its_first_headcount(before, after, stages):
+    (crossing,) = _crossings({C: before, C + 1: after})
+    assert (crossing.previous.number, crossing.stage.number) == stages
+
+
+@pytest.mark.parametrize(("before", "after"), [(0, 50), (51, 500), (501, 2000), (2001, 9000)])
+def test_growing_inside_a_stage_is_no_crossing(before, after):
+    assert _crossings({C: before, C + 1: after}) == ()
+
+
+def test_the_first_quarter_is_never_a_crossing():
+    assert _crossings({C: 700}) == ()
+
+
+def test_shrinking_back_to_500_is_announced_with_the_seats_held_beyond_the_team():
+    (crossing,) = _crossings({C: 501, C + 1: 500}, team=_team_for(501))
+    assert (crossing.previous.number, crossing.stage.number, crossing.growing) == (3, 2, False)
+    assert (crossing.team_size, crossing.held, crossing.surplus) == (10, 11, 1)
+    assert crossing.sentence == (
+        f"{_label(C + 1)}: you fall to 500 customer-facing — back to stage 2 (Expansion). Your "
+        "leader goes back to about half of the time on strategy; the recommended team shrinks "
+        "to 10; you hold 11, 1 more than recommended: open no requisition."
+    )
+    assert crossing.reason.citations[0] == "A.4"
+
+
+def test_shrinking_to_stage_1_says_the_manager_is_the_whole_team_again():
+    (crossing,) = _crossings({C: 51, C + 1: 50})
+    assert crossing.sentence.startswith(
+        f"{_label(C + 1)}: you fall to 50 customer-facing — back to stage 1 (Foundation). One "
+        "Enablement Manager is the whole team again"
+    )
+
+
+def test_reaching_stage_4_says_the_leader_reports_to_the_cro():
+    (crossing,) = _crossings({C: 2000, C + 1: 2001}, team=_team_for(2000))
+    assert "a peer of the customer-facing leaders, reporting to the CRO" in crossing.sentence
+    assert "the team grows to 41;" in crossing.sentence  # ceil(2001 / 50)
+
+
+def test_the_deadline_is_the_crossing_quarter_less_the_lead_time_and_upcoming_goes_unsaid():
+    (crossing,) = _crossings({C: 500, C + 4: 501}, team=_team_for(500), lead_time=2)
+    assert (crossing.open_by, crossing.status) == (C + 2, RequisitionStatus.UPCOMING)
+    assert crossing.sentence.endswith(f"open 1 requisition by {_label(C + 2)}.")
+
+
+def test_a_crossing_in_the_current_quarter_can_be_overdue():
+    (crossing,) = _crossings({C - 1: 500, C: 501}, team=_team_for(500), lead_time=1)
+    assert (crossing.open_by, crossing.status) == (C - 1, RequisitionStatus.OVERDUE)
+    assert crossing.sentence.endswith(f"open 1 requisition by {_label(C - 1)}, overdue.")
+
+
+def test_a_crossing_before_the_current_quarter_is_history_and_not_announced():
+    assert _crossings({C - 2: 500, C - 1: 501, C: 501}) == ()
+    # Without a current quarter, every crossing is announced, no deadline worded.
+    (crossing,) = _crossings({C - 2: 500, C - 1: 501}, current=None)
+    assert (crossing.quarter, crossing.status) == (C - 1, None)
+
+
+def test_seats_short_before_the_crossing_are_counted_apart_from_the_new_ones():
+    # Nothing held: the 10 seats of 500 are short since C, one more from C + 1.
+    (crossing,) = _crossings({C: 500, C + 1: 501})
+    assert (crossing.to_open, crossing.earlier) == (1, 10)
+    assert crossing.sentence.endswith(
+        f"open 1 requisition by {_label(C)}, due now; 10 more seats are still to plan from "
+        "earlier quarters."
+    )
+
+
+def test_a_shrinking_plan_with_seats_still_short_says_no_new_requisition():
+    (crossing,) = _crossings({C: 501, C + 1: 500})
+    assert (crossing.to_open, crossing.earlier, crossing.surplus) == (0, 10, 0)
+    assert crossing.sentence.endswith(
+        "; no new requisition; 10 more seats are still to plan from earlier quarters."
+    )
+
+
+def test_a_crossing_whose_seats_are_all_held_or_planned_has_nothing_to_open():
+    hire = Hire("sales_enablement", C + 1)
+    (crossing,) = _crossings({C: 500, C + 1: 501}, team=_team_for(500), hires=[hire])
+    assert (crossing.held, crossing.to_open, crossing.earlier, crossing.surplus) == (11, 0, 0, 0)
+    assert crossing.sentence.endswith(
+        "; every seat is already in seat or planned: no requisition to open."
+    )

@@ -1,26 +1,28 @@
 """Headcount from a CSV or Excel file: upload, preview, apply; and a template to fill in.
 
-Nothing is stored between the steps. The preview page carries what it shows, each quarter's
-numbers and the version of the stored quarter it was compared with, in one hidden field
-signed with the site's secret key (``django.core.signing``), for this organization and this
-person, for an hour. The apply step saves exactly what was previewed, or nothing: a payload
-that was changed, is older or was made for someone else is refused, and so is the whole
-import when any of its quarters changed since the preview.
+The preview and its signed payload are ``planner.headcount_preview``'s, shared with the
+growth forecast. The apply step saves exactly what was previewed, or nothing: a payload that
+was changed, is older or was made for someone else is refused, and so is the whole import
+when any of its quarters changed since the preview.
 """
 
 import csv
-import datetime
 import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from planner import exports, imports, rules, services
 from planner.forms import HeadcountImportForm
+from planner.headcount_preview import (
+    Unreadable,
+    UnreadablePreview,
+    preview_context,
+    unsign,
+)
 from planner.models import Membership
 from planner.planning import current_quarter
 from planner.quarters import Quarter
@@ -28,7 +30,6 @@ from planner.views.access import READ, WRITE, org_context, organization_view
 from planner.views.refusals import Refusal
 
 PAYLOAD_SALT = "planner.headcount-import"
-PAYLOAD_MAX_AGE = datetime.timedelta(hours=1)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 EXPIRED = "This preview is more than an hour old. Nothing was imported: upload the file again."
@@ -37,10 +38,11 @@ UNREADABLE = (
     "a new one."
 )
 ELSEWHERE = "This preview was made for another organization or person. Nothing was imported."
-
-
-class UnreadablePreview(Exception):
-    """The apply step's payload cannot be trusted; the message says why."""
+WHY = {
+    Unreadable.EXPIRED: EXPIRED,
+    Unreadable.TAMPERED: UNREADABLE,
+    Unreadable.ELSEWHERE: ELSEWHERE,
+}
 
 
 @organization_view(get=WRITE, post=WRITE)
@@ -67,9 +69,11 @@ def headcount_import(request: HttpRequest, membership: Membership) -> HttpRespon
 def headcount_import_apply(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
     try:
-        headcounts, versions = _unsign(request.POST.get("preview", ""), membership)
+        headcounts, versions = unsign(
+            request.POST.get("preview", ""), membership, salt=PAYLOAD_SALT
+        )
     except UnreadablePreview as error:
-        refusal = Refusal(status=422, message=str(error))
+        refusal = Refusal(status=422, message=WHY[error.why])
         return _upload_page(request, membership, HeadcountImportForm(), refusal=refusal)
     try:
         imported = services.snapshots_import(
@@ -155,20 +159,11 @@ def _preview_page(
     filename: str = "",
     refusal: Refusal | None = None,
 ) -> HttpResponse:
-    """The file's quarters against the stored ones, read in one query, and the signed payload."""
-    stored = {
-        snapshot.quarter: snapshot
-        for snapshot in membership.organization.snapshots.filter(quarter__in=list(headcounts))
-    }
-    preview = imports.compare(
-        headcounts, {quarter: snapshot.as_headcount() for quarter, snapshot in stored.items()}
-    )
-    versions = {q: stored[q].version if q in stored else None for q in headcounts}
+    """The file's quarters against the stored ones, and the signed payload."""
     context = org_context(
         membership,
         "headcount",
-        preview=preview,
-        payload=_sign(membership, headcounts, versions),
+        **preview_context(membership, headcounts, salt=PAYLOAD_SALT),
         filename=filename,
         refusal=refusal,
     )
@@ -187,44 +182,3 @@ def _done(imported: services.Imported) -> str:
     if not (imported.added or imported.changed):
         return "Nothing to import: every quarter of the file is already as it says."
     return "Headcount imported: " + ", ".join(parts) + "."
-
-
-# --- the signed preview --------------------------------------------------------------------
-
-
-def _sign(
-    membership: Membership,
-    headcounts: dict[int, rules.Headcount],
-    versions: dict[int, int | None],
-) -> str:
-    rows = [
-        [quarter, headcount.sales, headcount.customer_success, headcount.other, versions[quarter]]
-        for quarter, headcount in sorted(headcounts.items())
-    ]
-    payload = {
-        "organization": membership.organization_id,
-        "user": membership.user_id,
-        "rows": rows,
-    }
-    return signing.dumps(payload, salt=PAYLOAD_SALT, compress=True)
-
-
-def _unsign(
-    token: str, membership: Membership
-) -> tuple[dict[int, rules.Headcount], dict[int, int | None]]:
-    try:
-        payload = signing.loads(token, salt=PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE)
-    except signing.SignatureExpired:
-        raise UnreadablePreview(EXPIRED) from None
-    except signing.BadSignature:
-        raise UnreadablePreview(UNREADABLE) from None
-    if (payload["organization"], payload["user"]) != (
-        membership.organization_id,
-        membership.user_id,
-    ):
-        raise UnreadablePreview(ELSEWHERE)
-    headcounts, versions = {}, {}
-    for quarter, sales, customer_success, other, version in payload["rows"]:
-        headcounts[quarter] = rules.Headcount(sales, customer_success, other)
-        versions[quarter] = version
-    return headcounts, versions

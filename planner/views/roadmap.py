@@ -26,6 +26,7 @@ def roadmap(request: HttpRequest, membership: Membership) -> HttpResponse:
         quarters=quarters,
         budget=budget,
         charts=summary.roadmap_charts(quarters, budget),
+        stage_alerts=plan.stage_crossings(quarters),
         now=current_quarter(organization),
         lead=organization.hiring_lead_time,
     )

@@ -165,6 +165,7 @@ ORGANIZATION_PAGES = [
     "gap",
     "headcount",
     "headcount_import",
+    "headcount_forecast",
     "snapshot_delete",
     "team",
     "team_member_update",
@@ -238,6 +239,12 @@ def violations(page: Page, within: str | None = None) -> list[str]:
     ]
 
 
+def settled(page: Page) -> None:
+    """Waits for htmx to finish a swap: until then the new content's links and forms are
+    plain ones, and a key pressed on them would not go through htmx."""
+    page.wait_for_function("() => !document.querySelector('.htmx-added, .htmx-settling')")
+
+
 def check(
     page: Page, issues, name: str, width: str, problems: dict, screenshot_dir, within=None
 ) -> None:
@@ -280,11 +287,21 @@ def import_preview(page: Page, url: str, scene: Scene) -> str | None:
     return None
 
 
+def forecast_preview(page: Page, url: str, scene: Scene) -> str | None:
+    """The growth forecast's preview answers a POST too."""
+    page.goto(url + scene.org("headcount_forecast"))
+    page.get_by_label("Sales, % per quarter").fill("10")
+    page.get_by_role("button", name="Preview the forecast").click()
+    expect(page.locator("#import-added")).to_be_visible()
+    return None
+
+
 def member_edited_in_place(page: Page, url: str, scene: Scene) -> str | None:
     page.goto(url + scene.org("team"))
     member = scene.organization.team_members.order_by("pk").first()
     page.locator(f"#member-{member.pk}").get_by_role("button", name="Edit").click()
     expect(page.locator(f"#member-{member.pk} form")).to_be_visible()
+    settled(page)
     return None
 
 
@@ -314,6 +331,7 @@ def menu_open(name: str) -> "Callable[[Page, str, Scene], str | None]":
 # each answers the part of the page to check (None: all of it).
 STATES: "dict[str, Callable[[Page, str, Scene], str | None]]" = {
     "import preview": import_preview,
+    "growth forecast preview": forecast_preview,
     "team member edited in place": member_edited_in_place,
     "headcount cell refused in place": cell_refused_in_place,
     "organization menu open": menu_open("New organization"),
@@ -384,6 +402,7 @@ def test_a_link_styled_as_a_button_answers_space_as_a_button_does(
     row.get_by_role("button", name="Edit").focus()
     page.keyboard.press(" ")
     expect(row.locator("form")).to_be_visible()
+    settled(page)
     expect(page).to_have_url(url + scene.org("team"))
     # Enter still follows a link, as it always did.
     row.get_by_role("button", name="Cancel").focus()
@@ -440,6 +459,8 @@ def test_a_form_refused_in_place_hands_the_focus_to_the_refused_field(
     member = scene.organization.team_members.order_by("pk").first()
     row = page.locator(f"#member-{member.pk}")
     row.get_by_role("button", name="Edit").click()
+    expect(row.locator("form")).to_be_visible()
+    settled(page)
     name = row.get_by_label("Name")
     name.fill("")
     issues.allow(r"status of 422")

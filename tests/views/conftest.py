@@ -12,6 +12,7 @@ import pytest
 from planner import rules, services
 from planner.models import Membership
 from planner.planning import current_quarter
+from planner.quarters import Quarter
 from tests.factories import (
     PlannedHireFactory,
     SnapshotFactory,
@@ -31,6 +32,17 @@ def snapshot(organization, now):
     return SnapshotFactory(
         organization=organization, quarter=now, sales=60, customer_success=20, other=10
     )
+
+
+@pytest.fixture
+def crossing(organization, now):
+    """Stage 2 now (500 sales), stage 3 next quarter (501): the words its alert starts with."""
+    SnapshotFactory(organization=organization, quarter=now, sales=500, customer_success=0, other=0)
+    SnapshotFactory(
+        organization=organization, quarter=now + 1, sales=501, customer_success=0, other=0
+    )
+    label = Quarter.from_ordinal(now + 1).label
+    return f"{label}: you reach 501 customer-facing — stage 3 (Scale)."
 
 
 @pytest.fixture

@@ -417,3 +417,19 @@ def test_on_a_phone_each_cell_of_a_role_carries_its_column_name(client, organiza
     row = table[table.index('id="gap-row-') :]
     row = row[: row.index("</tr>")]
     assert re.findall(r'<td[^>]* data-label="([^"]+)"', row) == headers[1:]
+
+
+def test_the_home_page_announces_the_stage_change_ahead(client, organization, owner, crossing):
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    alerts = section(html, "stage-alerts")
+    assert crossing in alerts
+    assert "the team grows to 11; open 1 requisition by" in alerts
+
+
+def test_a_plan_that_stays_in_its_stage_announces_nothing(client, organization, owner, now):
+    SnapshotFactory(organization=organization, quarter=now, sales=60)
+    SnapshotFactory(organization=organization, quarter=now + 1, sales=400)
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    assert "stage-alert-" not in html

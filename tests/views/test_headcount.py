@@ -412,3 +412,20 @@ def test_the_quarter_added_with_htmx_has_its_first_cell_focused(client, organiza
     assert html.count("autofocus") == 1
     start = html.index(f'id="snapshot-{added.pk}-sales"')
     assert "autofocus" in html[start : html.index(">", start)]
+
+
+def test_the_headcount_page_announces_the_stage_change_ahead(client, organization, owner, crossing):
+    client.force_login(owner)
+    assert crossing in client.get(page_url(organization)).content.decode()
+
+
+def test_an_edit_that_moves_the_crossing_redraws_the_alerts(
+    client, organization, owner, crossing, now
+):
+    client.force_login(owner)
+    snapshot = HeadcountSnapshot.objects.get(organization=organization, quarter=now + 1)
+    response = client.post(update_url(snapshot), edit(snapshot, sales=500), headers=HTMX)
+    html = response.content.decode()
+    assert '<section id="stage-alerts" class="stage-alerts is-empty"' in html
+    assert 'hx-swap-oob="true"' in html[html.index('id="stage-alerts"') :]
+    assert crossing not in html

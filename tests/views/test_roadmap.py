@@ -470,3 +470,11 @@ def test_viewers_see_the_lines_without_plan_n_hires(client, organization, viewer
     client.force_login(viewer)
     body = client.get(url(organization)).content.decode()
     assert "to plan" in body.lower() and "Plan hires" not in body
+
+
+def test_the_roadmap_announces_the_stage_change_ahead(client, organization, owner, crossing, now):
+    client.force_login(owner)
+    html = client.get(url(organization)).content.decode()
+    key = Quarter.from_ordinal(now + 1).label.replace(" ", "")
+    assert f'id="stage-alert-{key}"' in html
+    assert crossing in html

@@ -246,3 +246,16 @@ def test_the_history_tells_who_made_opened_and_revoked_a_link(client, organizati
     assert f"Created share link {link.hint}…" in html
     assert f"Updated share link {link.hint}…" in html and "Someone with the link" in html
     assert f"Deleted share link {link.hint}…" in html
+
+
+def test_the_summary_and_its_share_link_announce_the_stage_change_ahead(
+    client, organization, owner, crossing
+):
+    client.force_login(owner)
+    html = client.get(summary_url(organization)).content.decode()
+    assert crossing in html and "<cite>B lead time</cite>" in html
+    path = make_link(client, organization)
+    client.logout()
+    shared = client.get(path).content.decode()
+    assert crossing in shared
+    assert "<cite>" not in shared  # no link into the rest of the app from a share link
