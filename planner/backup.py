@@ -450,7 +450,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
                 **_row_meta(hire),
             )
             for hire in sorted(
-                PlannedHire.objects.filter(organization=organization),
+                PlannedHire.objects.filter(organization=organization, scenario=None),
                 key=lambda hire: (hire.target_quarter, hire.role, hire.pk),
             )
         ]
@@ -485,7 +485,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
                     **_row_meta(snapshot),
                 )
                 for snapshot in HeadcountSnapshot.objects.filter(
-                    organization=organization
+                    organization=organization, scenario=None
                 ).order_by("quarter")
             ),
         )

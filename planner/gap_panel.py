@@ -60,9 +60,7 @@ def gap_context(
         # The open hires counted in this quarter with their deadlines (B roadmap), alike
         # ones as one line with their count: a plan of a thousand hires reads in a few lines.
         "open_hires": tuple(
-            Counter(
-                rules.open_hires_in(quarter, plan.hires, organization.hiring_lead_time, now)
-            ).items()
+            Counter(rules.open_hires_in(quarter, plan.hires, plan.lead_time, now)).items()
         )
         if gap is not None and not compact
         else (),
@@ -92,7 +90,7 @@ def actions_context(plan: Plan) -> dict:
     quarter and due next quarter, grouped in that order (B roadmap)."""
     now = current_quarter(plan.organization)
     due = rules.overdue_hires_by_role(
-        rules.actions_due(plan.roadmap(), plan.hires, plan.organization.hiring_lead_time, now)
+        rules.actions_due(plan.roadmap(), plan.hires, plan.lead_time, now)
     )
     groups = [
         (urgency, [action for action in due if action.urgency is urgency])

@@ -270,7 +270,7 @@ class TeamFilters:
         return members
 
     def hires(self, organization):
-        hires = organization.planned_hires.select_related("team_member")
+        hires = organization.planned_hires.filter(scenario=None).select_related("team_member")
         if self.hire_role:
             hires = hires.filter(role=self.hire_role)
         if self.hire_status:
@@ -315,7 +315,9 @@ def filters_of(request: HttpRequest) -> TeamFilters:
 
 def hire_summary(organization) -> HireSummary:
     """Every open hire, whatever the page shows: how many, and what they cost a year."""
-    totals = organization.planned_hires.filter(status__in=rules.OPEN_HIRE_STATUSES).aggregate(
+    totals = organization.planned_hires.filter(
+        scenario=None, status__in=rules.OPEN_HIRE_STATUSES
+    ).aggregate(
         count=Count("pk"),
         cost=Sum("annual_cost"),
         uncosted=Count("pk", filter=Q(annual_cost__isnull=True)),

@@ -158,7 +158,9 @@ def _preview_page(
     """The file's quarters against the stored ones, read in one query, and the signed payload."""
     stored = {
         snapshot.quarter: snapshot
-        for snapshot in membership.organization.snapshots.filter(quarter__in=list(headcounts))
+        for snapshot in membership.organization.snapshots.filter(
+            scenario=None, quarter__in=list(headcounts)
+        )
     }
     preview = imports.compare(
         headcounts, {quarter: snapshot.as_headcount() for quarter, snapshot in stored.items()}

@@ -43,7 +43,8 @@ from planner.views.refusals import (
 
 def _get_hire(membership: Membership, pk: int) -> PlannedHire:
     hires = PlannedHire.objects.select_related("team_member")
-    return get_object_or_404(hires, pk=pk, organization=membership.organization)
+    # The plan's hires alone: a scenario's hires are not edited from the plan's pages.
+    return get_object_or_404(hires, pk=pk, organization=membership.organization, scenario=None)
 
 
 def _row_response(
