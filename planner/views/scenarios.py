@@ -26,13 +26,7 @@ def _scenario(membership: Membership, pk: int) -> Scenario:
 
 
 def _list(request: HttpRequest, membership: Membership, form, status: int = 200):
-    organization = membership.organization
-    context = org_context(
-        membership,
-        "scenarios",
-        scenarios=list(organization.scenarios.all()),
-        form=form,
-    )
+    context = org_context(membership, "scenarios", scenarios=form.scenarios.values(), form=form)
     return render(request, "planner/scenarios.html", context, status=status)
 
 
