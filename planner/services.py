@@ -968,11 +968,13 @@ def hire_create(
     annual_cost=None,
     notes: str = "",
     is_manager: bool = False,
+    scenario: Scenario | None = None,
 ) -> PlannedHire:
     if status == rules.HIRED:
         raise ValidationError({"status": "Add the person to the team, or mark a hire as hired."})
     hire = PlannedHire(
         organization=organization,
+        scenario=scenario,
         role=role,
         target_quarter=target_quarter,
         status=status,
@@ -1036,6 +1038,7 @@ def hires_plan(
     target_quarter: int,
     count: int,
     is_manager: bool = False,
+    scenario: Scenario | None = None,
 ) -> list[PlannedHire]:
     """Plans ``count`` hires of one role for one quarter at once: all or none, and one
     change in the history that says how many."""
@@ -1046,6 +1049,7 @@ def hires_plan(
     hires = [
         PlannedHire(
             organization=organization,
+            scenario=scenario,
             role=role,
             target_quarter=target_quarter,
             status=rules.PLANNED,
@@ -1062,6 +1066,8 @@ def hires_plan(
             action=Change.Action.CREATED,
             entity=Entity.PLANNED_HIRE,
             label=f"{count} × {hires[0]}"[:200],
+            scenario=scenario,
+            scenario_name=scenario.name if scenario else "",
             diff={
                 "count": [None, count],
                 **{field: [None, _display(hires[0], field)] for field in HIRE_FIELDS},
@@ -1101,13 +1107,15 @@ def hires_set_status(
     actor,
     changes: Sequence[tuple[int, int]],
     status: str,
+    scenario: Scenario | None = None,
 ) -> StatusChanges:
     """Sets the status of several hires, each (pk, version as the page showed it).
 
     Row by row, not all or nothing: a hire still as the person saw it is changed, and each
     one deleted, changed by someone else meanwhile, or already hired is left as it is and
     listed in ``refused`` with the reason, so that one stale row does not undo the rest.
-    The rows changed are saved together, and each is recorded in the history.
+    The rows changed are saved together, and each is recorded in the history. Only the
+    hires of ``scenario`` (None: the plan's) are found.
     """
     if status not in BULK_STATUSES:
         raise ValidationError({"status": "Choose approved, recruiting or cancelled."})
@@ -1119,7 +1127,7 @@ def hires_set_status(
         found = {
             hire.pk: hire
             for hire in PlannedHire.objects.select_for_update()
-            .filter(organization=organization, scenario=None, pk__in=expected)
+            .filter(organization=organization, scenario=scenario, pk__in=expected)
             .order_by("pk")
         }
         for pk, version in expected.items():
@@ -1128,6 +1136,7 @@ def hires_set_status(
                 refused.append(RefusedHire(pk, HIRE_GONE))
                 continue
             hire.organization = organization
+            hire.scenario = scenario
             if hire.version != version:
                 refused.append(RefusedHire(pk, HIRE_CHANGED, hire))
             elif hire.status == rules.HIRED:

@@ -388,3 +388,98 @@ def test_a_stale_promotion_is_refused_and_changes_nothing(
     assert "Not made the plan" in response.content.decode()
     assert baseline_state(organization) == before
     assert Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+# --- a scenario's planned hires ------------------------------------------------------------
+
+
+def test_hires_added_edited_and_planned_in_a_scenario_are_its_own(
+    client, organization, owner, now, plan_rows
+):
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    before = baseline_state(organization)
+    client.force_login(owner)
+    new = {"role": rules.CS_ENABLEMENT, "target_quarter": now + 2, "status": rules.APPROVED}
+    response = client.post(url("hire_create", organization, scenario=scenario.pk), new)
+    assert response.status_code == 302
+    assert response.url.startswith(url("team", organization, scenario=scenario.pk))
+    added = scenario.hires.get(role=rules.CS_ENABLEMENT)
+    edit = {**new, "status": rules.RECRUITING, "notes": "", "annual_cost": "", "version": 1}
+    response = client.post(url("hire_update", organization, added.pk, scenario=scenario.pk), edit)
+    assert response.status_code == 302
+    plan = {
+        "role": rules.SALES_ENABLEMENT,
+        "target_quarter": now + 3,
+        "count": "2",
+        "needed_in": now + 3,
+        "back": "gap",
+    }
+    response = client.post(url("hires_plan", organization, scenario=scenario.pk), plan)
+    assert response.status_code == 302
+    assert response.url.startswith(url("gap", organization, scenario=scenario.pk))
+    assert scenario.hires.filter(target_quarter=now + 3).count() == 2
+    ticked = [f"{hire.pk}:{hire.version}" for hire in scenario.hires.filter(status="planned")]
+    response = client.post(
+        url("hires_set_status", organization, scenario=scenario.pk),
+        {"status": rules.CANCELLED, "hire": ticked},
+    )
+    assert response.status_code == 302
+    assert scenario.hires.filter(status=rules.CANCELLED).count() == len(ticked) == 4
+    assert baseline_state(organization) == before
+    assert set(
+        Change.objects.filter(entity="planned hire").values_list("scenario_name", flat=True)
+    ) == {"Growth"}
+    html = client.get(url("team", organization, scenario=scenario.pk)).content.decode()
+    assert "scenario “Growth”" in html
+    assert f'id="hire-{added.pk}"' in html
+    assert "Mark hired" not in html
+
+
+def test_a_plan_s_hire_is_not_reached_from_a_scenario_nor_marked_hired_in_one(
+    client, organization, owner, now, plan_rows
+):
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    plans_hire = PlannedHire.objects.filter(scenario=None, status="planned").first()
+    own = scenario.hires.first()
+    client.force_login(owner)
+    edit = {
+        "role": plans_hire.role,
+        "target_quarter": now,
+        "status": "planned",
+        "notes": "",
+        "annual_cost": "",
+        "version": plans_hire.version,
+    }
+    assert (
+        client.post(
+            url("hire_update", organization, plans_hire.pk, scenario=scenario.pk), edit
+        ).status_code
+        == 404
+    )
+    # Ticking the plan's hire on a scenario's page leaves it alone, and says so.
+    response = client.post(
+        url("hires_set_status", organization, scenario=scenario.pk),
+        {"status": rules.CANCELLED, "hire": [f"{plans_hire.pk}:{plans_hire.version}"]},
+    )
+    assert response.status_code == 409
+    response = client.post(
+        url("hire_mark_hired", organization, own.pk, scenario=scenario.pk),
+        {"name": "Grace", "start_quarter": now, "version": own.version},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].startswith(
+        url("team", organization, scenario=scenario.pk)
+    )
+    assert "marked hired in the plan alone" in response.content.decode()
+    plans_hire.refresh_from_db()
+    assert (plans_hire.status, plans_hire.version) == ("planned", 1)
+    assert not PlannedHire.objects.filter(team_member__name="Grace").exists()
+
+
+def test_the_people_in_seat_are_read_only_in_a_scenario(client, organization, owner, plan_rows):
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    html = client.get(url("team", organization, scenario=scenario.pk)).content.decode()
+    assert "Add a team member" not in html
+    assert "team_member" not in html and "/team/add/" not in html
+    assert "Add a team member" in client.get(url("team", organization)).content.decode()
