@@ -732,8 +732,12 @@ def snapshots_paste(
     first_quarter: int,
     rows: Sequence[rules.Headcount],
     expected_versions: Mapping[int, int] | None = None,
+    scenario: Scenario | None = None,
 ) -> list[HeadcountSnapshot]:
     """Headcount for consecutive quarters from ``first_quarter``, as pasted from a sheet.
+
+    In ``scenario`` (None: the plan) the quarters are its forecast, from the current quarter
+    on: the quarters before it are the plan's actuals, read-only there.
 
     All or nothing: a quarter that does not exist yet is created, an existing one updated,
     in one transaction. Every quarter is checked before anything is saved, and a
@@ -757,8 +761,15 @@ def snapshots_paste(
                 "run past it."
             }
         )
+    if scenario is not None and first_quarter < current_quarter(organization):
+        raise ValidationError(
+            {
+                "first_quarter": "In a scenario, paste from the current quarter on: the "
+                "quarters before it are the plan's actuals."
+            }
+        )
     try:
-        return _paste(organization, actor, quarters, rows, expected_versions)
+        return _paste(organization, actor, quarters, rows, expected_versions, scenario)
     except IntegrityError:
         # Someone added one of these quarters between the lock and the save.
         raise ValidationError({"rows": CLASHED}) from None
@@ -770,12 +781,13 @@ def _paste(
     quarters: range,
     rows: Sequence[rules.Headcount],
     expected_versions: Mapping[int, int] | None,
+    scenario: Scenario | None = None,
 ) -> list[HeadcountSnapshot]:
     with transaction.atomic():
         existing = {
             snapshot.quarter: snapshot
             for snapshot in HeadcountSnapshot.objects.select_for_update().filter(
-                organization=organization, scenario=None, quarter__in=quarters
+                organization=organization, scenario=scenario, quarter__in=quarters
             )
         }
         if expected_versions is not None:
@@ -786,9 +798,10 @@ def _paste(
         saved = []
         for quarter, headcount in zip(quarters, rows, strict=True):
             snapshot = existing.get(quarter) or HeadcountSnapshot(
-                organization=organization, quarter=quarter
+                organization=organization, scenario=scenario, quarter=quarter
             )
             snapshot.organization = organization
+            snapshot.scenario = scenario
             before = (
                 {field: _display(snapshot, field) for field in SNAPSHOT_FIELDS}
                 if snapshot.pk
@@ -799,7 +812,7 @@ def _paste(
             snapshot.other = headcount.other
             try:
                 # The natural key is locked above; re-checking it per row would prove nothing.
-                snapshot.full_clean(exclude=["organization"], validate_unique=False)
+                snapshot.full_clean(exclude=["organization", "scenario"], validate_unique=False)
             except ValidationError as error:
                 label = Quarter.from_ordinal(quarter).label
                 errors.extend(f"{label}: {message}" for message in error.messages)

@@ -483,3 +483,33 @@ def test_the_people_in_seat_are_read_only_in_a_scenario(client, organization, ow
     assert "Add a team member" not in html
     assert "team_member" not in html and "/team/add/" not in html
     assert "Add a team member" in client.get(url("team", organization)).content.decode()
+
+
+def test_a_paste_in_a_scenario_fills_its_forecast_alone(
+    client, organization, owner, now, plan_rows
+):
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    versions = ",".join(f"{s.quarter}:{s.version}" for s in scenario.snapshots.all())
+    before = baseline_state(organization)
+    client.force_login(owner)
+    data = {
+        "first_quarter": now + 1,
+        "text": "300\t0\t0\n400\t0\t0\n500\t0\t0",
+        "versions": versions,
+    }
+    response = client.post(url("snapshots_paste", organization, scenario=scenario.pk), data)
+    assert response.status_code == 302
+    assert response.url == url("headcount", organization, scenario=scenario.pk)
+    assert list(scenario.snapshots.order_by("quarter").values_list("sales", flat=True)) == [
+        50,
+        300,
+        400,
+        500,
+    ]
+    assert baseline_state(organization) == before
+    # The plan's actual quarters are not pasted over from a scenario.
+    data = {"first_quarter": now - 1, "text": "1\t1\t1", "versions": versions}
+    response = client.post(url("snapshots_paste", organization, scenario=scenario.pk), data)
+    assert response.status_code == 422
+    assert "paste from the current quarter on" in response.content.decode()
+    assert baseline_state(organization) == before
