@@ -62,9 +62,7 @@ def test_a_newcomer_tries_aggressive_growth_compares_it_and_makes_it_the_plan(
             cell.fill(str(row.sales * 2))
             cell.press("Tab")
         assert answer.value.status == 200
-        expect(page.locator(f"#snapshot-{row.pk}-total")).to_have_text(
-            str(row.total + row.sales)
-        )
+        expect(page.locator(f"#snapshot-{row.pk}-total")).to_have_text(str(row.total + row.sales))
     # The plan's actual quarters are there, read-only.
     actual = HeadcountSnapshot.objects.filter(
         organization=organization, scenario=None, quarter__lt=now
