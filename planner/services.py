@@ -836,6 +836,13 @@ def _paste(
     return [snapshot for snapshot, _ in saved]
 
 
+SCENARIO_ACTUALS = (
+    "A scenario's headcount starts at the current quarter: the quarters before it are the "
+    "plan's actuals, the same in every scenario. Leave them out of the file, or import it "
+    "into the plan."
+)
+
+
 class StaleImport(Exception):
     """Quarters of an import changed since its preview; ``quarters`` are their ordinals."""
 
@@ -860,6 +867,7 @@ def snapshots_import(
     actor,
     rows: Mapping[int, rules.Headcount],
     expected_versions: Mapping[int, int | None],
+    scenario: Scenario | None = None,
 ) -> Imported:
     """Saves the headcount of many quarters at once, or of none.
 
@@ -867,16 +875,19 @@ def snapshots_import(
     compared with (None: the quarter did not exist). If any quarter is not at that version
     now, nothing is saved (``StaleImport``). Quarters that match the file are left alone;
     the others are created or updated one by one, each recorded in the history as usual,
-    all in one transaction.
+    all in one transaction. In ``scenario`` the quarters are its forecast: none may come
+    before the current quarter, which are the plan's actuals.
     """
     if set(expected_versions) != set(rows):
         raise ValueError("Every quarter of an import needs the version it was previewed at.")
+    if scenario is not None and min(rows, default=MAX_ORDINAL) < current_quarter(organization):
+        raise ValidationError(SCENARIO_ACTUALS)
     added, changed = [], []
     with transaction.atomic():
         stored = {
             snapshot.quarter: snapshot
             for snapshot in HeadcountSnapshot.objects.select_for_update().filter(
-                organization=organization, scenario=None, quarter__in=list(rows)
+                organization=organization, scenario=scenario, quarter__in=list(rows)
             )
         }
         moved = [
@@ -891,10 +902,17 @@ def snapshots_import(
             counts = {field: getattr(headcount, field) for field in SNAPSHOT_FIELDS}
             snapshot = stored.get(quarter)
             if snapshot is None:
-                snapshot_create(organization=organization, actor=actor, quarter=quarter, **counts)
+                snapshot_create(
+                    organization=organization,
+                    actor=actor,
+                    quarter=quarter,
+                    scenario=scenario,
+                    **counts,
+                )
                 added.append(quarter)
             elif snapshot.as_headcount() != headcount:
                 snapshot.organization = organization
+                snapshot.scenario = scenario
                 snapshot_update(
                     snapshot=snapshot, actor=actor, expected_version=snapshot.version, **counts
                 )

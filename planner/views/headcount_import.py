@@ -17,14 +17,14 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from planner import exports, imports, rules, services
 from planner.forms import HeadcountImportForm
 from planner.models import Membership
 from planner.planning import current_quarter
 from planner.quarters import Quarter
-from planner.views.access import READ, WRITE, org_context, organization_view
+from planner.views.access import READ, WRITE, org_context, organization_view, plan_redirect
 from planner.views.refusals import Refusal
 
 PAYLOAD_SALT = "planner.headcount-import"
@@ -36,7 +36,9 @@ UNREADABLE = (
     "This preview could not be read, so nothing was imported: upload the file again to see "
     "a new one."
 )
-ELSEWHERE = "This preview was made for another organization or person. Nothing was imported."
+ELSEWHERE = (
+    "This preview was made for another organization, scenario or person. Nothing was imported."
+)
 
 
 class UnreadablePreview(Exception):
@@ -60,6 +62,10 @@ def headcount_import(request: HttpRequest, membership: Membership) -> HttpRespon
     if reading.problems:
         form.add_error("file", [str(problem) for problem in reading.problems])
         return _upload_page(request, membership, form, status=422)
+    now = current_quarter(membership.organization)
+    if membership.scenario is not None and min(reading.headcounts, default=now) < now:
+        form.add_error("file", services.SCENARIO_ACTUALS)
+        return _upload_page(request, membership, form, status=422)
     return _preview_page(request, membership, reading.headcounts, filename=upload.name)
 
 
@@ -77,6 +83,7 @@ def headcount_import_apply(request: HttpRequest, membership: Membership) -> Http
             actor=request.user,
             rows=headcounts,
             expected_versions=versions,
+            scenario=membership.scenario,
         )
     except services.StaleImport as stale:
         labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in stale.quarters)
@@ -91,7 +98,7 @@ def headcount_import_apply(request: HttpRequest, membership: Membership) -> Http
         refusal = Refusal.invalid(error)
         return _upload_page(request, membership, HeadcountImportForm(), refusal=refusal)
     messages.success(request, _done(imported))
-    return redirect("headcount", organization.slug)
+    return plan_redirect(membership, "headcount")
 
 
 @organization_view(get=READ)
@@ -159,7 +166,7 @@ def _preview_page(
     stored = {
         snapshot.quarter: snapshot
         for snapshot in membership.organization.snapshots.filter(
-            scenario=None, quarter__in=list(headcounts)
+            scenario=membership.scenario, quarter__in=list(headcounts)
         )
     }
     preview = imports.compare(
@@ -206,6 +213,8 @@ def _sign(
     payload = {
         "organization": membership.organization_id,
         "user": membership.user_id,
+        # The plan or scenario previewed: applying it anywhere else is refused.
+        "scenario": membership.scenario.pk if membership.scenario else None,
         "rows": rows,
     }
     return signing.dumps(payload, salt=PAYLOAD_SALT, compress=True)
@@ -220,9 +229,10 @@ def _unsign(
         raise UnreadablePreview(EXPIRED) from None
     except signing.BadSignature:
         raise UnreadablePreview(UNREADABLE) from None
-    if (payload["organization"], payload["user"]) != (
+    if (payload["organization"], payload["user"], payload.get("scenario")) != (
         membership.organization_id,
         membership.user_id,
+        membership.scenario.pk if membership.scenario else None,
     ):
         raise UnreadablePreview(ELSEWHERE)
     headcounts, versions = {}, {}
