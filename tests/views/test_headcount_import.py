@@ -20,7 +20,12 @@ from planner import imports, services
 from planner.models import Change, HeadcountSnapshot
 from planner.quarters import Quarter
 from planner.views.headcount_import import PAYLOAD_SALT
-from tests.factories import MembershipFactory, OrganizationFactory, SnapshotFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    SnapshotFactory,
+    ten_scenarios,
+)
 
 HEADER = "quarter,sales,customer_success,other"
 
@@ -456,6 +461,7 @@ def test_the_preview_runs_a_fixed_number_of_queries_whatever_the_file(
     for n in range(0, imports.MAX_ROWS, 2):
         SnapshotFactory(organization=organization, quarter=(first + n).ordinal)
     lines = [f"{(first + n).label},{n},1,1" for n in range(imports.MAX_ROWS)]
+    ten_scenarios(organization)
     client.force_login(editor)
     # session, user, membership with its organization, the stored quarters of the file,
     # the organization switcher
