@@ -18,6 +18,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from planner import rules
 from planner.models import (
@@ -498,7 +499,7 @@ def scenario_promote(
 def _match_verticals(organization: Organization, actor, wanted: int) -> None:
     segments = list(organization.segments.order_by("pk"))
     for n in range(len(segments) + 1, wanted + 1):
-        name = _free_segment_name(segments, f"Vertical {n}")
+        name = _free_segment_name(segments, gettext("Vertical %(n)d") % {"n": n})
         segment_create(organization=organization, actor=actor, name=name)
     for segment in reversed(segments[wanted:]):
         segment.organization = organization
@@ -764,8 +765,10 @@ def snapshots_paste(
     if scenario is not None and first_quarter < current_quarter(organization):
         raise ValidationError(
             {
-                "first_quarter": "In a scenario, paste from the current quarter on: the "
-                "quarters before it are the plan's actuals."
+                "first_quarter": gettext(
+                    "In a scenario, paste from the current quarter on: the quarters before "
+                    "it are the plan's actuals."
+                )
             }
         )
     try:
@@ -836,7 +839,7 @@ def _paste(
     return [snapshot for snapshot, _ in saved]
 
 
-SCENARIO_ACTUALS = (
+SCENARIO_ACTUALS = gettext_lazy(
     "A scenario's headcount starts at the current quarter: the quarters before it are the "
     "plan's actuals, the same in every scenario. Leave them out of the file, or import it "
     "into the plan."

@@ -18,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from planner import exports, imports, rules, services
 from planner.forms import HeadcountImportForm
@@ -36,7 +37,7 @@ UNREADABLE = (
     "This preview could not be read, so nothing was imported: upload the file again to see "
     "a new one."
 )
-ELSEWHERE = (
+ELSEWHERE = gettext_lazy(
     "This preview was made for another organization, scenario or person. Nothing was imported."
 )
 
