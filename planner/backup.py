@@ -23,7 +23,9 @@ What the file holds, and why:
 Version 2 differs from version 1 in one way: members no longer carry the username of the
 installation they came from (``upgrade_from_version_1``). Version 3 adds whether a team
 member or a planned hire is one of the role's managers (``upgrade_from_version_2``: no one
-was, before). Older files are upgraded step by step on import (``upgrade``).
+was, before). Version 4 adds scenarios, each with its inputs, its forecast quarters and its
+hires inside it, and the scenario a change was made in (``upgrade_from_version_3``: a file
+from before had none). Older files are upgraded step by step on import (``upgrade``).
 """
 
 import datetime
@@ -54,12 +56,14 @@ from pydantic_core import PydanticCustomError
 
 from planner import rules, services
 from planner.models import (
+    MAX_VERTICALS,
     Change,
     HeadcountSnapshot,
     Membership,
     Organization,
     PlannedHire,
     RoleCost,
+    Scenario,
     Segment,
     TeamMember,
     verified_email_users,
@@ -69,7 +73,7 @@ from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 from planner.validators import validate_plain_text
 
 FORMAT = "enablement-planner-organization"
-VERSION = 3
+VERSION = 4
 
 # Shown at most; a file with a hundred errors has one mistake repeated.
 MAX_ERRORS_SHOWN = 20
@@ -304,6 +308,23 @@ class RoleCostEntry(_Row):
     manager_annual_cost: Amount | None
 
 
+ScenarioKey = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_plain_text)]
+
+
+class ScenarioEntry(_Row):
+    """A scenario with its own rows: forecast quarters and hires, never linked to a team
+    member (a hire becomes a person in the plan alone)."""
+
+    key: ScenarioKey
+    name: _name(Scenario)
+    target_ratio: Annotated[int, Field(ge=rules.MIN_TARGET_RATIO, le=rules.MAX_TARGET_RATIO)]
+    hiring_lead_time: Annotated[int, Field(ge=0, le=4)]
+    leader_has_adult_learning: bool
+    verticals: Annotated[int, Field(ge=0, le=MAX_VERTICALS)]
+    snapshots: list[SnapshotEntry]
+    planned_hires: list[PlannedHireEntry]
+
+
 class ChangeEntry(_Entry):
     actor: Email | None
     action: _choice(Change.Action.values)
@@ -317,6 +338,14 @@ class ChangeEntry(_Entry):
     # What the History page shows: each field's value before and after.
     diff: dict[FieldName, Annotated[list, PlainValidator(_pair)]]
     at: Moment
+    # The scenario it was made in, by its key in the file (None: gone, or the plan), and
+    # its name at the time.
+    scenario: ScenarioKey | None = None
+    scenario_name: Annotated[
+        str,
+        Field(max_length=_max_length(Change, "scenario_name")),
+        AfterValidator(lambda name: _plain_text(name) if name else name),
+    ] = ""
 
     @field_validator("diff")
     @classmethod
@@ -344,6 +373,7 @@ class Backup(_Entry):
     team_members: list[TeamMemberEntry]
     planned_hires: list[PlannedHireEntry]
     role_costs: list[RoleCostEntry]
+    scenarios: list[ScenarioEntry]
     changes: list[ChangeEntry]
 
 
@@ -398,7 +428,23 @@ def upgrade_from_version_2(document: dict[str, Any]) -> dict[str, Any]:
     return dict([*items[:at], ("role_costs", []), *items[at:]])
 
 
-UPGRADES = {1: upgrade_from_version_1, 2: upgrade_from_version_2}
+def upgrade_from_version_3(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 3 document as version 4, which added scenarios: a file from before has
+    none, and none of its changes was made in one."""
+    upgraded: dict[str, Any] = {**document, "version": 4}
+    if isinstance(document.get("changes"), list):
+        upgraded["changes"] = [
+            {**change, "scenario": None, "scenario_name": ""}
+            if isinstance(change, dict)
+            else change
+            for change in document["changes"]
+        ]
+    items = list(upgraded.items())
+    at = next((i for i, (key, _) in enumerate(items) if key == "changes"), len(items))
+    return dict([*items[:at], ("scenarios", []), *items[at:]])
+
+
+UPGRADES = {1: upgrade_from_version_1, 2: upgrade_from_version_2, 3: upgrade_from_version_3}
 
 
 def upgrade(document: dict[str, Any]) -> dict[str, Any]:
@@ -450,7 +496,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
                 **_row_meta(hire),
             )
             for hire in sorted(
-                PlannedHire.objects.filter(organization=organization),
+                PlannedHire.objects.filter(organization=organization, scenario=None),
                 key=lambda hire: (hire.target_quarter, hire.role, hire.pk),
             )
         ]
@@ -485,7 +531,7 @@ def export_lines(organization: Organization) -> Iterator[str]:
                     **_row_meta(snapshot),
                 )
                 for snapshot in HeadcountSnapshot.objects.filter(
-                    organization=organization
+                    organization=organization, scenario=None
                 ).order_by("quarter")
             ),
         )
@@ -521,11 +567,27 @@ def export_lines(organization: Organization) -> Iterator[str]:
                 )
             ),
         )
+        scenarios = sorted(
+            Scenario.objects.filter(organization=organization), key=lambda s: (s.name, s.pk)
+        )
+        scenario_keys = {s.pk: f"scenario-{number}" for number, s in enumerate(scenarios, 1)}
+        yield from _json_list(
+            "scenarios", _scenario_entries(organization, scenarios, scenario_keys)
+        )
         # Times and ids sort alike on every database, so the database may sort these.
         changes = (
             Change.objects.filter(organization=organization)
             .order_by("at", "pk")
-            .values_list("actor_id", "action", "entity", "label", "diff", "at")
+            .values_list(
+                "actor_id",
+                "action",
+                "entity",
+                "label",
+                "diff",
+                "at",
+                "scenario_id",
+                "scenario_name",
+            )
             .iterator(chunk_size=BATCH_SIZE)
         )
         yield from _json_list(
@@ -539,12 +601,65 @@ def export_lines(organization: Organization) -> Iterator[str]:
                     # PostgreSQL's jsonb reorders keys, SQLite does not.
                     diff=dict(sorted(diff.items())) if isinstance(diff, dict) else diff,
                     at=at,
+                    scenario=scenario_keys.get(scenario_id),
+                    scenario_name=scenario_name,
                 )
-                for actor_id, action, entity, label, diff, at in changes
+                for actor_id, action, entity, label, diff, at, scenario_id, scenario_name in changes
             ),
             last=True,
         )
         yield "}"
+
+
+def _snapshot_entry(snapshot: HeadcountSnapshot) -> SnapshotEntry:
+    return SnapshotEntry.model_construct(
+        **_quarter("quarter", snapshot.quarter),
+        sales=snapshot.sales,
+        customer_success=snapshot.customer_success,
+        other=snapshot.other,
+        **_row_meta(snapshot),
+    )
+
+
+def _scenario_entries(
+    organization: Organization, scenarios: list[Scenario], keys: dict[int, str]
+) -> Iterator[ScenarioEntry]:
+    """Each scenario with its rows: two queries for all of them, whatever their number."""
+    snapshots: dict[int, list[HeadcountSnapshot]] = {}
+    for snapshot in HeadcountSnapshot.objects.filter(
+        organization=organization, scenario__isnull=False
+    ).order_by("quarter"):
+        snapshots.setdefault(snapshot.scenario_id, []).append(snapshot)
+    hires: dict[int, list[PlannedHire]] = {}
+    for hire in sorted(
+        PlannedHire.objects.filter(organization=organization, scenario__isnull=False),
+        key=lambda hire: (hire.target_quarter, hire.role, hire.pk),
+    ):
+        hires.setdefault(hire.scenario_id, []).append(hire)
+    for scenario in scenarios:
+        yield ScenarioEntry.model_construct(
+            key=keys[scenario.pk],
+            name=scenario.name,
+            target_ratio=scenario.target_ratio,
+            hiring_lead_time=scenario.hiring_lead_time,
+            leader_has_adult_learning=scenario.leader_has_adult_learning,
+            verticals=scenario.verticals,
+            snapshots=[_snapshot_entry(s) for s in snapshots.get(scenario.pk, [])],
+            planned_hires=[
+                PlannedHireEntry.model_construct(
+                    role=hire.role,
+                    **_quarter("target_quarter", hire.target_quarter),
+                    status=hire.status,
+                    annual_cost=hire.annual_cost,
+                    notes=hire.notes,
+                    team_member=None,
+                    is_manager=hire.is_manager,
+                    **_row_meta(hire),
+                )
+                for hire in hires.get(scenario.pk, [])
+            ],
+            **_row_meta(scenario),
+        )
 
 
 def _json(entry: BaseModel) -> str:
@@ -709,6 +824,26 @@ def _inconsistencies(backup: Backup) -> list[str]:
             problems.append(f"{path}: {key!r} is already linked to planned_hires.{linked[key]}")
         else:
             linked[key] = index
+    unique("scenarios", [(s.key, s.key) for s in backup.scenarios], "key {!r}".format)
+    unique("scenarios", [(s.name.lower(), s.name) for s in backup.scenarios], repr)
+    for index, scenario in enumerate(backup.scenarios):
+        unique(
+            f"scenarios.{index}.snapshots",
+            [(s.quarter, s.quarter) for s in scenario.snapshots],
+            _quarter_name,
+        )
+        for number, hire in enumerate(scenario.planned_hires):
+            if hire.team_member is not None:
+                problems.append(
+                    f"scenarios.{index}.planned_hires.{number}.team_member: a scenario's hire "
+                    "is never a team member; must be null"
+                )
+    scenario_keys = {scenario.key for scenario in backup.scenarios}
+    for index, change in enumerate(backup.changes):
+        if change.scenario is not None and change.scenario not in scenario_keys:
+            problems.append(
+                f"changes.{index}.scenario: no scenario has the key {change.scenario!r}"
+            )
     return problems
 
 
@@ -847,6 +982,7 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
         ),
     )
 
+    scenarios = _write_scenarios(backup, organization, restored)
     emails = {entry.actor.lower() for entry in backup.changes if entry.actor is not None}
     authors = verified_email_users(emails)
     restored.unknown_authors = sorted(emails - set(authors))
@@ -861,11 +997,73 @@ def _write(backup: Backup, *, slug: str, owner: str | None) -> Restored:
                 label=entry.label,
                 diff=entry.diff,
                 at=entry.at,
+                scenario=scenarios.get(entry.scenario),
+                scenario_name=entry.scenario_name,
             )
             for entry in backup.changes
         ),
     )
     return restored
+
+
+def _write_scenarios(
+    backup: Backup, organization: Organization, restored: Restored
+) -> dict[str, Scenario]:
+    """The file's scenarios and their rows; each scenario by its key in the file."""
+    scenarios = {
+        entry.key: _timed(
+            Scenario(
+                organization=organization,
+                name=entry.name,
+                target_ratio=entry.target_ratio,
+                hiring_lead_time=entry.hiring_lead_time,
+                leader_has_adult_learning=entry.leader_has_adult_learning,
+                verticals=entry.verticals,
+            ),
+            entry,
+        )
+        for entry in backup.scenarios
+    }
+    restored.counts["scenarios"] = _insert(Scenario, scenarios.values(), with_ids=True)
+    restored.counts["scenario_snapshots"] = _insert(
+        HeadcountSnapshot,
+        (
+            _timed(
+                HeadcountSnapshot(
+                    organization=organization,
+                    scenario=scenarios[entry.key],
+                    quarter=row.quarter,
+                    sales=row.sales,
+                    customer_success=row.customer_success,
+                    other=row.other,
+                ),
+                row,
+            )
+            for entry in backup.scenarios
+            for row in entry.snapshots
+        ),
+    )
+    restored.counts["scenario_hires"] = _insert(
+        PlannedHire,
+        (
+            _timed(
+                PlannedHire(
+                    organization=organization,
+                    scenario=scenarios[entry.key],
+                    role=hire.role,
+                    target_quarter=hire.target_quarter,
+                    status=hire.status,
+                    annual_cost=hire.annual_cost,
+                    notes=hire.notes,
+                    is_manager=hire.is_manager,
+                ),
+                hire,
+            )
+            for entry in backup.scenarios
+            for hire in entry.planned_hires
+        ),
+    )
+    return scenarios
 
 
 def _memberships(backup: Backup, owner: str | None) -> tuple[list[tuple[Any, str]], list]:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from planner import forecast, rules, services
 from planner.models import (
@@ -20,6 +21,7 @@ from planner.models import (
     Organization,
     PlannedHire,
     RoleCost,
+    Scenario,
     Segment,
     ShareLink,
     TeamMember,
@@ -140,7 +142,7 @@ def parse_pasted_rows(text: str) -> tuple[list[rules.Headcount], list[str]]:
             )
             continue
         values = []
-        for cell, (_, column) in zip(cells, PASTE_COLUMNS, strict=True):
+        for cell, (_field, column) in zip(cells, PASTE_COLUMNS, strict=True):
             raw = re.sub(r"[ \u00a0\u202f,']", "", cell) if tabbed else cell
             if raw == "":
                 errors.append(f"Row {number}, {column}: empty; enter 0 if none.")
@@ -690,6 +692,111 @@ class SegmentForm(VersionedForm):
         if taken.exists():
             raise forms.ValidationError(f"There is already a segment called “{name}”.")
         return name
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+BASELINE = "baseline"  # how a form or a URL names the plan itself among scenarios
+
+
+class ScenarioForm(VersionedForm):
+    """A scenario's name, unique within the organization whatever its case, and its inputs."""
+
+    class Meta:
+        model = Scenario
+        fields = [
+            "name",
+            "target_ratio",
+            "hiring_lead_time",
+            "leader_has_adult_learning",
+            "verticals",
+        ]
+        labels = {
+            "name": _("Name"),
+            "target_ratio": _("Target ratio (customer-facing per enablement person)"),
+            "hiring_lead_time": _("Hiring lead time (quarters)"),
+            "leader_has_adult_learning": _("The leader has adult-learning expertise"),
+            "verticals": _("Verticals or product teams"),
+        }
+        error_messages = {
+            "name": {
+                "required": _("Enter a name for the scenario, like “Aggressive growth”."),
+                "max_length": _("Keep the name to %(limit_value)d characters or fewer."),
+            },
+            "target_ratio": {
+                "required": _("Enter the target ratio."),
+                "invalid": _("Enter a whole number, like 50."),
+                "min_value": _("The target ratio is at least %(limit_value)s."),
+                "max_value": _("The target ratio is at most %(limit_value)s."),
+            },
+            "hiring_lead_time": {
+                "required": _("Enter the hiring lead time (0 to 4 quarters)."),
+                "invalid": _("Enter a whole number of quarters, 0 to 4."),
+                "max_value": _("The hiring lead time is 0 to 4 quarters."),
+            },
+            "verticals": {
+                "required": _("Enter the number of verticals (0 if none)."),
+                "invalid": _("Enter a whole number, like 3."),
+                "max_value": _("That is more than %(limit_value)s verticals."),
+            },
+        }
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        for name in ("target_ratio", "hiring_lead_time", "verticals"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Scenario.objects.filter(organization=self.organization, name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("There is already a scenario called “%(name)s”.") % {"name": name}
+            )
+        return name
+
+
+class ScenarioCreateForm(forms.Form):
+    """A new scenario's name and what it starts as a copy of: the plan or a scenario."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        validators=[validate_plain_text],
+        error_messages={
+            "required": _("Enter a name for the scenario, like “Aggressive growth”."),
+            "max_length": _("Keep the name to %(limit_value)d characters or fewer."),
+        },
+    )
+    source = forms.ChoiceField(
+        label=_("Start as a copy of"),
+        error_messages={"invalid_choice": _("Choose the plan or one of its scenarios.")},
+    )
+
+    def __init__(self, *args, organization: Organization, scenarios, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.scenarios = {str(scenario.pk): scenario for scenario in scenarios}
+        self.fields["source"].choices = [
+            (BASELINE, _("Plan (baseline)")),
+            *((pk, scenario.name) for pk, scenario in self.scenarios.items()),
+        ]
+        self.fields["source"].initial = BASELINE
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if any(s.name.lower() == name.lower() for s in self.scenarios.values()):
+            raise forms.ValidationError(
+                _("There is already a scenario called “%(name)s”.") % {"name": name}
+            )
+        return name
+
+    @property
+    def source_scenario(self) -> Scenario | None:
+        return self.scenarios.get(self.cleaned_data["source"])
 
 
 # --- team and planned hires ------------------------------------------------------------------

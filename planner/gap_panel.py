@@ -60,9 +60,7 @@ def gap_context(
         # The open hires counted in this quarter with their deadlines (B roadmap), alike
         # ones as one line with their count: a plan of a thousand hires reads in a few lines.
         "open_hires": tuple(
-            Counter(
-                rules.open_hires_in(quarter, plan.hires, organization.hiring_lead_time, now)
-            ).items()
+            Counter(rules.open_hires_in(quarter, plan.hires, plan.lead_time, now)).items()
         )
         if gap is not None and not compact
         else (),
@@ -93,9 +91,7 @@ def actions_context(plan: Plan) -> dict:
     ahead, both from one roadmap."""
     now = current_quarter(plan.organization)
     roadmap = plan.roadmap()
-    due = rules.overdue_hires_by_role(
-        rules.actions_due(roadmap, plan.hires, plan.organization.hiring_lead_time, now)
-    )
+    due = rules.overdue_hires_by_role(rules.actions_due(roadmap, plan.hires, plan.lead_time, now))
     groups = [
         (urgency, [action for action in due if action.urgency is urgency])
         for urgency in rules.Urgency

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from planner import rules
 from planner.forms import FirstQuarterForm, PasteForm, SnapshotForm
 from planner.gap_panel import gap_context
-from planner.models import HeadcountSnapshot, Membership, Organization
-from planner.planning import Plan, current_quarter, load_plan
+from planner.models import HeadcountSnapshot, Membership, Organization, Scenario
+from planner.planning import Plan, current_quarter, load_plan, plan_snapshots
 from planner.views.access import org_context
 from planner.views.refusals import Refusal
 
@@ -41,6 +41,8 @@ class SnapshotRow:
     actual: bool
     stage_changed: bool
     refusal: Refusal | None = None
+    # An actual quarter of the plan shown in a scenario: read-only there.
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,11 @@ class Grid:
     plan: Plan
 
 
-def load_grid(organization: Organization) -> Grid:
-    """Four queries: the snapshots as rows, then the team, hires and segments for the plan."""
-    snapshots = list(organization.snapshots.order_by("quarter"))
-    return Grid(snapshots, load_plan(organization, snapshots=snapshots))
+def load_grid(organization: Organization, scenario: Scenario | None = None) -> Grid:
+    """Four queries: the snapshots as rows, then the team, hires and segments for the plan
+    (or the scenario's forecast after the plan's actual quarters, its hires and inputs)."""
+    snapshots = list(plan_snapshots(organization, scenario).order_by("quarter"))
+    return Grid(snapshots, load_plan(organization, snapshots=snapshots, scenario=scenario))
 
 
 def grid_rows(
@@ -83,6 +86,7 @@ def grid_rows(
                 actual=snapshot.quarter < now,
                 stage_changed=previous_stage is not None and stage.number != previous_stage,
                 refusal=refused.get(snapshot.pk),
+                locked=grid.plan.scenario is not None and snapshot.scenario_id is None,
             )
         )
         previous_stage = stage.number

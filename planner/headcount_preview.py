@@ -6,8 +6,9 @@ the stored ones, and apply exactly that through ``services.snapshots_import``, o
 
 Nothing is stored between the steps. The preview page carries each quarter's numbers and
 the version of the stored quarter it was compared with in one hidden field signed with the
-site's secret key (``django.core.signing``), for this organization and this person, for an
-hour. Each kind of preview signs with its own salt, so one cannot be applied as the other.
+site's secret key (``django.core.signing``), for this organization, this plan or scenario
+and this person, for an hour. Each kind of preview signs with its own salt, so one cannot
+be applied as the other.
 """
 
 import datetime
@@ -41,7 +42,9 @@ def preview_context(
     """The quarters against the stored ones, read in one query, and the signed payload."""
     stored = {
         snapshot.quarter: snapshot
-        for snapshot in membership.organization.snapshots.filter(quarter__in=list(headcounts))
+        for snapshot in membership.organization.snapshots.filter(
+            scenario=membership.scenario, quarter__in=list(headcounts)
+        )
     }
     preview = imports.compare(
         headcounts, {quarter: snapshot.as_headcount() for quarter, snapshot in stored.items()}
@@ -64,6 +67,8 @@ def sign(
     payload = {
         "organization": membership.organization_id,
         "user": membership.user_id,
+        # The plan or scenario previewed: applying it anywhere else is refused.
+        "scenario": membership.scenario.pk if membership.scenario else None,
         "rows": rows,
     }
     return signing.dumps(payload, salt=salt, compress=True)
@@ -78,9 +83,10 @@ def unsign(
         raise UnreadablePreview(Unreadable.EXPIRED) from None
     except signing.BadSignature:
         raise UnreadablePreview(Unreadable.TAMPERED) from None
-    if (payload["organization"], payload["user"]) != (
+    if (payload["organization"], payload["user"], payload.get("scenario")) != (
         membership.organization_id,
         membership.user_id,
+        membership.scenario.pk if membership.scenario else None,
     ):
         raise UnreadablePreview(Unreadable.ELSEWHERE)
     headcounts, versions = {}, {}

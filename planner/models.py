@@ -185,6 +185,10 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
 
+    # Not a column: the scenario the request names (``?scenario=<id>``), which
+    # ``organization_view`` resolves within the organization; None is the plan itself.
+    scenario: "Scenario | None" = None
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
@@ -223,15 +227,73 @@ class Segment(Versioned):
         return self.name
 
 
+MAX_VERTICALS = 200  # a scenario's verticals are a count; the plan's are Segment rows
+
+
+class Scenario(Versioned):
+    """A named "what if" beside the organization's plan (the baseline).
+
+    The baseline is no scenario: its snapshots and hires have ``scenario`` NULL and its
+    planning inputs are the organization's. A scenario holds its own copy of the inputs
+    (verticals as a count, all the rules read of them), its own forecast quarters and its
+    own planned hires; actual quarters, the team in seat and role costs stay shared.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="scenarios"
+    )
+    name = models.CharField(max_length=80, validators=[validate_plain_text])
+    target_ratio = models.PositiveSmallIntegerField(
+        default=rules.DEFAULT_TARGET_RATIO,
+        validators=[
+            MinValueValidator(rules.MIN_TARGET_RATIO),
+            MaxValueValidator(rules.MAX_TARGET_RATIO),
+        ],
+    )
+    hiring_lead_time = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(4)]
+    )
+    leader_has_adult_learning = models.BooleanField(default=False)
+    verticals = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_VERTICALS)]
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="scenario_unique_name"),
+            models.CheckConstraint(
+                condition=Q(
+                    target_ratio__gte=rules.MIN_TARGET_RATIO,
+                    target_ratio__lte=rules.MAX_TARGET_RATIO,
+                ),
+                name="scenario_target_ratio_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hiring_lead_time__lte=4), name="scenario_lead_time_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(verticals__lte=MAX_VERTICALS), name="scenario_verticals_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class HeadcountSnapshot(Versioned):
     """Customer-facing headcount of one quarter, actual or forecast.
 
-    Named scenarios will be copies of these rows under a scenario key; the natural key is
-    (organization, quarter) for the plan of record.
+    A row with ``scenario`` NULL belongs to the plan (the baseline); a scenario's rows are
+    its own forecast. The natural key is (organization, quarter) within the baseline and
+    (scenario, quarter) within a scenario.
     """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
     )
     quarter = QuarterField()
     sales = models.PositiveIntegerField(default=0)
@@ -244,7 +306,14 @@ class HeadcountSnapshot(Versioned):
         ordering = ["quarter"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "quarter"], name="snapshot_unique_quarter"
+                fields=["organization", "quarter"],
+                condition=Q(scenario__isnull=True),
+                name="snapshot_unique_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["scenario", "quarter"],
+                condition=Q(scenario__isnull=False),
+                name="snapshot_unique_scenario_quarter",
             ),
             models.CheckConstraint(
                 condition=Q(sales__gte=0, customer_success__gte=0, other__gte=0),
@@ -337,6 +406,9 @@ class PlannedHire(Versioned):
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="planned_hires"
+    )
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.CASCADE, related_name="hires"
     )
     role = models.CharField(max_length=32, choices=ROLE_CHOICES)
     target_quarter = QuarterField(help_text="The quarter the hire should be in seat.")
@@ -444,6 +516,7 @@ class Entity(models.TextChoices):
     INVITATION = "invitation", "invitation"
     ROLE_COST = "role cost", "role cost"
     SHARE_LINK = "share link", "share link"
+    SCENARIO = "scenario", "scenario"
 
 
 class Change(models.Model):
@@ -461,6 +534,12 @@ class Change(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=8, choices=Action.choices)
     entity = models.CharField(max_length=40, choices=Entity.choices)
+    # The scenario whose rows changed; NULL for the plan itself (and once it is deleted,
+    # when ``scenario_name`` still tells which it was).
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scenario_name = models.CharField(max_length=80, blank=True)
     label = models.CharField(max_length=200)  # what the row was called at the time
     # {field: [before, after]}; created rows have None before, deleted rows None after.
     diff = models.JSONField(default=dict)

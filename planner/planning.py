@@ -9,10 +9,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from planner import costs, rules
-from planner.models import HeadcountSnapshot, Organization, PlannedHire, RoleCost, TeamMember
+from planner.models import (
+    HeadcountSnapshot,
+    Organization,
+    PlannedHire,
+    RoleCost,
+    Scenario,
+    TeamMember,
+)
 from planner.quarters import Quarter
 
 
@@ -34,6 +42,8 @@ class Plan:
     seat_costs: tuple[Decimal | None, ...] = ()
     hire_costs: tuple[Decimal | None, ...] = ()
     role_costs: tuple[RoleCost, ...] = ()
+    # None: the plan itself (the baseline), whose inputs are the organization's.
+    scenario: Scenario | None = None
 
     @classmethod
     def of(
@@ -66,11 +76,20 @@ class Plan:
         return list(self.headcounts)
 
     @property
+    def inputs(self) -> Organization | Scenario:
+        """Where the planning inputs (ratio, lead time, adult learning) are read from."""
+        return self.scenario or self.organization
+
+    @property
+    def lead_time(self) -> int:
+        return self.inputs.hiring_lead_time
+
+    @property
     def profile(self) -> rules.Profile:
         return rules.Profile(
-            target_ratio=self.organization.target_ratio,
+            target_ratio=self.inputs.target_ratio,
             verticals=self.verticals,
-            leader_has_adult_learning=self.organization.leader_has_adult_learning,
+            leader_has_adult_learning=self.inputs.leader_has_adult_learning,
         )
 
     def headcount_for(self, quarter: int) -> tuple[rules.Headcount, bool] | None:
@@ -103,7 +122,7 @@ class Plan:
             self.profile,
             self.seats,
             self.hires,
-            self.organization.hiring_lead_time,
+            self.lead_time,
             current=current_quarter(self.organization, today),
         )
 
@@ -113,7 +132,7 @@ class Plan:
         """The quarters where the plan changes stage, from the current one on; from
         ``roadmap`` when the page has it already."""
         quarters = self.roadmap() if roadmap is None else roadmap
-        return rules.stage_crossings(quarters, self.organization.hiring_lead_time)
+        return rules.stage_crossings(quarters, self.lead_time)
 
     def cost_table(self) -> costs.CostTable:
         return costs.CostTable(
@@ -172,33 +191,63 @@ def load_plan(
     snapshots: list[HeadcountSnapshot] | None = None,
     team: list[TeamMember] | None = None,
     hires: list[PlannedHire] | None = None,
+    scenario: Scenario | None = None,
+    today: datetime.date | None = None,
 ) -> Plan:
-    """Five queries of plain values, whatever the number of quarters, people or hires.
+    """Five queries of plain values, whatever the number of quarters, people or hires
+    (four for a scenario, whose verticals are a number it holds).
 
     A page that shows rows reads them itself and passes them in (``snapshots`` in quarter
     order); they are turned into the rules' values instead of being read a second time.
+    ``scenario`` reads that scenario's forecast, hires and inputs instead of the plan's,
+    with the plan's actual quarters (before the current one) and its team.
     """
     seats, seat_costs = _seats(organization, team)
-    open_hires, hire_costs = _hires(organization, hires)
+    open_hires, hire_costs = _hires(organization, hires, scenario)
     return Plan(
         organization=organization,
-        headcounts=_headcounts(organization, snapshots),
+        headcounts=_headcounts(organization, snapshots, scenario, today),
         seats=seats,
         hires=open_hires,
-        verticals=organization.segments.count(),
+        verticals=scenario.verticals if scenario else organization.segments.count(),
         seat_costs=seat_costs,
         hire_costs=hire_costs,
         role_costs=tuple(RoleCost.objects.filter(organization=organization)),
+        scenario=scenario,
+    )
+
+
+def plan_snapshots(
+    organization: Organization,
+    scenario: Scenario | None,
+    today: datetime.date | None = None,
+):
+    """The snapshot rows of the plan or of ``scenario``, in one query, oldest first.
+
+    A scenario shows the plan's actual quarters (before the current one) and its own
+    forecast from the current quarter on; rows of its own before that are not shown.
+    """
+    if scenario is None:
+        return HeadcountSnapshot.objects.filter(organization=organization, scenario=None)
+    now = current_quarter(organization, today)
+    return HeadcountSnapshot.objects.filter(
+        Q(scenario=None, quarter__lt=now) | Q(scenario=scenario, quarter__gte=now),
+        organization=organization,
     )
 
 
 def _headcounts(
-    organization: Organization, snapshots: list[HeadcountSnapshot] | None
+    organization: Organization,
+    snapshots: list[HeadcountSnapshot] | None,
+    scenario: Scenario | None = None,
+    today: datetime.date | None = None,
 ) -> dict[int, rules.Headcount]:
     if snapshots is not None:
         return {snapshot.quarter: snapshot.as_headcount() for snapshot in snapshots}
-    rows = organization.snapshots.order_by("quarter").values_list(
-        "quarter", "sales", "customer_success", "other"
+    rows = (
+        plan_snapshots(organization, scenario, today)
+        .order_by("quarter")
+        .values_list("quarter", "sales", "customer_success", "other")
     )
     return {
         quarter: rules.Headcount(sales=sales, customer_success=success, other=other)
@@ -222,12 +271,14 @@ def _seats(organization: Organization, team: list[TeamMember] | None) -> tuple[t
     return seats, tuple(row[4] for row in rows)
 
 
-def _hires(organization: Organization, hires: list[PlannedHire] | None) -> tuple[tuple, tuple]:
+def _hires(
+    organization: Organization, hires: list[PlannedHire] | None, scenario: Scenario | None
+) -> tuple[tuple, tuple]:
     """The hires as the rules read them, and each one's own annual cost."""
     if hires is not None:
         return tuple(h.as_hire() for h in hires), tuple(h.annual_cost for h in hires)
     rows = list(
-        organization.planned_hires.values_list(
+        PlannedHire.objects.filter(organization=organization, scenario=scenario).values_list(
             "role", "target_quarter", "status", "is_manager", "annual_cost"
         )
     )

@@ -18,7 +18,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from planner import rules
 from planner.models import (
@@ -30,6 +30,7 @@ from planner.models import (
     Organization,
     PlannedHire,
     RoleCost,
+    Scenario,
     Segment,
     ShareLink,
     TeamMember,
@@ -37,6 +38,7 @@ from planner.models import (
     has_verified_email,
     share_token_digest,
 )
+from planner.planning import current_quarter, plan_snapshots
 from planner.quarters import MAX_ORDINAL, MIN_ORDINAL, Quarter
 
 
@@ -85,6 +87,16 @@ SNAPSHOT_FIELDS = ("sales", "customer_success", "other")
 TEAM_MEMBER_FIELDS = ("role", "name", "start_quarter", "end_quarter", "is_manager", "annual_cost")
 HIRE_FIELDS = ("role", "target_quarter", "status", "annual_cost", "notes", "is_manager")
 ROLE_COST_FIELDS = ("annual_cost", "manager_annual_cost")
+SCENARIO_FIELDS = (
+    "name",
+    "target_ratio",
+    "hiring_lead_time",
+    "leader_has_adult_learning",
+    "verticals",
+)
+# The planning inputs a scenario holds of its own; the plan's are the organization's (and
+# its verticals the number of its segments).
+SCENARIO_INPUTS = ("target_ratio", "hiring_lead_time", "leader_has_adult_learning")
 SHARE_LINK_FIELDS = ("hint", "expires_at")
 
 
@@ -125,6 +137,11 @@ def _record(
     before: dict[str, Any] | None = None,
 ) -> None:
     after = {field: _display(instance, field) for field in fields}
+    # A scenario's row names its scenario; the plan's rows (scenario NULL) name none.
+    if isinstance(instance, Scenario):
+        scenario = instance
+    else:
+        scenario = instance.scenario if getattr(instance, "scenario_id", None) else None
     if action == Change.Action.CREATED:
         diff = {field: [None, value] for field, value in after.items()}
     elif action == Change.Action.DELETED:
@@ -141,6 +158,8 @@ def _record(
         entity=entity,
         label=_label(instance),
         diff=diff,
+        scenario=scenario,
+        scenario_name=scenario.name if scenario else "",
     )
 
 
@@ -219,6 +238,7 @@ def _apply_update(
             raise StaleEdit(current)
         if hasattr(instance, "organization_id") and organization is None:
             current.organization = instance.organization
+        _same_scenario(current, instance)
         before = {field: _display(current, field) for field in allowed}
         for field, value in changes.items():
             setattr(current, field, value)
@@ -242,6 +262,12 @@ def _apply_update(
     return instance
 
 
+def _same_scenario(current: models.Model, instance: models.Model) -> None:
+    """Hands the re-read row the scenario already in hand, so recording it reads nothing."""
+    if getattr(instance, "scenario_id", None) and current.scenario_id == instance.scenario_id:
+        current.scenario = instance.scenario
+
+
 def _delete(
     instance: models.Model, *, actor, entity: Entity, fields: Iterable[str], expected_version: int
 ) -> None:
@@ -255,6 +281,7 @@ def _delete(
         if current is None:
             raise RowGone()
         current.organization = instance.organization
+        _same_scenario(current, instance)
         if current.version != expected_version:
             raise StaleEdit(current)
         _record(
@@ -266,6 +293,225 @@ def _delete(
             fields=fields,
         )
         current.delete()
+
+
+# --- scenarios -----------------------------------------------------------------------------
+
+
+def _plan_inputs(organization: Organization) -> dict[str, Any]:
+    inputs = {field: getattr(organization, field) for field in SCENARIO_INPUTS}
+    return {**inputs, "verticals": organization.segments.count()}
+
+
+def _copy_rows(organization: Organization, source: Scenario | None, target: Scenario) -> None:
+    """Copies the forecast (current quarter on) and the hires not yet hired of the plan
+    (``source`` None) or of a scenario into ``target``, in two queries and two inserts."""
+    now = current_quarter(organization)
+    snapshots = HeadcountSnapshot.objects.filter(
+        organization=organization, scenario=source, quarter__gte=now
+    )
+    HeadcountSnapshot.objects.bulk_create(
+        HeadcountSnapshot(
+            organization=organization,
+            scenario=target,
+            quarter=row.quarter,
+            sales=row.sales,
+            customer_success=row.customer_success,
+            other=row.other,
+        )
+        for row in snapshots
+    )
+    hires = PlannedHire.objects.filter(organization=organization, scenario=source).exclude(
+        status=rules.HIRED
+    )
+    PlannedHire.objects.bulk_create(
+        PlannedHire(
+            organization=organization,
+            scenario=target,
+            role=hire.role,
+            target_quarter=hire.target_quarter,
+            status=hire.status,
+            annual_cost=hire.annual_cost,
+            notes=hire.notes,
+            is_manager=hire.is_manager,
+        )
+        for hire in hires
+    )
+
+
+def scenario_create(
+    *, organization: Organization, actor, name: str, source: Scenario | None = None
+) -> Scenario:
+    """A named scenario, as a copy of the plan (``source`` None) or of another scenario:
+    its planning inputs, its forecast from the current quarter on, its hires not yet hired.
+
+    Actual quarters, the team in seat and hired hires are facts every scenario shares.
+    """
+    inputs = (
+        _plan_inputs(organization)
+        if source is None
+        else {field: getattr(source, field) for field in (*SCENARIO_INPUTS, "verticals")}
+    )
+    scenario = Scenario(organization=organization, name=name, **inputs)
+    scenario.full_clean()
+    try:
+        with transaction.atomic():
+            scenario.save()
+            _copy_rows(organization, source, scenario)
+            _record(
+                organization=organization,
+                actor=actor,
+                action=Change.Action.CREATED,
+                entity=Entity.SCENARIO,
+                instance=scenario,
+                fields=SCENARIO_FIELDS,
+            )
+    except IntegrityError:
+        raise ValidationError({"name": CLASHED}) from None
+    return scenario
+
+
+def scenario_update(
+    *,
+    scenario: Scenario,
+    actor,
+    expected_version: int | None = None,
+    name: str | Keep = KEEP,
+    target_ratio: int | Keep = KEEP,
+    hiring_lead_time: int | Keep = KEEP,
+    leader_has_adult_learning: bool | Keep = KEEP,
+    verticals: int | Keep = KEEP,
+) -> Scenario:
+    """Renames a scenario or changes its planning inputs; the plan's stay as they are."""
+    changes = _given(
+        name=name,
+        target_ratio=target_ratio,
+        hiring_lead_time=hiring_lead_time,
+        leader_has_adult_learning=leader_has_adult_learning,
+        verticals=verticals,
+    )
+    return _update(
+        scenario,
+        actor=actor,
+        entity=Entity.SCENARIO,
+        expected_version=expected_version,
+        allowed=SCENARIO_FIELDS,
+        changes=changes,
+    )
+
+
+def scenario_delete(*, scenario: Scenario, actor, expected_version: int) -> None:
+    """Deletes a scenario with its forecast and hires; the history keeps its name."""
+    _delete(
+        scenario,
+        actor=actor,
+        entity=Entity.SCENARIO,
+        fields=SCENARIO_FIELDS,
+        expected_version=expected_version,
+    )
+
+
+def _free_name(organization: Organization, wanted: str) -> str:
+    taken = set(organization.scenarios.values_list("name", flat=True))
+    name, n = wanted, 2
+    while name in taken:
+        name, n = f"{wanted} ({n})", n + 1
+    return name
+
+
+def scenario_promote(
+    *, scenario: Scenario, actor, expected_version: int, old_plan_name: str
+) -> Scenario:
+    """Makes ``scenario`` the plan, in one transaction; returns the old plan, kept as a
+    scenario named ``old_plan_name`` (made unique).
+
+    The plan's forecast (current quarter on) and hires not yet hired move to the new
+    scenario, the promoted scenario's move to the plan, its inputs become the
+    organization's, and the number of verticals is met by adding segments ("Vertical 3")
+    or removing the newest ones. Actual quarters, the team and hired hires stay put.
+    """
+    organization = scenario.organization
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        current = Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+        if current is None:
+            raise RowGone("This scenario was deleted by someone else.")
+        current.organization = locked
+        if current.version != expected_version:
+            raise StaleEdit(current)
+        now = current_quarter(locked)
+        old_plan = Scenario(
+            organization=locked,
+            name=_free_name(locked, old_plan_name[: Scenario._meta.get_field("name").max_length]),
+            **_plan_inputs(locked),
+        )
+        old_plan.full_clean()
+        old_plan.save()
+        HeadcountSnapshot.objects.filter(
+            organization=locked, scenario=None, quarter__gte=now
+        ).update(scenario=old_plan, version=models.F("version") + 1)
+        HeadcountSnapshot.objects.filter(
+            organization=locked, scenario=current, quarter__gte=now
+        ).update(scenario=None, version=models.F("version") + 1)
+        PlannedHire.objects.filter(organization=locked, scenario=None).exclude(
+            status=rules.HIRED
+        ).update(scenario=old_plan, version=models.F("version") + 1)
+        PlannedHire.objects.filter(organization=locked, scenario=current).update(
+            scenario=None, version=models.F("version") + 1
+        )
+        before = {field: _display(locked, field) for field in SCENARIO_INPUTS}
+        for field in SCENARIO_INPUTS:
+            setattr(locked, field, getattr(current, field))
+        locked.version += 1
+        locked.save()
+        _match_verticals(locked, actor, current.verticals)
+        _record(
+            organization=locked,
+            actor=actor,
+            action=Change.Action.CREATED,
+            entity=Entity.SCENARIO,
+            instance=old_plan,
+            fields=SCENARIO_FIELDS,
+        )
+        _record(
+            organization=locked,
+            actor=actor,
+            action=Change.Action.UPDATED,
+            entity=Entity.SETTINGS,
+            instance=locked,
+            fields=SCENARIO_INPUTS,
+            before=before,
+        )
+        Change.objects.create(
+            organization=locked,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=Change.Action.DELETED,
+            entity=Entity.SCENARIO,
+            label=f"{current.name} → plan"[:200],
+            scenario_name=current.name,
+            diff={"made the plan": [current.name, None]},
+        )
+        current.delete()
+    organization.refresh_from_db()
+    return old_plan
+
+
+def _match_verticals(organization: Organization, actor, wanted: int) -> None:
+    segments = list(organization.segments.order_by("pk"))
+    for n in range(len(segments) + 1, wanted + 1):
+        name = _free_segment_name(segments, gettext("Vertical %(n)d") % {"n": n})
+        segment_create(organization=organization, actor=actor, name=name)
+    for segment in reversed(segments[wanted:]):
+        segment.organization = organization
+        segment_delete(segment=segment, actor=actor, expected_version=segment.version)
+
+
+def _free_segment_name(segments: list[Segment], wanted: str) -> str:
+    taken = {segment.name.lower() for segment in segments}
+    name, n = wanted, 2
+    while name.lower() in taken:
+        name, n = f"{wanted} ({n})", n + 1
+    return name
 
 
 # --- organizations -------------------------------------------------------------------------
@@ -407,9 +653,11 @@ def snapshot_create(
     sales: int = 0,
     customer_success: int = 0,
     other: int = 0,
+    scenario: Scenario | None = None,
 ) -> HeadcountSnapshot:
     snapshot = HeadcountSnapshot(
         organization=organization,
+        scenario=scenario,
         quarter=quarter,
         sales=sales,
         customer_success=customer_success,
@@ -418,15 +666,27 @@ def snapshot_create(
     return _create(snapshot, actor=actor, entity=Entity.HEADCOUNT, fields=SNAPSHOT_FIELDS)
 
 
-def snapshot_add_next(*, organization: Organization, actor, default_quarter: int):
-    """Adds the quarter after the latest one, pre-filled from it (or ``default_quarter``)."""
-    latest = HeadcountSnapshot.objects.filter(organization=organization).last()
+def snapshot_add_next(
+    *, organization: Organization, actor, default_quarter: int, scenario: Scenario | None = None
+):
+    """Adds the quarter after the latest one, pre-filled from it (or ``default_quarter``).
+
+    In a scenario the latest quarter is the latest it shows (its forecast, else the plan's
+    actuals), and the new quarter is its own, never before the current quarter.
+    """
+    latest = plan_snapshots(organization, scenario).order_by("quarter").last()
     if latest is None:
-        return snapshot_create(organization=organization, actor=actor, quarter=default_quarter)
+        return snapshot_create(
+            organization=organization, actor=actor, quarter=default_quarter, scenario=scenario
+        )
+    quarter = latest.quarter + 1
+    if scenario is not None:
+        quarter = max(quarter, current_quarter(organization))
     return snapshot_create(
         organization=organization,
         actor=actor,
-        quarter=latest.quarter + 1,
+        scenario=scenario,
+        quarter=quarter,
         sales=latest.sales,
         customer_success=latest.customer_success,
         other=latest.other,
@@ -473,8 +733,12 @@ def snapshots_paste(
     first_quarter: int,
     rows: Sequence[rules.Headcount],
     expected_versions: Mapping[int, int] | None = None,
+    scenario: Scenario | None = None,
 ) -> list[HeadcountSnapshot]:
     """Headcount for consecutive quarters from ``first_quarter``, as pasted from a sheet.
+
+    In ``scenario`` (None: the plan) the quarters are its forecast, from the current quarter
+    on: the quarters before it are the plan's actuals, read-only there.
 
     All or nothing: a quarter that does not exist yet is created, an existing one updated,
     in one transaction. Every quarter is checked before anything is saved, and a
@@ -498,8 +762,17 @@ def snapshots_paste(
                 "run past it."
             }
         )
+    if scenario is not None and first_quarter < current_quarter(organization):
+        raise ValidationError(
+            {
+                "first_quarter": gettext(
+                    "In a scenario, paste from the current quarter on: the quarters before "
+                    "it are the plan's actuals."
+                )
+            }
+        )
     try:
-        return _paste(organization, actor, quarters, rows, expected_versions)
+        return _paste(organization, actor, quarters, rows, expected_versions, scenario)
     except IntegrityError:
         # Someone added one of these quarters between the lock and the save.
         raise ValidationError({"rows": CLASHED}) from None
@@ -511,12 +784,13 @@ def _paste(
     quarters: range,
     rows: Sequence[rules.Headcount],
     expected_versions: Mapping[int, int] | None,
+    scenario: Scenario | None = None,
 ) -> list[HeadcountSnapshot]:
     with transaction.atomic():
         existing = {
             snapshot.quarter: snapshot
             for snapshot in HeadcountSnapshot.objects.select_for_update().filter(
-                organization=organization, quarter__in=quarters
+                organization=organization, scenario=scenario, quarter__in=quarters
             )
         }
         if expected_versions is not None:
@@ -527,9 +801,10 @@ def _paste(
         saved = []
         for quarter, headcount in zip(quarters, rows, strict=True):
             snapshot = existing.get(quarter) or HeadcountSnapshot(
-                organization=organization, quarter=quarter
+                organization=organization, scenario=scenario, quarter=quarter
             )
             snapshot.organization = organization
+            snapshot.scenario = scenario
             before = (
                 {field: _display(snapshot, field) for field in SNAPSHOT_FIELDS}
                 if snapshot.pk
@@ -540,7 +815,7 @@ def _paste(
             snapshot.other = headcount.other
             try:
                 # The natural key is locked above; re-checking it per row would prove nothing.
-                snapshot.full_clean(exclude=["organization"], validate_unique=False)
+                snapshot.full_clean(exclude=["organization", "scenario"], validate_unique=False)
             except ValidationError as error:
                 label = Quarter.from_ordinal(quarter).label
                 errors.extend(f"{label}: {message}" for message in error.messages)
@@ -562,6 +837,13 @@ def _paste(
                 before=before,
             )
     return [snapshot for snapshot, _ in saved]
+
+
+SCENARIO_ACTUALS = gettext_lazy(
+    "A scenario's headcount starts at the current quarter: the quarters before it are the "
+    "plan's actuals, the same in every scenario. Leave them out of the file, or import it "
+    "into the plan."
+)
 
 
 class StaleImport(Exception):
@@ -589,6 +871,7 @@ def snapshots_import(
     rows: Mapping[int, rules.Headcount],
     expected_versions: Mapping[int, int | None],
     not_before: int | None = None,
+    scenario: Scenario | None = None,
 ) -> Imported:
     """Saves the headcount of many quarters at once, or of none.
 
@@ -597,10 +880,14 @@ def snapshots_import(
     now, nothing is saved (``StaleImport``). Quarters that match the file are left alone;
     the others are created or updated one by one, each recorded in the history as usual,
     all in one transaction. With ``not_before`` (a growth forecast, which never changes an
-    actual quarter), a quarter before it refuses the whole import.
+    actual quarter), a quarter before it refuses the whole import. In ``scenario`` the
+    quarters are its forecast: none may come before the current quarter, which are the
+    plan's actuals.
     """
     if set(expected_versions) != set(rows):
         raise ValueError("Every quarter of an import needs the version it was previewed at.")
+    if scenario is not None and min(rows, default=MAX_ORDINAL) < current_quarter(organization):
+        raise ValidationError(SCENARIO_ACTUALS)
     if not_before is not None and rows and min(rows) < not_before:
         raise ValidationError(
             gettext(
@@ -617,7 +904,7 @@ def snapshots_import(
         stored = {
             snapshot.quarter: snapshot
             for snapshot in HeadcountSnapshot.objects.select_for_update().filter(
-                organization=organization, quarter__in=list(rows)
+                organization=organization, scenario=scenario, quarter__in=list(rows)
             )
         }
         moved = [
@@ -632,10 +919,17 @@ def snapshots_import(
             counts = {field: getattr(headcount, field) for field in SNAPSHOT_FIELDS}
             snapshot = stored.get(quarter)
             if snapshot is None:
-                snapshot_create(organization=organization, actor=actor, quarter=quarter, **counts)
+                snapshot_create(
+                    organization=organization,
+                    actor=actor,
+                    quarter=quarter,
+                    scenario=scenario,
+                    **counts,
+                )
                 added.append(quarter)
             elif snapshot.as_headcount() != headcount:
                 snapshot.organization = organization
+                snapshot.scenario = scenario
                 snapshot_update(
                     snapshot=snapshot, actor=actor, expected_version=snapshot.version, **counts
                 )
@@ -722,11 +1016,13 @@ def hire_create(
     annual_cost=None,
     notes: str = "",
     is_manager: bool = False,
+    scenario: Scenario | None = None,
 ) -> PlannedHire:
     if status == rules.HIRED:
         raise ValidationError({"status": "Add the person to the team, or mark a hire as hired."})
     hire = PlannedHire(
         organization=organization,
+        scenario=scenario,
         role=role,
         target_quarter=target_quarter,
         status=status,
@@ -790,6 +1086,7 @@ def hires_plan(
     target_quarter: int,
     count: int,
     is_manager: bool = False,
+    scenario: Scenario | None = None,
 ) -> list[PlannedHire]:
     """Plans ``count`` hires of one role for one quarter at once: all or none, and one
     change in the history that says how many."""
@@ -800,6 +1097,7 @@ def hires_plan(
     hires = [
         PlannedHire(
             organization=organization,
+            scenario=scenario,
             role=role,
             target_quarter=target_quarter,
             status=rules.PLANNED,
@@ -816,6 +1114,8 @@ def hires_plan(
             action=Change.Action.CREATED,
             entity=Entity.PLANNED_HIRE,
             label=f"{count} × {hires[0]}"[:200],
+            scenario=scenario,
+            scenario_name=scenario.name if scenario else "",
             diff={
                 "count": [None, count],
                 **{field: [None, _display(hires[0], field)] for field in HIRE_FIELDS},
@@ -855,13 +1155,15 @@ def hires_set_status(
     actor,
     changes: Sequence[tuple[int, int]],
     status: str,
+    scenario: Scenario | None = None,
 ) -> StatusChanges:
     """Sets the status of several hires, each (pk, version as the page showed it).
 
     Row by row, not all or nothing: a hire still as the person saw it is changed, and each
     one deleted, changed by someone else meanwhile, or already hired is left as it is and
     listed in ``refused`` with the reason, so that one stale row does not undo the rest.
-    The rows changed are saved together, and each is recorded in the history.
+    The rows changed are saved together, and each is recorded in the history. Only the
+    hires of ``scenario`` (None: the plan's) are found.
     """
     if status not in BULK_STATUSES:
         raise ValidationError({"status": "Choose approved, recruiting or cancelled."})
@@ -873,7 +1175,7 @@ def hires_set_status(
         found = {
             hire.pk: hire
             for hire in PlannedHire.objects.select_for_update()
-            .filter(organization=organization, pk__in=expected)
+            .filter(organization=organization, scenario=scenario, pk__in=expected)
             .order_by("pk")
         }
         for pk, version in expected.items():
@@ -882,6 +1184,7 @@ def hires_set_status(
                 refused.append(RefusedHire(pk, HIRE_GONE))
                 continue
             hire.organization = organization
+            hire.scenario = scenario
             if hire.version != version:
                 refused.append(RefusedHire(pk, HIRE_CHANGED, hire))
             elif hire.status == rules.HIRED:

@@ -17,7 +17,14 @@ from django.urls import reverse
 from planner import rules, services
 from planner.forms import HireForm, HireStatusForm, MarkHiredForm, TeamMemberForm
 from planner.gap_panel import gap_context
-from planner.models import ROLE_CHOICES, Membership, Organization, PlannedHire, TeamMember
+from planner.models import (
+    ROLE_CHOICES,
+    Membership,
+    Organization,
+    PlannedHire,
+    Scenario,
+    TeamMember,
+)
 from planner.planning import current_quarter, load_plan
 from planner.views.access import org_context
 from planner.views.refusals import Refusal
@@ -102,8 +109,10 @@ class Redraw:
     bulk: StatusOutcome | None = None
 
 
-def team_url(slug: str, anchor: str = "") -> str:
-    return reverse("team", args=[slug]) + (f"#{anchor}" if anchor else "")
+def team_url(slug: str, anchor: str = "", scenario: Scenario | None = None) -> str:
+    """The page, in ``scenario`` if given, at ``anchor``."""
+    query = f"?scenario={scenario.pk}" if scenario is not None else ""
+    return reverse("team", args=[slug]) + query + (f"#{anchor}" if anchor else "")
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -128,11 +137,13 @@ def member_row(member: TeamMember, now: int, **details) -> MemberRow:
 def hire_row(
     hire: PlannedHire, became: TeamMember | None, organization: Organization, **details
 ) -> HireRow:
-    """A hire's row; an open one with its requisition deadline worded against now."""
+    """A hire's row; an open one with its requisition deadline worded against now, with
+    the lead time of the hire's scenario (or the plan's)."""
     deadline = None
     if hire.counts:
         now = current_quarter(organization)
-        deadline = rules.open_hire(hire.as_hire(), organization.hiring_lead_time, now)
+        inputs = hire.scenario if hire.scenario_id else organization
+        deadline = rules.open_hire(hire.as_hire(), inputs.hiring_lead_time, now)
     return HireRow(hire, became, deadline=deadline, **details)
 
 
@@ -214,6 +225,7 @@ class TeamFilters:
     hire_status: str = ""
     hire_quarter: int | None = None
     hire_page: str = "1"
+    scenario: str = ""  # kept on every link, so that a list's page stays in its scenario
 
     @classmethod
     def of(cls, query: QueryDict) -> "TeamFilters":
@@ -230,6 +242,7 @@ class TeamFilters:
             hire_status=choice("hire_status", rules.HIRE_STATUSES),
             hire_quarter=int(quarter) if quarter.isdigit() else None,
             hire_page=query.get("hire_page", "1"),
+            scenario=query.get("scenario", "") if query.get("scenario", "").isdigit() else "",
         )
 
     def params(self, *names: str) -> list[tuple[str, str]]:
@@ -249,7 +262,8 @@ class TeamFilters:
     def link(self, **changes: str) -> str:
         """The page's URL query with ``changes``, every other filter kept."""
         query = QueryDict(mutable=True)
-        for name, value in [*self.member_params, *self.hire_params, *changes.items()]:
+        scenario = [("scenario", self.scenario)] if self.scenario else []
+        for name, value in [*self.member_params, *self.hire_params, *scenario, *changes.items()]:
             query[name] = value
             if value == "1":  # the first page is the page without a number
                 del query[name]
@@ -269,8 +283,10 @@ class TeamFilters:
             members = members.filter(start_quarter__gt=now)
         return members
 
-    def hires(self, organization):
-        hires = organization.planned_hires.select_related("team_member")
+    def hires(self, organization, scenario: Scenario | None = None):
+        hires = organization.planned_hires.filter(scenario=scenario).select_related(
+            "team_member", "scenario"
+        )
         if self.hire_role:
             hires = hires.filter(role=self.hire_role)
         if self.hire_status:
@@ -313,9 +329,11 @@ def filters_of(request: HttpRequest) -> TeamFilters:
     return TeamFilters.of(QueryDict(urlsplit(current).query if current else ""))
 
 
-def hire_summary(organization) -> HireSummary:
+def hire_summary(organization, scenario: Scenario | None = None) -> HireSummary:
     """Every open hire, whatever the page shows: how many, and what they cost a year."""
-    totals = organization.planned_hires.filter(status__in=rules.OPEN_HIRE_STATUSES).aggregate(
+    totals = organization.planned_hires.filter(
+        scenario=scenario, status__in=rules.OPEN_HIRE_STATUSES
+    ).aggregate(
         count=Count("pk"),
         cost=Sum("annual_cost"),
         uncosted=Count("pk", filter=Q(annual_cost__isnull=True)),
@@ -340,8 +358,11 @@ def page_context(
     members = ListPage.of(
         filters.members(organization, now), filters.member_page, filters, "member_page"
     )
-    hires = ListPage.of(filters.hires(organization), filters.hire_page, filters, "hire_page")
-    plan = load_plan(organization)
+    scenario = membership.scenario
+    hires = ListPage.of(
+        filters.hires(organization, scenario), filters.hire_page, filters, "hire_page"
+    )
+    plan = load_plan(organization, scenario=scenario)
     return org_context(
         membership,
         "team",
@@ -364,7 +385,7 @@ def page_context(
         target_quarters=quarter_window(now),
         member_form=redraw.member_form or new_member_form(now, leader_first=not plan.seats),
         hire_form=redraw.hire_form or new_hire_form(now),
-        summary=hire_summary(organization),
+        summary=hire_summary(organization, scenario),
         added_member=redraw.added_member,
         added_hire=redraw.added_hire,
         bulk_form=redraw.bulk_form or HireStatusForm(auto_id="bulk-%s"),

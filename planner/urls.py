@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from planner.views import (
     accounts,
+    compare,
     gap,
     headcount,
     headcount_forecast,
@@ -15,6 +16,7 @@ from planner.views import (
     organizations,
     roadmap,
     rules_page,
+    scenarios,
     segments,
     summary,
     team,
@@ -111,6 +113,19 @@ urlpatterns = [
     path(f"{org}roadmap/", roadmap.roadmap, name="roadmap"),
     path(f"{org}roadmap.csv", roadmap.roadmap_csv, name="roadmap_csv"),
     path(f"{org}roadmap.xlsx", roadmap.roadmap_xlsx, name="roadmap_xlsx"),
+    # Scenarios beside the plan, and two or three of them compared side by side
+    path(f"{org}scenarios/", scenarios.scenarios, name="scenarios"),
+    path(f"{org}scenarios/<int:pk>/", scenarios.scenario_update, name="scenario_update"),
+    path(
+        f"{org}scenarios/<int:pk>/duplicate/",
+        scenarios.scenario_duplicate,
+        name="scenario_duplicate",
+    ),
+    path(f"{org}scenarios/<int:pk>/delete/", scenarios.scenario_delete, name="scenario_delete"),
+    path(f"{org}scenarios/<int:pk>/promote/", scenarios.scenario_promote, name="scenario_promote"),
+    path(f"{org}compare/", compare.compare_view, name="compare"),
+    path(f"{org}compare.csv", compare.compare_csv, name="compare_csv"),
+    path(f"{org}compare.xlsx", compare.compare_xlsx, name="compare_xlsx"),
     # The leadership summary, and read-only links to it for people who are not members
     path(f"{org}summary/", summary.summary, name="summary"),
     path(f"{org}share-links/add/", summary.share_link_create, name="share_link_create"),

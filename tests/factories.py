@@ -10,6 +10,7 @@ from planner.models import (
     Organization,
     PlannedHire,
     RoleCost,
+    Scenario,
     Segment,
     TeamMember,
     VerifiedEmail,
@@ -105,3 +106,24 @@ class RoleCostFactory(factory.django.DjangoModelFactory):
     role = rules.ENABLEMENT_LEADER
     annual_cost = Decimal("100000.00")
     manager_annual_cost = None
+
+
+class ScenarioFactory(factory.django.DjangoModelFactory):
+    """A scenario with no rows of its own; ``services.scenario_create`` copies the plan's."""
+
+    class Meta:
+        model = Scenario
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Scenario {n}")
+
+
+def ten_scenarios(organization) -> list[Scenario]:
+    """Ten scenarios, each a copy of the plan's forecast and open hires: the rows a page of
+    the plan must neither show nor count, nor read one query more for."""
+    from planner import services
+
+    return [
+        services.scenario_create(organization=organization, actor=None, name=f"What if {n}")
+        for n in range(10)
+    ]

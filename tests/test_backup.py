@@ -30,6 +30,7 @@ from planner.models import (
     Organization,
     PlannedHire,
     RoleCost,
+    Scenario,
     Segment,
     TeamMember,
     VerifiedEmail,
@@ -90,6 +91,14 @@ def add_hostile_rows(organization: Organization) -> None:
         target_quarter=first.quarter + 9,
         notes="",
     )
+    # A scenario with its own forecast, hires and inputs, a change made in it, and a
+    # deleted one whose name only the history keeps.
+    scenario = services.scenario_create(organization=organization, actor=owner, name=HOSTILE)
+    services.scenario_update(scenario=scenario, actor=editor, target_ratio=40, verticals=4)
+    row = scenario.snapshots.order_by("quarter").last()
+    services.snapshot_update(snapshot=row, actor=editor, sales=row.sales + 100)
+    gone = services.scenario_create(organization=organization, actor=owner, name="Freeze")
+    services.scenario_delete(scenario=gone, actor=owner, expected_version=gone.version)
 
 
 def verify(*users) -> None:
@@ -149,7 +158,7 @@ def row_counts() -> dict[str, int]:
 def test_the_export_is_marked_with_its_format_and_version(northwind):
     document = export("northwind")
     assert document["format"] == "enablement-planner-organization"
-    assert document["version"] == 3
+    assert document["version"] == 4
     assert list(document) == [
         "format",
         "version",
@@ -160,6 +169,7 @@ def test_the_export_is_marked_with_its_format_and_version(northwind):
         "team_members",
         "planned_hires",
         "role_costs",
+        "scenarios",
         "changes",
     ]
 
@@ -186,11 +196,16 @@ def test_it_exports_every_column_but_the_primary_key(northwind):
         document["members"][0]
     )
     assert columns(Segment) <= set(document["segments"][0])
-    assert columns(HeadcountSnapshot) <= set(document["snapshots"][0])
+    # A scenario's rows are carried inside it, so a row's scenario is where it is written.
+    assert columns(HeadcountSnapshot, left_out={"scenario"}) <= set(document["snapshots"][0])
     assert columns(TeamMember) <= set(document["team_members"][0])
-    assert columns(PlannedHire) <= set(document["planned_hires"][0])
+    assert columns(PlannedHire, left_out={"scenario"}) <= set(document["planned_hires"][0])
     assert columns(RoleCost) <= set(document["role_costs"][0])
     assert columns(Change) <= set(document["changes"][0])
+    scenario = document["scenarios"][0]
+    assert columns(Scenario) <= set(scenario)
+    assert columns(HeadcountSnapshot, left_out={"scenario"}) <= set(scenario["snapshots"][0])
+    assert columns(PlannedHire, left_out={"scenario"}) <= set(scenario["planned_hires"][0])
 
 
 def test_it_exports_people_by_email_and_quarters_as_ordinal_and_label(northwind):
@@ -319,7 +334,9 @@ def test_a_file_restores_everything_into_emptied_tables(northwind, tmp_path):
     hired = PlannedHire.objects.get(team_member__name='Jürgen "JJ" O\'Neil')
     assert hired.status == "hired"
     assert Segment.objects.get(name=HOSTILE).version == 1
-    assert HeadcountSnapshot.objects.filter(version=2).count() == 1
+    # One quarter of the plan and one of the scenario were edited once.
+    assert HeadcountSnapshot.objects.filter(version=2, scenario=None).count() == 1
+    assert HeadcountSnapshot.objects.filter(version=2, scenario__isnull=False).count() == 1
 
 
 def test_it_reads_the_file_from_stdin(northwind):
@@ -433,6 +450,58 @@ def test_upgrading_version_2_adds_no_managers_and_no_costs_and_changes_nothing_e
     assert new["role_costs"] == []
     unchanged = set(old) - {"version", "team_members", "planned_hires", "organization"}
     assert {key: new[key] for key in unchanged} == {key: old[key] for key in unchanged}
+
+
+def test_upgrading_version_3_adds_no_scenarios_and_changes_nothing_else():
+    old = backup.upgrade_from_version_2(backup.upgrade_from_version_1(version_1_document()))
+    new = backup.upgrade_from_version_3(copy.deepcopy(old))
+    assert new["version"] == 4
+    assert new["scenarios"] == []
+    assert list(new).index("scenarios") == list(new).index("changes") - 1
+    assert new["changes"] == [
+        {**change, "scenario": None, "scenario_name": ""} for change in old["changes"]
+    ]
+    unchanged = set(old) - {"version", "changes"}
+    assert {key: new[key] for key in unchanged} == {key: old[key] for key in unchanged}
+
+
+def test_scenarios_and_the_changes_made_in_them_survive_a_round_trip(northwind, tmp_path):
+    original = export("northwind")
+    import_file(write(tmp_path, original), slug="northwind-copy")
+    copy_ = Organization.objects.get(slug="northwind-copy")
+    scenario = Scenario.objects.get(organization=copy_)
+    assert (scenario.name, scenario.target_ratio, scenario.verticals) == (HOSTILE, 40, 4)
+    assert scenario.snapshots.count() == len(original["scenarios"][0]["snapshots"]) > 0
+    assert scenario.hires.count() == len(original["scenarios"][0]["planned_hires"]) > 0
+    in_scenario = Change.objects.filter(organization=copy_, entity="headcount", scenario=scenario)
+    assert in_scenario.count() == 1
+    gone = Change.objects.get(organization=copy_, scenario_name="Freeze", action="deleted")
+    assert gone.scenario is None
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (
+            lambda d: d["scenarios"][0]["planned_hires"][0].update(team_member="team-member-1"),
+            "a scenario's hire is never a team member",
+        ),
+        (lambda d: d["changes"][-1].update(scenario="scenario-99"), "no scenario has the key"),
+        (
+            lambda d: d["scenarios"].append(copy.deepcopy(d["scenarios"][0])),
+            "appears twice",
+        ),
+        (lambda d: d["scenarios"][0].update(target_ratio=1), "scenarios.0.target_ratio"),
+    ],
+)
+def test_a_file_with_a_broken_scenario_is_refused_whole(northwind, tmp_path, spoil, message):
+    document = export("northwind")
+    spoil(document)
+    before = row_counts()
+    with pytest.raises(CommandError) as refused:
+        import_file(write(tmp_path, document), slug="elsewhere")
+    assert message in str(refused.value)
+    assert row_counts() == before
 
 
 # --- who gets a role -----------------------------------------------------------------------
@@ -652,7 +721,7 @@ PAIR = "must be a [before, after] pair, each null, true, false, a whole number o
 
 INVALID = [
     ("format", _set("format", "something-else"), "format is 'something-else'"),
-    ("version", _set("version", 4), "version 4; this planner reads versions 1 to 3"),
+    ("version", _set("version", 5), "version 5; this planner reads versions 1 to 4"),
     ("version as text", _set("version", "3"), "version '3'"),
     ("missing manager flag", _delete("team_members.0.is_manager"), "is_manager: Field required"),
     ("version as true", _set("version", True), "version True"),
@@ -1067,7 +1136,7 @@ def test_costs_survive_the_round_trip_and_a_version_2_file_imports_without_any(n
 
     old = copy.deepcopy(document)
     old["version"] = 2
-    del old["organization"]["currency"], old["role_costs"]
+    del old["organization"]["currency"], old["role_costs"], old["scenarios"]
     for member in old["team_members"]:
         del member["annual_cost"]
     import_file(write(tmp_path, old), slug="old")

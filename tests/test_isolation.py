@@ -171,6 +171,62 @@ def test_an_object_of_another_organization_is_not_found_under_ones_own(client, w
     assert client.get(url).status_code == (404 if "GET" in ACCESS[name] else 405), url
 
 
+@pytest.mark.parametrize(("name", "route"), ORG_URLS)
+def test_a_scenario_of_another_organization_is_not_found_in_the_query_string(
+    client, world, name, route
+):
+    """``?scenario=<id of B's scenario>`` on any of A's URLs: 404 on every method, and
+    nothing written, whatever the page does with a scenario."""
+    a, b, users = world
+    foreign = services.scenario_create(organization=b, actor=None, name="Theirs")
+    target = make_target(name, a)
+    url = _url(name, a, target) + f"?scenario={foreign.pk}"
+    client.force_login(users["owner"])
+    before = database_state()
+    assert client.get(url).status_code == 404, url
+    assert client.post(url).status_code == 404, url
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("name", ["gap", "headcount", "compare", "compare_csv"])
+@pytest.mark.parametrize("raw", ["nonsense", "-1", "999999"])
+def test_a_scenario_that_is_not_there_is_not_found(client, world, name, raw):
+    a, _, users = world
+    client.force_login(users["owner"])
+    parameter = "s" if name.startswith("compare") else "scenario"
+    assert client.get(_url(name, a) + f"?{parameter}={raw}").status_code == 404
+
+
+def test_a_scenario_of_another_organization_cannot_be_compared(client, world):
+    a, b, users = world
+    ours = services.scenario_create(organization=a, actor=None, name="Ours")
+    theirs = services.scenario_create(organization=b, actor=None, name="Theirs")
+    client.force_login(users["owner"])
+    for name in ("compare", "compare_csv", "compare_xlsx"):
+        url = _url(name, a) + f"?s={ours.pk}&s={theirs.pk}"
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_scenario_row_is_not_reached_through_the_plan_nor_another_scenario(client, world):
+    """A scenario's forecast quarter has its own id: the plan's URL (no ``?scenario``) and
+    another scenario's do not find it, and nothing changes."""
+    a, _, users = world
+    now = current_quarter(a)
+    SnapshotFactory(organization=a, quarter=now)
+    first = services.scenario_create(organization=a, actor=None, name="First")
+    second = services.scenario_create(organization=a, actor=None, name="Second")
+    row = first.snapshots.get()
+    client.force_login(users["owner"])
+    before = database_state()
+    data = {"sales": 1, "customer_success": 1, "other": 1, "version": row.version}
+    for query in ("", f"?scenario={second.pk}"):
+        url = _url("snapshot_update", a, row) + query
+        assert client.post(url, data).status_code == 404, url
+        url = _url("snapshot_delete", a, row) + query
+        assert client.post(url, {"version": row.version}).status_code == 404, url
+    assert database_state() == before
+
+
 def test_the_isolation_checks_cover_the_export(world):
     assert "roadmap_csv" in {name for name, _ in ORG_URLS}
 

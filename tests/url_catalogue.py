@@ -11,6 +11,7 @@ from planner.urls import org
 from tests.factories import (
     MembershipFactory,
     PlannedHireFactory,
+    ScenarioFactory,
     SegmentFactory,
     SnapshotFactory,
     TeamMemberFactory,
@@ -94,6 +95,10 @@ OBJECT_FOR = {
     "member_remove": _other_member,
     "invitation_revoke": _invitation,
     "share_link_revoke": _share_link,
+    "scenario_update": lambda o: ScenarioFactory(organization=o),
+    "scenario_duplicate": lambda o: ScenarioFactory(organization=o),
+    "scenario_delete": lambda o: ScenarioFactory(organization=o),
+    "scenario_promote": lambda o: ScenarioFactory(organization=o),
 }
 
 

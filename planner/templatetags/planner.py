@@ -1,8 +1,10 @@
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from planner import rules
 from planner.money import format_amount
@@ -90,3 +92,33 @@ def money_exact(amount: Decimal | None, currency: str) -> str:
 def times(amount: Decimal, factor: int) -> Decimal:
     """``amount`` × ``factor``, exactly: a quarter's cost as a year's."""
     return Decimal(amount) * int(factor)
+
+
+@register.simple_tag(takes_context=True)
+def plan_url(context, name: str, *args, **query) -> str:
+    """``{% url %}`` for a page of the plan, in the scenario the page shows (if any).
+
+    Every link, form action and htmx request of a page that can show a scenario goes
+    through here, so that what a person does lands in the scenario they are looking at.
+    Keyword arguments become the query string (``quarter=...``); empty ones are left out.
+    """
+    url = reverse(name, args=args)
+    scenario = context.get("scenario")
+    params = {key: value for key, value in query.items() if value not in (None, "")}
+    if scenario is not None:
+        params["scenario"] = scenario.pk
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@register.filter
+def yesno_or_value(value):
+    """A yes/no for a boolean planning input, the value itself otherwise."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return value
+
+
+@register.filter
+def index(sequence, position: int):
+    """``sequence[position]``, for lists walked in step with another in a template."""
+    return sequence[position]

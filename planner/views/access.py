@@ -24,17 +24,26 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from typing import Concatenate
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.urls import reverse
 from django_htmx.http import trigger_client_event
 
-from planner.models import Membership
+from planner.models import Membership, Scenario
 from planner.services import RowGone
 
 security_log = logging.getLogger("planner.security")
 
+SCENARIO_PARAMETER = "scenario"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -75,6 +84,7 @@ def organization_view[**P](
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = _membership(request, slug)
+            membership.scenario = _scenario(request, membership)
             method = request.method or "GET"
             needed = access.get(method, READ if method in SAFE_METHODS else WRITE)
             if not needed.allows(membership):
@@ -112,13 +122,47 @@ def _membership(request: HttpRequest, slug: str) -> Membership:
     return membership
 
 
+def _scenario(request: HttpRequest, membership: Membership) -> Scenario | None:
+    """The scenario ``?scenario=<id>`` names, of this organization alone, or 404.
+
+    The one place a request's scenario is read: in the query string of every link, form
+    action and htmx request of a page, never in the session, so that two tabs on two
+    scenarios each write into the one they show.
+    """
+    raw = request.GET.get(SCENARIO_PARAMETER)
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404("No such scenario.")
+    scenario = Scenario.objects.filter(organization=membership.organization, pk=int(raw)).first()
+    if scenario is None:
+        raise Http404("No such scenario.")
+    scenario.organization = membership.organization
+    return scenario
+
+
 def org_context(membership: Membership, section: str, **extra) -> dict:
     return {
         "membership": membership,
         "organization": membership.organization,
         "section": section,
+        "scenario": membership.scenario,
+        # Lazy: read (one query) only by the pages that show the scenario switcher.
+        "scenario_choices": Scenario.objects.filter(organization=membership.organization),
         **extra,
     }
+
+
+def plan_redirect(membership: Membership, name: str, **query) -> HttpResponseRedirect:
+    """A redirect to the organization's page ``name``, in the scenario the request named."""
+    return HttpResponseRedirect(plan_url(membership, name, **query))
+
+
+def plan_url(membership: Membership, name: str, **query) -> str:
+    url = reverse(name, args=[membership.organization.slug])
+    if membership.scenario is not None:
+        query[SCENARIO_PARAMETER] = membership.scenario.pk
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def plan_changed(response: HttpResponse) -> HttpResponse:

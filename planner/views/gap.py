@@ -19,7 +19,7 @@ def gap(request: HttpRequest, membership: Membership) -> HttpResponse:
     quarter picker pushes it. With htmx targeting the panel, only the panel is drawn.
     """
     quarter, error = parse_quarter(request.GET.get("quarter"))
-    plan = load_plan(membership.organization)
+    plan = load_plan(membership.organization, scenario=membership.scenario)
     context = org_context(
         membership,
         "gap",

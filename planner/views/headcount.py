@@ -3,8 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 
 from planner import rules, services
 from planner.forms import SnapshotForm
@@ -16,13 +15,20 @@ from planner.headcount_page import (
 )
 from planner.models import HeadcountSnapshot, Membership
 from planner.planning import current_quarter
-from planner.views.access import READ, WRITE, org_context, organization_view
+from planner.views.access import (
+    READ,
+    WRITE,
+    org_context,
+    organization_view,
+    plan_redirect,
+    plan_url,
+)
 from planner.views.refusals import NOT_SAVED_SHOWN_NOW, Refusal, answer_delete, attempt_delete
 
 
 @organization_view(get=READ)
 def headcount(request: HttpRequest, membership: Membership) -> HttpResponse:
-    grid = load_grid(membership.organization)
+    grid = load_grid(membership.organization, membership.scenario)
     return render(request, "planner/headcount.html", page_context(membership, grid))
 
 
@@ -31,7 +37,7 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Adds the quarter after the latest, pre-filled from it; the first one is chosen."""
     organization = membership.organization
     now = current_quarter(organization)
-    grid = load_grid(organization)
+    grid = load_grid(organization, membership.scenario)
     first_quarter = now
     if not grid.snapshots:
         form = first_quarter_form(now, request.POST)
@@ -41,15 +47,18 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
         first_quarter = form.cleaned_data["quarter"]
     try:
         snapshot = services.snapshot_add_next(
-            organization=organization, actor=request.user, default_quarter=first_quarter
+            organization=organization,
+            actor=request.user,
+            default_quarter=first_quarter,
+            scenario=membership.scenario,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("headcount", membership.organization.slug)
+        return plan_redirect(membership, "headcount")
     if not request.htmx:
         messages.success(request, f"Added {organization.quarter_label(snapshot.quarter)}.")
-        return redirect("headcount", membership.organization.slug)
-    grid = load_grid(organization)
+        return plan_redirect(membership, "headcount")
+    grid = load_grid(organization, membership.scenario)
     # The new row's first cell takes the focus, so typing goes on where the quarter was added.
     context = page_context(
         membership, grid, panel_quarter=snapshot.quarter, oob=True, focus=snapshot.pk
@@ -60,8 +69,13 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
 @organization_view(post=WRITE)
 def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     organization = membership.organization
-    snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
+    # Only a row of the plan (or scenario) the page shows: a scenario's page cannot
+    # change the plan's actual quarters, nor the plan's page a scenario's rows.
+    snapshot = get_object_or_404(
+        HeadcountSnapshot, pk=pk, organization=organization, scenario=membership.scenario
+    )
     snapshot.organization = organization
+    snapshot.scenario = membership.scenario
     form = SnapshotForm(request.POST, snapshot=snapshot)
     stage_before = rules.stage_for(snapshot.total).number
     status, refusal = 200, None
@@ -78,10 +92,10 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
             refusal = Refusal.stale(error, NOT_SAVED_SHOWN_NOW)
             status = refusal.status
         if not request.htmx and refusal is None:
-            return redirect("headcount", membership.organization.slug)
+            return plan_redirect(membership, "headcount")
     else:
         status = 422
-    grid = load_grid(organization)
+    grid = load_grid(organization, membership.scenario)
     # After a refused stale edit the row shows the stored numbers, not what was typed:
     # leaving the typed ones beside the refreshed version would let the next change
     # overwrite the other person's edit without anyone noticing.
@@ -122,7 +136,10 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
     The POST names the version the person saw: a quarter changed since is not deleted.
     """
     organization = membership.organization
-    snapshot = get_object_or_404(HeadcountSnapshot, pk=pk, organization=organization)
+    snapshot = get_object_or_404(
+        HeadcountSnapshot, pk=pk, organization=organization, scenario=membership.scenario
+    )
+    snapshot.scenario = membership.scenario
 
     def confirm(refusal: Refusal | None = None) -> HttpResponse:
         shown = refusal.current if refusal and refusal.current else snapshot
@@ -133,7 +150,8 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
     def grid(refusal: Refusal | None) -> HttpResponse:
         # The grid as it is now, the reason right under the row the person tried to delete.
         refused = {pk: refusal} if refusal else {}
-        context = page_context(membership, load_grid(organization), oob=True, refused=refused)
+        grid = load_grid(organization, membership.scenario)
+        context = page_context(membership, grid, oob=True, refused=refused)
         return render(request, "planner/headcount.html#headcount-grid", context)
 
     if request.method == "GET":
@@ -149,7 +167,7 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
         request,
         refusal,
         done=f"Deleted the headcount of {label}.",
-        done_url=reverse("headcount", args=[organization.slug]),
+        done_url=plan_url(membership, "headcount"),
         fragment=grid,
         confirm=confirm,
     )

@@ -11,16 +11,16 @@ preview.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
 
 from planner import rules, services
 from planner.forms import FORECAST_FUNCTIONS, GrowthForecastForm
 from planner.headcount_preview import Unreadable, UnreadablePreview, preview_context, unsign
 from planner.models import Membership
-from planner.planning import current_quarter
+from planner.planning import current_quarter, plan_snapshots
 from planner.quarters import Quarter
-from planner.views.access import WRITE, org_context, organization_view
+from planner.views.access import WRITE, org_context, organization_view, plan_redirect
 from planner.views.refusals import Refusal
 
 PAYLOAD_SALT = "planner.headcount-forecast"
@@ -35,7 +35,7 @@ def _unreadable(why: Unreadable) -> str:
             "This preview could not be read, so nothing was saved: preview the forecast again."
         ),
         Unreadable.ELSEWHERE: gettext(
-            "This preview was made for another organization or person. Nothing was saved."
+            "This preview was made for another organization, scenario or person. Nothing was saved."
         ),
     }[why]
 
@@ -68,6 +68,7 @@ def headcount_forecast_apply(request: HttpRequest, membership: Membership) -> Ht
             rows=headcounts,
             expected_versions=versions,
             not_before=current_quarter(organization),
+            scenario=membership.scenario,
         )
     except services.StaleImport as stale:
         labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in stale.quarters)
@@ -91,14 +92,16 @@ def headcount_forecast_apply(request: HttpRequest, membership: Membership) -> Ht
         )
         % {"count": written},
     )
-    return redirect("headcount", organization.slug)
+    return plan_redirect(membership, "headcount")
 
 
 def _form(membership: Membership, data=None) -> GrowthForecastForm:
-    """The form against the stored quarters: one query."""
+    """The form against the quarters of the plan or scenario shown: one query."""
     organization = membership.organization
-    rows = organization.snapshots.order_by("quarter").values_list(
-        "quarter", "sales", "customer_success", "other"
+    rows = (
+        plan_snapshots(organization, membership.scenario)
+        .order_by("quarter")
+        .values_list("quarter", "sales", "customer_success", "other")
     )
     headcounts = {quarter: rules.Headcount(*counts) for quarter, *counts in rows}
     return GrowthForecastForm(data, headcounts=headcounts, now=current_quarter(organization))

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from planner import exports, imports, rules, services
 from planner.forms import HeadcountImportForm
@@ -26,7 +27,7 @@ from planner.headcount_preview import (
 from planner.models import Membership
 from planner.planning import current_quarter
 from planner.quarters import Quarter
-from planner.views.access import READ, WRITE, org_context, organization_view
+from planner.views.access import READ, WRITE, org_context, organization_view, plan_redirect
 from planner.views.refusals import Refusal
 
 PAYLOAD_SALT = "planner.headcount-import"
@@ -37,7 +38,9 @@ UNREADABLE = (
     "This preview could not be read, so nothing was imported: upload the file again to see "
     "a new one."
 )
-ELSEWHERE = "This preview was made for another organization or person. Nothing was imported."
+ELSEWHERE = gettext_lazy(
+    "This preview was made for another organization, scenario or person. Nothing was imported."
+)
 WHY = {
     Unreadable.EXPIRED: EXPIRED,
     Unreadable.TAMPERED: UNREADABLE,
@@ -62,6 +65,10 @@ def headcount_import(request: HttpRequest, membership: Membership) -> HttpRespon
     if reading.problems:
         form.add_error("file", [str(problem) for problem in reading.problems])
         return _upload_page(request, membership, form, status=422)
+    now = current_quarter(membership.organization)
+    if membership.scenario is not None and min(reading.headcounts, default=now) < now:
+        form.add_error("file", services.SCENARIO_ACTUALS)
+        return _upload_page(request, membership, form, status=422)
     return _preview_page(request, membership, reading.headcounts, filename=upload.name)
 
 
@@ -81,6 +88,7 @@ def headcount_import_apply(request: HttpRequest, membership: Membership) -> Http
             actor=request.user,
             rows=headcounts,
             expected_versions=versions,
+            scenario=membership.scenario,
         )
     except services.StaleImport as stale:
         labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in stale.quarters)
@@ -95,7 +103,7 @@ def headcount_import_apply(request: HttpRequest, membership: Membership) -> Http
         refusal = Refusal.invalid(error)
         return _upload_page(request, membership, HeadcountImportForm(), refusal=refusal)
     messages.success(request, _done(imported))
-    return redirect("headcount", organization.slug)
+    return plan_redirect(membership, "headcount")
 
 
 @organization_view(get=READ)

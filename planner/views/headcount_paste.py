@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from planner import services
 from planner.forms import add_service_errors
@@ -11,7 +11,7 @@ from planner.headcount_page import load_grid, page_context, paste_form
 from planner.models import Membership
 from planner.planning import current_quarter
 from planner.quarters import Quarter
-from planner.views.access import WRITE, organization_view, plan_changed
+from planner.views.access import WRITE, organization_view, plan_changed, plan_redirect
 
 
 @organization_view(post=WRITE)
@@ -25,7 +25,7 @@ def snapshots_paste(request: HttpRequest, membership: Membership) -> HttpRespons
     """
     organization = membership.organization
     now = current_quarter(organization)
-    form = paste_form(load_grid(organization), now, request.POST)
+    form = paste_form(load_grid(organization, membership.scenario), now, request.POST)
     status = 422
     if form.is_valid():
         first = form.cleaned_data["first_quarter"]
@@ -36,10 +36,11 @@ def snapshots_paste(request: HttpRequest, membership: Membership) -> HttpRespons
                 first_quarter=first,
                 rows=form.cleaned_data["text"],
                 expected_versions=form.cleaned_data["versions"],
+                scenario=membership.scenario,
             )
         except services.StaleEdit as error:
             status = 409
-            form = paste_form(load_grid(organization), now, request.POST)
+            form = paste_form(load_grid(organization, membership.scenario), now, request.POST)
             form.is_valid()
             form.add_error(
                 None,
@@ -56,11 +57,11 @@ def snapshots_paste(request: HttpRequest, membership: Membership) -> HttpRespons
             done = f"Pasted {len(saved)} quarter{'s' if len(saved) > 1 else ''}: {span}."
             if not request.htmx:
                 messages.success(request, done)
-                return redirect("headcount", organization.slug)
-            grid = load_grid(organization)
+                return plan_redirect(membership, "headcount")
+            grid = load_grid(organization, membership.scenario)
             context = page_context(membership, grid, panel_quarter=first, oob=True, pasted=done)
             return plan_changed(render(request, "planner/headcount.html#headcount-grid", context))
-    grid = load_grid(organization)
+    grid = load_grid(organization, membership.scenario)
     # A fresh form's versions: pasting again must be checked against the grid shown now.
     form.data = form.data.copy()
     form.data["versions"] = paste_form(grid, now).initial["versions"]

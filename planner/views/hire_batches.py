@@ -7,20 +7,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from planner import rules, services
 from planner.forms import BULK_STATUS_LABELS, HireStatusForm, PlanHiresForm, add_service_errors
 from planner.models import Membership
 from planner.quarters import Quarter
 from planner.team_page import PAGE, Redraw, StatusOutcome, hire_row, page_context, team_url
-from planner.views.access import WRITE, org_context, organization_view, plan_changed
+from planner.views.access import WRITE, org_context, organization_view, plan_changed, plan_url
 
 PLAN_LINE = "planner/_plan_hires.html#line"
 
 
-def _back_url(slug: str, back: str, line_id: str) -> str:
-    return reverse("roadmap" if back == "roadmap" else "gap", args=[slug]) + f"#{line_id}"
+def _back_url(membership: Membership, back: str, line_id: str) -> str:
+    return plan_url(membership, "roadmap" if back == "roadmap" else "gap") + f"#{line_id}"
 
 
 @organization_view(post=WRITE)
@@ -42,6 +41,7 @@ def hires_plan(request: HttpRequest, membership: Membership) -> HttpResponse:
                 role=data["role"],
                 target_quarter=data["target_quarter"],
                 count=data["count"],
+                scenario=membership.scenario,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -55,7 +55,7 @@ def hires_plan(request: HttpRequest, membership: Membership) -> HttpResponse:
             f"Planned {len(planned)} {noun} hire{'s' if len(planned) > 1 else ''} for "
             f"{Quarter.from_ordinal(target)}. They are on Team & hires.",
         )
-        return redirect(_back_url(organization.slug, back, line_id))
+        return redirect(_back_url(membership, back, line_id))
     context = org_context(
         membership,
         "team",
@@ -64,7 +64,7 @@ def hires_plan(request: HttpRequest, membership: Membership) -> HttpResponse:
         role=role,
         target=target,
         back=back,
-        back_url=_back_url(organization.slug, back, line_id),
+        back_url=_back_url(membership, back, line_id),
         line_id=line_id,
         count=request.POST.get("count", ""),
         # Beside the number: its own errors first, then any about the line itself.
@@ -116,11 +116,12 @@ def hires_set_status(request: HttpRequest, membership: Membership) -> HttpRespon
         actor=request.user,
         changes=form.cleaned_data["changes"],
         status=status,
+        scenario=membership.scenario,
     )
     outcome = StatusOutcome.of(result, BULK_STATUS_LABELS[status])
     if not request.htmx and not result.refused:
         messages.success(request, outcome.done)
-        return redirect(team_url(organization.slug, "hire-section"))
+        return redirect(team_url(organization.slug, "hire-section", membership.scenario))
     rows = {
         refused.pk: hire_row(
             refused.current,

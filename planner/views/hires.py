@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
 from planner.forms import (
@@ -42,8 +43,14 @@ from planner.views.refusals import (
 
 
 def _get_hire(membership: Membership, pk: int) -> PlannedHire:
+    """A hire of the plan or scenario the request names: a scenario's hires are not
+    reached from the plan's pages, nor the plan's from a scenario's."""
     hires = PlannedHire.objects.select_related("team_member")
-    return get_object_or_404(hires, pk=pk, organization=membership.organization)
+    hire = get_object_or_404(
+        hires, pk=pk, organization=membership.organization, scenario=membership.scenario
+    )
+    hire.scenario = membership.scenario
+    return hire
 
 
 def _row_response(
@@ -60,13 +67,18 @@ def hire_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.HIRE_FIELDS}
         try:
-            hire = services.hire_create(organization=organization, actor=request.user, **fields)
+            hire = services.hire_create(
+                organization=organization,
+                actor=request.user,
+                scenario=membership.scenario,
+                **fields,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             if not request.htmx:
                 messages.success(request, f"Planned a {hire.get_role_display().lower()} hire.")
-                return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
+                return redirect(team_url(organization.slug, f"hire-{hire.pk}", membership.scenario))
             context = page_context(request, membership, Redraw(added_hire=hire.pk))
             return plan_changed(render(request, f"{PAGE}#hire-section", context))
     context = page_context(request, membership, Redraw(hire_form=form))
@@ -120,13 +132,13 @@ def hire_update(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         return _edit_response(request, membership, hire, form, status=422)
     if not request.htmx:
         messages.success(request, f"Saved the {hire.get_role_display().lower()} hire.")
-        return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
+        return redirect(team_url(organization.slug, f"hire-{hire.pk}", membership.scenario))
     # A changed status or cost changes the section's summary too: it comes out of band.
     context = org_context(
         membership,
         "team",
         row=hire_row(hire, hire.team_member, organization, saved=True),
-        summary=hire_summary(organization),
+        summary=hire_summary(organization, membership.scenario),
     )
     return plan_changed(render(request, f"{PAGE}#hire-saved", context))
 
@@ -170,7 +182,7 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         request,
         refusal,
         done=f"Deleted the {label}.",
-        done_url=reverse("team", args=[organization.slug]),
+        done_url=team_url(organization.slug, "", membership.scenario),
         fragment=section,
         confirm=confirm,
     )
@@ -178,8 +190,22 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 
 @organization_view(get=WRITE, post=WRITE)
 def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    """The person who filled the hire joins the team; the hire stops counting as planned."""
+    """The person who filled the hire joins the team; the hire stops counting as planned.
+
+    In the plan alone: the team is the same in every scenario, so a scenario's hire
+    becomes a person only once the scenario is made the plan.
+    """
     organization = membership.organization
+    if membership.scenario is not None:
+        messages.error(
+            request,
+            _(
+                "Nothing was changed: a hire is marked hired in the plan alone. Make this "
+                "scenario the plan first."
+            ),
+        )
+        url = team_url(organization.slug, "hire-section", membership.scenario)
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     hire = _get_hire(membership, pk)
     now = current_quarter(organization)
     if request.method == "GET":
@@ -212,7 +238,9 @@ def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> Ht
                     f"{member.name} joined the team from "
                     f"{Quarter.from_ordinal(member.start_quarter)}.",
                 )
-                return redirect(team_url(organization.slug, f"member-{member.pk}"))
+                return redirect(
+                    team_url(organization.slug, f"member-{member.pk}", membership.scenario)
+                )
             redraw = Redraw(added_member=member.pk)
             context = page_context(request, membership, redraw)
             return plan_changed(render(request, f"{PAGE}#team-sections", context))

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from planner import rules
@@ -29,6 +30,7 @@ ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
         "Settings and costs",
         (Entity.SETTINGS, Entity.ORGANIZATION, Entity.ROLE_COST),
     ),
+    Entity.SCENARIO: (_("Scenarios"), (Entity.SCENARIO,)),
     Entity.MEMBER: (
         "Members and sharing",
         (Entity.MEMBER, Entity.INVITATION, Entity.SHARE_LINK),
@@ -48,6 +50,7 @@ FIELD_NAMES = {
     "manager_annual_cost": "A manager's annual cost",
     "hint": "Link",
     "expires_at": "Expires",
+    "verticals": _("Verticals"),
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {
@@ -138,7 +141,7 @@ def history(request: HttpRequest, membership: Membership) -> HttpResponse:
         entries=[describe(change) for change in page],
         entity=entity,
         entity_label=ENTITY_FILTERS[entity][0] if entity else "",
-        entity_choices=[(value, label) for value, (label, _) in ENTITY_FILTERS.items()],
+        entity_choices=[(value, label) for value, (label, _entities) in ENTITY_FILTERS.items()],
     )
     template = "planner/history.html"
     # A history restore wants the whole page back, not the list.

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 
 from planner.forms import DeleteForm
-from planner.models import HeadcountSnapshot, PlannedHire, Segment, TeamMember
+from planner.models import HeadcountSnapshot, PlannedHire, Scenario, Segment, TeamMember
 from planner.services import StaleEdit
 
 NOW_TEMPLATES: dict[type[models.Model], str] = {
@@ -26,6 +26,7 @@ NOW_TEMPLATES: dict[type[models.Model], str] = {
     TeamMember: "planner/now/_team_member.html",
     PlannedHire: "planner/now/_hire.html",
     Segment: "planner/now/_segment.html",
+    Scenario: "planner/now/_scenario.html",
 }
 
 NOT_DELETED = "Nothing was deleted: delete again to remove it as it is now."

@@ -17,7 +17,7 @@ from planner.views.access import READ, org_context, organization_view
 @organization_view(get=READ)
 def roadmap(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
-    plan = load_plan(organization)
+    plan = load_plan(organization, scenario=membership.scenario)
     quarters = plan.roadmap()
     budget = summary.money(plan, quarters)
     context = org_context(
@@ -28,9 +28,17 @@ def roadmap(request: HttpRequest, membership: Membership) -> HttpResponse:
         charts=summary.roadmap_charts(quarters, budget),
         stage_alerts=plan.stage_crossings(quarters),
         now=current_quarter(organization),
-        lead=organization.hiring_lead_time,
+        lead=plan.lead_time,
     )
     return render(request, "planner/roadmap.html", context)
+
+
+def _file_stem(membership: Membership) -> str:
+    """The organization's slug, and the scenario's id when the export is of a scenario."""
+    stem = membership.organization.slug
+    if membership.scenario is not None:
+        stem += f"-scenario-{membership.scenario.pk}"
+    return stem
 
 
 class _Echo:
@@ -43,7 +51,7 @@ class _Echo:
 @organization_view(get=READ)
 def roadmap_csv(request: HttpRequest, membership: Membership) -> StreamingHttpResponse:
     organization = membership.organization
-    plan = load_plan(organization)
+    plan = load_plan(organization, scenario=membership.scenario)
     roadmap = plan.roadmap()
     rows = exports.roadmap_rows(roadmap, organization, plan.roadmap_costs(roadmap))
     writer = csv.writer(_Echo(), lineterminator="\r\n")
@@ -55,7 +63,7 @@ def roadmap_csv(request: HttpRequest, membership: Membership) -> StreamingHttpRe
         for row in rows:
             yield writer.writerow(row)
 
-    filename = f"roadmap-{organization.slug}-{timezone.localdate().isoformat()}.csv"
+    filename = f"roadmap-{_file_stem(membership)}-{timezone.localdate().isoformat()}.csv"
     return StreamingHttpResponse(
         lines(),
         content_type="text/csv; charset=utf-8",
@@ -70,10 +78,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def roadmap_xlsx(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The CSV's rows as an Excel workbook: numbers, dates and text each typed, no formulas."""
     organization = membership.organization
-    plan = load_plan(organization)
+    plan = load_plan(organization, scenario=membership.scenario)
     roadmap = plan.roadmap()
     content = exports.roadmap_workbook(roadmap, organization, plan.roadmap_costs(roadmap))
-    filename = f"roadmap-{organization.slug}-{timezone.localdate().isoformat()}.xlsx"
+    filename = f"roadmap-{_file_stem(membership)}-{timezone.localdate().isoformat()}.xlsx"
     return HttpResponse(
         content,
         content_type=XLSX,

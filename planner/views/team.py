@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from planner import services
@@ -67,7 +66,9 @@ def team_member_create(request: HttpRequest, membership: Membership) -> HttpResp
         else:
             if not request.htmx:
                 messages.success(request, f"Added {member.name} to the team.")
-                return redirect(team_url(organization.slug, f"member-{member.pk}"))
+                return redirect(
+                    team_url(organization.slug, f"member-{member.pk}", membership.scenario)
+                )
             redraw = Redraw(added_member=member.pk)
             context = page_context(request, membership, redraw)
             return plan_changed(render(request, f"{PAGE}#member-section", context))
@@ -142,7 +143,7 @@ def team_member_update(request: HttpRequest, membership: Membership, pk: int) ->
         return _member_edit_response(request, membership, member, form, status=422)
     if not request.htmx:
         messages.success(request, f"Saved {member.name}.")
-        return redirect(team_url(organization.slug, f"member-{member.pk}"))
+        return redirect(team_url(organization.slug, f"member-{member.pk}", membership.scenario))
     return plan_changed(_member_row_response(request, membership, member, saved=True))
 
 
@@ -187,7 +188,7 @@ def team_member_delete(request: HttpRequest, membership: Membership, pk: int) ->
         request,
         refusal,
         done=f"Removed {name} from the team.",
-        done_url=reverse("team", args=[organization.slug]),
+        done_url=team_url(organization.slug, "", membership.scenario),
         fragment=sections,
         confirm=confirm,
     )

@@ -14,6 +14,7 @@ from tests.factories import (
     SegmentFactory,
     SnapshotFactory,
     TeamMemberFactory,
+    ten_scenarios,
 )
 
 RULE_CODE = re.compile(r"\bA\.\d|\bB (step|stage)\b")
@@ -159,12 +160,18 @@ def test_it_runs_a_fixed_number_of_queries(
         PlannedHireFactory(organization=organization, role=rules.ROLES[n % 7])
     for _ in range(10):
         SegmentFactory(organization=organization)
+    scenarios = ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership, 5 for the plan (snapshots, team, hires, segments, role
-    # costs), the organization switcher
-    with django_assert_max_num_queries(9):
+    # costs), the organization switcher, the scenario switcher
+    with django_assert_max_num_queries(10):
         response = client.get(gap_url(organization))
     assert response.status_code == 200
+    # A scenario: the same, less the segments (it holds its verticals), plus the scenario.
+    with django_assert_max_num_queries(10):
+        response = client.get(f"{gap_url(organization)}?scenario={scenarios[4].pk}")
+    assert response.status_code == 200
+    assert "What if 4" in response.content.decode()
 
 
 def test_the_default_quarter_follows_the_fiscal_calendar(organization):

@@ -8,6 +8,7 @@ from tests.factories import (
     SegmentFactory,
     SnapshotFactory,
     TeamMemberFactory,
+    ten_scenarios,
 )
 
 HTMX = {"HX-Request": "true"}
@@ -101,10 +102,18 @@ def test_the_grid_runs_a_fixed_number_of_queries(
         TeamMemberFactory(organization=organization, role=rules.ROLES[n % 7])
         PlannedHireFactory(organization=organization)
     SegmentFactory(organization=organization)
+    scenarios = ten_scenarios(organization)
     client.force_login(owner)
-    # session, user, membership, 5 for the plan, the organization switcher
-    with django_assert_max_num_queries(9):
-        assert client.get(page_url(organization)).status_code == 200
+    # session, user, membership, 5 for the plan, the organization and scenario switchers
+    with django_assert_max_num_queries(10):
+        response = client.get(page_url(organization))
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr id="snapshot-') == 40
+    # A scenario: its forecast after the plan's actuals, and the scenario itself read.
+    with django_assert_max_num_queries(10):
+        response = client.get(f"{page_url(organization)}?scenario={scenarios[9].pk}")
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr id="snapshot-') == 40
 
 
 # --- adding quarters --------------------------------------------------------------------------

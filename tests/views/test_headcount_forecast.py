@@ -16,7 +16,7 @@ from planner.models import Change, HeadcountSnapshot
 from planner.quarters import Quarter
 from planner.views.headcount_forecast import PAYLOAD_SALT
 from planner.views.headcount_import import PAYLOAD_SALT as IMPORT_SALT
-from tests.factories import SnapshotFactory
+from tests.factories import ScenarioFactory, SnapshotFactory
 
 
 def label(ordinal: int) -> str:
@@ -27,8 +27,10 @@ def url(organization, name="headcount_forecast"):
     return reverse(name, args=[organization.slug])
 
 
-def state(organization):
-    rows = HeadcountSnapshot.objects.filter(organization=organization).order_by("quarter")
+def state(organization, *, scenario=None):
+    rows = HeadcountSnapshot.objects.filter(organization=organization, scenario=scenario).order_by(
+        "quarter"
+    )
     return [(s.quarter, s.sales, s.customer_success, s.other, s.version) for s in rows]
 
 
@@ -380,3 +382,38 @@ def test_generated_forecasts_are_previewed_or_refused_never_a_server_error(
         written = rows_of(response)
         assert min(written) >= now and len(written) <= forecast.MAX_QUARTERS
     assert state(organization) == before
+
+
+def test_a_forecast_in_a_scenario_grows_its_quarters_and_leaves_the_plan_alone(
+    client, organization, editor, now, base
+):
+    scenario = ScenarioFactory(organization=organization)
+    SnapshotFactory(
+        organization=organization,
+        scenario=scenario,
+        quarter=now,
+        sales=200,
+        customer_success=20,
+        other=10,
+    )
+    plan_before = state(organization, scenario=None)
+    client.force_login(editor)
+    in_scenario = f"?scenario={scenario.pk}"
+    response = client.post(url(organization) + in_scenario, rate_form(now + 1, now + 1, sales="10"))
+    assert rows_of(response) == {now + 1: (220, 20, 10)}  # grown from the scenario's 200
+    # The scenario's preview cannot be applied to the plan, nor the plan's to the scenario.
+    payload = response.context["payload"]
+    refused = apply(client, organization, payload)
+    assert refused.status_code == 422
+    assert "another organization, scenario or person" in refused.content.decode()
+    response = client.post(
+        url(organization, "headcount_forecast_apply") + in_scenario, {"preview": payload}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("headcount", args=[organization.slug]) + in_scenario
+    assert [row[:4] for row in state(organization, scenario=scenario)] == [
+        (now, 200, 20, 10),
+        (now + 1, 220, 20, 10),
+    ]
+    assert state(organization, scenario=None) == plan_before
+    assert Change.objects.get(scenario=scenario, label__contains=label(now + 1))

@@ -20,7 +20,12 @@ from planner import imports, services
 from planner.models import Change, HeadcountSnapshot
 from planner.quarters import Quarter
 from planner.views.headcount_import import PAYLOAD_SALT
-from tests.factories import MembershipFactory, OrganizationFactory, SnapshotFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    SnapshotFactory,
+    ten_scenarios,
+)
 
 HEADER = "quarter,sales,customer_success,other"
 
@@ -162,6 +167,7 @@ def test_the_preview_carries_a_signed_payload_and_nothing_in_the_session(
     assert payload == {
         "organization": organization.pk,
         "user": editor.pk,
+        "scenario": None,
         "rows": [[now, 40, 12, 5, None]],
     }
     assert f'name="preview" value="{payload_of(response)}"' in response.content.decode()
@@ -283,7 +289,7 @@ def tampered(payload: str) -> str:
                 salt=PAYLOAD_SALT,
                 compress=True,
             ),
-            "made for another organization or person",
+            "made for another organization, scenario or person",
         ),
     ],
 )
@@ -306,7 +312,7 @@ def test_a_payload_from_another_organization_is_refused(client, organization, ed
     preview = upload(client, other, csv_file(f"{label(now)},40,12,5"))
     response = apply(client, organization, payload_of(preview))
     assert response.status_code == 422
-    assert "made for another organization or person" in response.content.decode()
+    assert "made for another organization, scenario or person" in response.content.decode()
     assert state(organization) == state(other) == []
 
 
@@ -455,6 +461,7 @@ def test_the_preview_runs_a_fixed_number_of_queries_whatever_the_file(
     for n in range(0, imports.MAX_ROWS, 2):
         SnapshotFactory(organization=organization, quarter=(first + n).ordinal)
     lines = [f"{(first + n).label},{n},1,1" for n in range(imports.MAX_ROWS)]
+    ten_scenarios(organization)
     client.force_login(editor)
     # session, user, membership with its organization, the stored quarters of the file,
     # the organization switcher
@@ -463,3 +470,53 @@ def test_the_preview_runs_a_fixed_number_of_queries_whatever_the_file(
     assert response.status_code == 200
     preview = response.context["preview"]
     assert (len(preview.added), len(preview.changed)) == (200, 200)
+
+
+# --- into a scenario -----------------------------------------------------------------------
+
+
+def test_a_file_imports_into_the_scenario_the_page_shows_and_nowhere_else(
+    client, organization, owner, now
+):
+    SnapshotFactory(organization=organization, quarter=now, sales=50)
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    other = services.scenario_create(organization=organization, actor=None, name="Freeze")
+    plan_before = list(HeadcountSnapshot.objects.filter(scenario=None).values_list())
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    response = client.post(
+        url(organization) + in_scenario,
+        {"file": csv_file(f"{label(now)},70,0,0", f"{label(now + 1)},90,0,0")},
+    )
+    assert response.status_code == 200
+    assert "scenario “Growth”" in response.content.decode()
+    payload = payload_of(response)
+    # The preview applies to its own scenario alone, not the plan nor another scenario.
+    for elsewhere in ("", f"?scenario={other.pk}"):
+        refused = client.post(
+            url(organization, "headcount_import_apply") + elsewhere, {"preview": payload}
+        )
+        assert refused.status_code == 422
+        assert "another organization, scenario or person" in refused.content.decode()
+    response = client.post(
+        url(organization, "headcount_import_apply") + in_scenario, {"preview": payload}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("headcount", args=[organization.slug]) + in_scenario
+    assert list(scenario.snapshots.order_by("quarter").values_list("sales", flat=True)) == [70, 90]
+    assert list(HeadcountSnapshot.objects.filter(scenario=None).values_list()) == plan_before
+    assert not other.snapshots.exclude(sales=50).exists()
+
+
+def test_a_scenario_s_file_may_not_hold_the_plan_s_actual_quarters(
+    client, organization, owner, now
+):
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    response = client.post(
+        url(organization) + f"?scenario={scenario.pk}",
+        {"file": csv_file(f"{label(now - 1)},70,0,0", f"{label(now)},90,0,0")},
+    )
+    assert response.status_code == 422
+    assert "the plan&#x27;s actuals" in response.content.decode()
+    assert not HeadcountSnapshot.objects.exists()

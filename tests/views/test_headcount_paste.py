@@ -7,6 +7,7 @@ from planner.quarters import Quarter
 from tests.factories import (
     SnapshotFactory,
     TeamMemberFactory,
+    ten_scenarios,
 )
 
 HTMX = {"HX-Request": "true"}
@@ -117,6 +118,7 @@ def test_a_paste_runs_a_fixed_number_of_queries_per_quarter(
     for n in range(40):
         SnapshotFactory(organization=organization, quarter=now - 45 + n)
     TeamMemberFactory.create_batch(30, organization=organization)
+    ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership; the grid for the form (5: its snapshots, then team, hires,
     # segments and role costs for the plan); savepoint, the quarters locked; per quarter

@@ -12,6 +12,7 @@ from planner.quarters import Quarter
 from tests.factories import (
     PlannedHireFactory,
     TeamMemberFactory,
+    ten_scenarios,
 )
 from tests.views.team_page import (
     HTMX,
@@ -114,6 +115,7 @@ def test_planning_several_hires_runs_a_fixed_number_of_queries(
     client, organization, owner, now, django_assert_max_num_queries
 ):
     PlannedHireFactory.create_batch(60, organization=organization, target_quarter=now)
+    ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership; the service's full_clean of one hire (organization, and the
     # check constraints: savepoint, check, release each); savepoint, one bulk insert, the
@@ -218,6 +220,7 @@ def test_changing_the_status_of_many_hires_runs_a_fixed_number_of_queries_per_hi
 ):
     hires = PlannedHireFactory.create_batch(40, organization=organization, target_quarter=now)
     TeamMemberFactory.create_batch(40, organization=organization, start_quarter=now)
+    ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership; savepoint, the ticked hires locked; per hire changed (18):
     # the update's savepoint, re-read, four check constraints (savepoint, check, release

@@ -13,6 +13,7 @@ from tests.factories import (
     MembershipFactory,
     PlannedHireFactory,
     TeamMemberFactory,
+    ten_scenarios,
 )
 from tests.views.team_page import (
     HTMX,
@@ -125,6 +126,7 @@ def test_planning_a_hire_runs_a_fixed_number_of_queries(
 ):
     PlannedHireFactory.create_batch(60, organization=organization, target_quarter=now)
     TeamMemberFactory.create_batch(60, organization=organization, start_quarter=now)
+    ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership; the form's check constraints (role, status, cost, quarter:
     # savepoint, check, release each = 12); the service's full_clean (organization exists,

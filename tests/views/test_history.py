@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from planner import rules, services
 from planner.models import Change
-from tests.factories import FY2027_Q1, OrganizationFactory, UserFactory
+from planner.planning import current_quarter
+from tests.factories import (
+    FY2027_Q1,
+    OrganizationFactory,
+    SnapshotFactory,
+    UserFactory,
+    ten_scenarios,
+)
 
 HTMX = {"HX-Request": "true"}
 
@@ -363,3 +370,21 @@ def test_hires_planned_at_once_read_as_one_entry_that_says_how_many(client, orga
     assert "Created planned hire 4 × CS enablement for FY2027 Q1" in html
     assert "<dt>Hires planned at once</dt>" in html
     assert "<dt>Manages others in the role</dt>" in html
+
+
+def test_a_change_in_a_scenario_names_the_scenario(
+    client, organization, owner, django_assert_max_num_queries
+):
+    now = current_quarter(organization)
+    SnapshotFactory(organization=organization, quarter=now, sales=10)
+    scenario = services.scenario_create(organization=organization, actor=owner, name="Freeze")
+    ten_scenarios(organization)
+    row = scenario.snapshots.get()
+    services.snapshot_update(snapshot=row, actor=owner, sales=20)
+    client.force_login(owner)
+    # As many queries with scenarios as without: the name is kept on the change itself.
+    with django_assert_max_num_queries(6):
+        html = client.get(history_url(organization)).content.decode()
+    assert html.count("in scenario “Freeze”") == 1
+    html = client.get(history_url(organization, entity="scenario")).content.decode()
+    assert html.count('class="history-entry') == 11

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from planner import services
 from planner.models import Change, Membership, Organization
-from tests.factories import MembershipFactory, OrganizationFactory, SegmentFactory
+from tests.factories import MembershipFactory, OrganizationFactory, SegmentFactory, ten_scenarios
 
 HTMX = {"HX-Request": "true"}
 
@@ -324,6 +324,7 @@ def test_settings_run_a_fixed_number_of_queries(
     client, owner, organization, django_assert_max_num_queries
 ):
     SegmentFactory.create_batch(30, organization=organization)
+    ten_scenarios(organization)
     client.force_login(owner)
     # 1 session, 2 user, 3 membership with its organization, 4 segments, 5 the role
     # costs, 6 the organizations of the switcher in the header.

@@ -25,6 +25,7 @@ from tests.factories import (
     PlannedHireFactory,
     SnapshotFactory,
     TeamMemberFactory,
+    ten_scenarios,
 )
 
 LEADER, ALS, PM = rules.ENABLEMENT_LEADER, rules.ADULT_LEARNING_SPECIALIST, rules.PROGRAM_MANAGER
@@ -331,7 +332,7 @@ def test_the_workbook_holds_the_rows_of_the_csv(client, organization, owner, pla
 
 @pytest.fixture
 def large_plan(organization):
-    """40 quarters, 50 team members, 50 planned hires."""
+    """40 quarters, 50 team members, 50 planned hires, and ten scenarios copying them."""
     now = current_quarter(organization)
     roles = rules.ROLES
     HeadcountSnapshot.objects.bulk_create(
@@ -366,6 +367,7 @@ def large_plan(organization):
         RoleCost(organization=organization, role=role, annual_cost=100000 + i)
         for i, role in enumerate(roles)
     )
+    ten_scenarios(organization)
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
@@ -373,8 +375,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
 ):
     client.force_login(owner)
     # session, user, membership with its organization, then load_plan's five (snapshots,
-    # team, hires, segments, role costs), and the user's organizations for the switcher.
-    with django_assert_max_num_queries(9):
+    # team, hires, segments, role costs), and the user's organizations and scenarios for
+    # the switchers.
+    with django_assert_max_num_queries(10):
         response = client.get(url(organization))
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="roadmap-') == 40

@@ -18,6 +18,7 @@ from tests.factories import (
     SnapshotFactory,
     TeamMemberFactory,
     UserFactory,
+    ten_scenarios,
 )
 
 LINK = re.compile(r'value="(https?://testserver(/s/[^/"]+/))"')
@@ -108,6 +109,7 @@ def test_the_summary_runs_a_fixed_number_of_queries(
     )
     for role in rules.ROLES:
         RoleCostFactory(organization=organization, role=role)
+    ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership with its organization, load_plan's five (snapshots, team,
     # hires, segments, role costs), the organization switcher.

@@ -15,6 +15,7 @@ from tests.factories import (
     SegmentFactory,
     SnapshotFactory,
     TeamMemberFactory,
+    ten_scenarios,
 )
 from tests.views.team_page import (
     HTMX,
@@ -154,17 +155,25 @@ def test_the_page_runs_a_fixed_number_of_queries(
         for n in range(60)
     )
     SegmentFactory(organization=organization)
+    scenarios = ten_scenarios(organization)
     client.force_login(owner)
-    # session, user, membership, the organization switcher; 5 for the plan (snapshots,
-    # team, hires, segments, role costs); each list's count and page (4); the open hires' totals
-    with django_assert_max_num_queries(14):
+    # session, user, membership, the organization and scenario switchers; 5 for the plan
+    # (snapshots, team, hires, segments, role costs); each list's count and page (4); the
+    # open hires' totals
+    with django_assert_max_num_queries(15):
         response = client.get(page_url(organization))
     assert response.status_code == 200
     # Rows are built for the page shown; the totals still count every open hire.
     assert len(response.context["member_rows"]) == PAGE_SIZE
     assert len(response.context["hire_rows"]) == PAGE_SIZE
-    open_hires = PlannedHire.objects.filter(status__in=rules.OPEN_HIRE_STATUSES)
+    open_hires = PlannedHire.objects.filter(scenario=None, status__in=rules.OPEN_HIRE_STATUSES)
     assert response.context["summary"].open_count == open_hires.count() == 36
+    # A scenario's page: its own copies of the open hires, as many queries (the scenario
+    # read instead of the segments).
+    with django_assert_max_num_queries(15):
+        response = client.get(f"{page_url(organization)}?scenario={scenarios[0].pk}")
+    assert response.context["summary"].open_count == 36
+    assert all(row.hire.scenario_id == scenarios[0].pk for row in response.context["hire_rows"])
 
 
 def test_a_short_list_has_no_filters_and_a_long_one_has(client, organization, owner, now):

@@ -18,6 +18,7 @@ SECTIONS = [
     ("snapshots", "quarter of headcount", "quarters of headcount"),
     ("team_members", "team member", "team members"),
     ("planned_hires", "planned hire", "planned hires"),
+    ("scenarios", "scenario", "scenarios"),
     ("changes", "change", "changes"),
 ]
 
