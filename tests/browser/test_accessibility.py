@@ -113,6 +113,8 @@ NOT_PAGES = {
     "headcount_import_template_xlsx": "an Excel file to download",
     "roadmap_csv": "a CSV file to download",
     "roadmap_xlsx": "an Excel file to download",
+    "compare_csv": "a CSV file to download",
+    "compare_xlsx": "an Excel file to download",
 }
 
 
@@ -181,6 +183,11 @@ ORGANIZATION_PAGES = [
     "members",
     "member_remove",
     "member_leave",
+    "scenarios",
+    "scenario_update",
+    "scenario_delete",
+    "scenario_promote",
+    "compare",  # after the scenario pages, which each made a scenario to compare
 ]
 VISITED = set(SIGNED_OUT) | set(SIGNED_IN) | set(ORGANIZATION_PAGES)
 
