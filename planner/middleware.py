@@ -4,6 +4,7 @@ import codecs
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
 from django.utils.http import parse_header_parameters
 
 FORM = "application/x-www-form-urlencoded"
@@ -46,4 +47,24 @@ class RequestCharsetMiddleware:
                 f"This site cannot read a request sent as {charset!r}: send forms as UTF-8.",
                 content_type="text/plain; charset=utf-8",
             )
+        return self.get_response(request)
+
+
+# Where a signed-in user's language is kept for the length of their session: read from
+# UserPreferences once at login (planner.languages), so that no request pays a query for it.
+SESSION_LANGUAGE_KEY = "planner_language"
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's own language, over the cookie and the browser's: after
+    LocaleMiddleware, which has already chosen one for an anonymous visitor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.session.get(SESSION_LANGUAGE_KEY)
+        if language and translation.check_for_language(language):
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

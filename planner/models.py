@@ -566,6 +566,18 @@ class VerifiedEmail(models.Model):
         return self.email
 
 
+class UserPreferences(models.Model):
+    """What a user chose for themselves: for now, the interface's language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return self.language
+
+
 def has_verified_email(user) -> bool:
     """Whether ``user``'s current e-mail address is the one they confirmed."""
     if not getattr(user, "is_authenticated", False) or not user.email:

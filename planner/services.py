@@ -32,6 +32,7 @@ from planner.models import (
     Segment,
     ShareLink,
     TeamMember,
+    UserPreferences,
     VerifiedEmail,
     has_verified_email,
     share_token_digest,
@@ -1446,3 +1447,15 @@ def user_email_change(*, user, email: str):
         # The old proof would count again if the address were changed back; it must not.
         VerifiedEmail.objects.filter(user=user).delete()
     return user
+
+
+def user_language_set(*, user, language: str) -> UserPreferences:
+    """Remembers the interface language ``user`` reads in, one of settings.LANGUAGES."""
+    preferences, _created = UserPreferences.objects.get_or_create(
+        user=user, defaults={"language": language}
+    )
+    if preferences.language != language:
+        preferences.language = language
+        preferences.full_clean()
+        preferences.save(update_fields=["language"])
+    return preferences
