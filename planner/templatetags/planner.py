@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from planner import rules
 from planner.money import format_amount
@@ -21,7 +22,8 @@ def quarter(ordinal: int | None) -> str:
 
 @register.filter
 def quarter_start(ordinal: int, organization) -> str:
-    return organization.quarter_start(int(ordinal)).strftime("%-d %b %Y")
+    """The quarter's first day, "1 Jan 2027" (in Polish "1 sty 2027")."""
+    return date_format(organization.quarter_start(int(ordinal)), "j M Y")
 
 
 @register.filter
@@ -90,3 +92,14 @@ def money_exact(amount: Decimal | None, currency: str) -> str:
 def times(amount: Decimal, factor: int) -> Decimal:
     """``amount`` × ``factor``, exactly: a quarter's cost as a year's."""
     return Decimal(amount) * int(factor)
+
+
+@register.filter
+def hire_status_name(status: str) -> str:
+    """A hire's status as the reader's language names it: "approved" → "Approved"."""
+    from planner.models import PlannedHire
+
+    try:
+        return PlannedHire.Status(status).label
+    except ValueError:
+        return status

@@ -1,0 +1,184 @@
+"""Every user-visible string is marked for translation, and the Polish catalogue is complete.
+
+The templates are read with Django's own lexer: what is left of a page once its tags,
+comments and translated blocks are taken out must have no words in it, either as text or
+in an attribute a person reads (a tooltip, a label for screen readers, a placeholder, a
+confirmation). The catalogue is compared with what `makemessages` would extract now, so a
+new string without its Polish fails here rather than showing up in English.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.template.base import DebugLexer, TokenType
+
+ROOT = Path(settings.BASE_DIR)
+TEMPLATES = ROOT / "templates"
+PO = ROOT / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+# Words that are the same in every language, each with its reason.
+ALLOWED_WORDS = {
+    "CSV",  # a file format's name
+    "XLSX",  # a file format's name
+    "ISO",  # the standard currency codes come from (ISO 4217)
+    "FY",  # "FY2027 Q1": quarter labels are stable keys, also in URLs and exports
+}
+# Attributes a person reads or hears.
+READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "hx-confirm")
+HIDDEN = "\x00"  # stands for a template tag or variable: never a word
+ATTRIBUTE = re.compile(r"\b(%s)\s*=\s*(\"[^\"]*\"|'[^']*')" % "|".join(READ_ATTRIBUTES))
+
+
+def _untranslated_skeleton(source: str) -> str:
+    """The template with every tag and variable replaced by HIDDEN, and without comments,
+    the text of translated blocks, scripts and styles: what is left is shown as written."""
+    parts = []
+    hidden_depth = 0
+    for token in DebugLexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents else ""
+            if name in {"blocktranslate", "blocktrans", "comment"}:
+                hidden_depth += 1
+            elif name in {"endblocktranslate", "endblocktrans", "endcomment"}:
+                hidden_depth -= 1
+            parts.append(HIDDEN)
+        elif token.token_type == TokenType.VAR:
+            parts.append(HIDDEN)
+        elif token.token_type == TokenType.TEXT and not hidden_depth:
+            parts.append(source[token.position[0] : token.position[1]])
+    skeleton = "".join(parts)
+    skeleton = re.sub(r"<!--.*?-->", "", skeleton, flags=re.S)
+    return re.sub(r"<(script|style)\b.*?</\1>", "", skeleton, flags=re.S | re.I)
+
+
+def _words(text: str) -> list[str]:
+    text = re.sub(r"&#?\w+;", " ", text).replace(HIDDEN, " ")
+    return [word for word in re.findall(r"[^\W\d_]+", text) if word not in ALLOWED_WORDS]
+
+
+def untranslated_in_template(source: str) -> list[str]:
+    """The words a reader would see in English whatever language they chose."""
+    skeleton = _untranslated_skeleton(source)
+    found = []
+    for tag in re.findall(r"<[^>]*>", skeleton):
+        for name, value in ATTRIBUTE.findall(tag):
+            found += [f"{name}: {word}" for word in _words(value[1:-1])]
+    for text in re.split(r"<[^>]*>", skeleton):
+        found += _words(text)
+    return found
+
+
+def test_the_template_check_finds_text_and_attributes_left_in_english():
+    assert untranslated_in_template("<p>Save the plan</p>") == ["Save", "the", "plan"]
+    assert untranslated_in_template('<a title="Open it" href="{% url "x" %}">') == [
+        "title: Open",
+        "title: it",
+    ]
+    assert untranslated_in_template("<p>{% if a %}Yes{% endif %}</p>") == ["Yes"]
+    assert (
+        untranslated_in_template(
+            '{% load i18n %}<p title="{% translate "Open" %}">{% translate "Save" %}'
+            "{% blocktranslate %}Due {{ q }}{% endblocktranslate %} {{ name }} CSV</p>"
+            "{# a note #}{% comment %}Words{% endcomment %}<!-- words -->"
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "template", sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html"))
+)
+def test_every_template_marks_its_text_for_translation(template):
+    assert untranslated_in_template((TEMPLATES / template).read_text()) == []
+
+
+# --- The Polish catalogue ---------------------------------------------------------------
+
+
+def _catalogue():
+    with PO.open("rb") as po:
+        return read_po(po, locale="pl")
+
+
+def test_the_polish_catalogue_has_no_untranslated_or_fuzzy_entry():
+    catalogue = _catalogue()
+    untranslated = [
+        message.id
+        for message in catalogue
+        if message.id and (not message.string or any(not s for s in _strings(message)))
+    ]
+    fuzzy = [message.id for message in catalogue if message.id and message.fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def _strings(message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def test_polish_plurals_have_the_three_forms():
+    catalogue = _catalogue()
+    assert catalogue.num_plurals == 3
+    plurals = [m for m in catalogue if m.id and isinstance(m.id, tuple)]
+    assert plurals, "Polish needs plural forms"
+    assert [m.id for m in plurals if len(m.string) != 3] == []
+
+
+def test_placeholders_survive_translation():
+    mismatched = []
+    for message in _catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(re.findall(r"%\(\w+\)[sd]", ids[-1]))
+        for string in _strings(message):
+            if set(re.findall(r"%\(\w+\)[sd]", string)) != wanted:
+                mismatched.append(message.id)
+    assert mismatched == []
+
+
+def test_the_compiled_catalogue_is_up_to_date_with_the_po_file():
+    """Compile the .po and compare messages with the committed .mo (a fresh clone needs
+    no gettext): run `manage.py compilemessages` after editing the .po."""
+    with PO.open("rb") as po:
+        compiled = BytesIO()
+        write_mo(compiled, read_po(po, locale="pl"))
+    compiled.seek(0)
+    expected = {m.id: m.string for m in read_mo(compiled) if m.id}
+    with MO.open("rb") as mo:
+        committed = {m.id: m.string for m in read_mo(mo) if m.id}
+    assert committed == expected
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs gettext")
+def test_makemessages_finds_no_string_missing_from_the_catalogue(tmp_path):
+    """Extract the strings as they are now into a copy, and compare the sets of msgids."""
+    copy = tmp_path / "project"
+    for name in ("planner", "templates", "enablement", "manage.py"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, copy / name)
+    (copy / "locale").mkdir()
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--locale=pl", "--no-location"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DEBUG": "true"},
+    )
+    with (copy / "locale" / "pl" / "LC_MESSAGES" / "django.po").open("rb") as po:
+        extracted = {m.id for m in read_po(po) if m.id}
+    committed = {m.id for m in _catalogue() if m.id}
+    assert extracted - committed == set()
