@@ -18,6 +18,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from planner import rules
 from planner.models import (
@@ -1229,23 +1230,23 @@ class InvitationUnusable(Exception):
 
 
 class InvitationInvalid(InvitationUnusable):
-    reason, title = "invalid", "This invitation link is not valid"
+    reason, title = "invalid", _("This invitation link is not valid")
 
 
 class InvitationExpired(InvitationUnusable):
-    reason, title = "expired", "This invitation has expired"
+    reason, title = "expired", _("This invitation has expired")
 
 
 class InvitationWithdrawn(InvitationUnusable):
-    reason, title = "withdrawn", "This invitation is no longer valid"
+    reason, title = "withdrawn", _("This invitation is no longer valid")
 
 
 class InvitationUsed(InvitationUnusable):
-    reason, title = "used", "This invitation has already been used"
+    reason, title = "used", _("This invitation has already been used")
 
 
 class InvitationForAnotherAddress(InvitationUnusable):
-    reason, title = "another_address", "This invitation is for another address"
+    reason, title = "another_address", _("This invitation is for another address")
 
 
 def invitation_is_for(invitation: Invitation, user) -> bool:
@@ -1378,15 +1379,16 @@ class EmailConfirmationUnusable(Exception):
 
 
 class EmailConfirmationInvalid(EmailConfirmationUnusable):
-    title = "This confirmation link is not valid"
+    title = _("This confirmation link is not valid")
 
 
 class EmailConfirmationExpired(EmailConfirmationUnusable):
-    title = "This confirmation link has expired"
+    title = _("This confirmation link has expired")
+    expired = True
 
 
 class EmailConfirmationOutdated(EmailConfirmationUnusable):
-    title = "This link confirms an address the account no longer uses"
+    title = _("This link confirms an address the account no longer uses")
 
 
 def email_confirmation_token(user) -> str:

@@ -36,7 +36,7 @@ ALLOWED_WORDS = {
 # Attributes a person reads or hears.
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "hx-confirm")
 HIDDEN = "\x00"  # stands for a template tag or variable: never a word
-ATTRIBUTE = re.compile(r"\b(%s)\s*=\s*(\"[^\"]*\"|'[^']*')" % "|".join(READ_ATTRIBUTES))
+ATTRIBUTE = re.compile(rf"\b({'|'.join(READ_ATTRIBUTES)})\s*=\s*(\"[^\"]*\"|'[^']*')")
 
 
 def _untranslated_skeleton(source: str) -> str:

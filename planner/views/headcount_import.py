@@ -139,6 +139,7 @@ def _upload_page(
         form=form,
         refusal=refusal,
         max_rows=imports.MAX_ROWS,
+        columns=imports.COLUMNS,
         example=imports.template_rows(imports.EXAMPLE),
         example_start=imports.EXAMPLE.start_date(membership.organization.fiscal_year_start_month),
         max_bytes=settings.IMPORT_MAX_BYTES,
