@@ -10,6 +10,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from planner import rules, services
 from planner.models import (
@@ -28,6 +31,14 @@ from planner.services import ORGANIZATION_FIELDS, RoleCostInput
 from planner.validators import validate_plain_text
 
 MAX_HEADCOUNT = 1_000_000
+
+
+def _lazy_format(message, **values) -> str:
+    """A message with numbers in it, put together when shown, in the reader's language:
+    the numbers are grouped as that language writes them ("1,000,000", "1 000 000")."""
+    return lazy(
+        lambda: message % {k: number_format(v, force_grouping=True) for k, v in values.items()}, str
+    )()
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -73,10 +84,12 @@ def headcount_field(label: str) -> forms.IntegerField:
         min_value=0,
         max_value=MAX_HEADCOUNT,
         error_messages={
-            "required": "Enter a number (0 if none).",
-            "invalid": "Enter a whole number of people, like 42.",
-            "min_value": "Headcount cannot be negative.",
-            "max_value": f"That is more than {MAX_HEADCOUNT:,} people; check the number.",
+            "required": _("Enter a number (0 if none)."),
+            "invalid": _("Enter a whole number of people, like 42."),
+            "min_value": _("Headcount cannot be negative."),
+            "max_value": _lazy_format(
+                _("That is more than %(max)s people; check the number."), max=MAX_HEADCOUNT
+            ),
         },
     )
 
@@ -138,7 +151,7 @@ def parse_pasted_rows(text: str) -> tuple[list[rules.Headcount], list[str]]:
             )
             continue
         values = []
-        for cell, (_, column) in zip(cells, PASTE_COLUMNS, strict=True):
+        for cell, (_key, column) in zip(cells, PASTE_COLUMNS, strict=True):
             raw = re.sub(r"[ \u00a0\u202f,']", "", cell) if tabbed else cell
             if raw == "":
                 errors.append(f"Row {number}, {column}: empty; enter 0 if none.")
@@ -161,14 +174,16 @@ class PasteForm(forms.Form):
     """Rows pasted from a spreadsheet into the headcount, from a first quarter on."""
 
     text = forms.CharField(
-        label="Rows copied from a spreadsheet",
+        label=_("Rows copied from a spreadsheet"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-        help_text="One row per quarter, three columns: sales, customer success, other "
-        "customer-facing. Tabs (as a spreadsheet copies them), commas or semicolons.",
+        help_text=_(
+            "One row per quarter, three columns: sales, customer success, other "
+            "customer-facing. Tabs (as a spreadsheet copies them), commas or semicolons."
+        ),
         error_messages={
-            "required": "Paste at least one row of three numbers.",
-            "max_length": "That is more than a paste of headcount; paste at most 40 rows.",
+            "required": _("Paste at least one row of three numbers."),
+            "max_length": _("That is more than a paste of headcount; paste at most 40 rows."),
         },
     )
     # The versions of the quarters as the page showed them: "8108:2,8109:1".
@@ -179,8 +194,8 @@ class PasteForm(forms.Form):
         self.fields["first_quarter"] = QuarterChoiceField(
             ordinals=ordinals,
             initial=initial_quarter,
-            label="Fill from quarter",
-            help_text="The first row fills this quarter, each next row the quarter after.",
+            label=_("Fill from quarter"),
+            help_text=_("The first row fills this quarter, each next row the quarter after."),
         )
         self.order_fields(["first_quarter", "text"])
 
@@ -189,7 +204,7 @@ class PasteForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         if not rows:
-            raise forms.ValidationError("Paste at least one row of three numbers.")
+            raise forms.ValidationError(_("Paste at least one row of three numbers."))
         return rows
 
     def clean_versions(self) -> dict[int, int] | None:
@@ -198,7 +213,7 @@ class PasteForm(forms.Form):
             return {}
         versions = {}
         for pair in raw.split(","):
-            quarter, _, version = pair.partition(":")
+            quarter, _sep, version = pair.partition(":")
             if not (quarter.strip().isdigit() and version.strip().isdigit()):
                 raise forms.ValidationError(MISSING_VERSION)
             versions[int(quarter)] = int(version)
@@ -223,7 +238,7 @@ class FirstQuarterForm(forms.Form):
     def __init__(self, *args, ordinals: list[int], initial_quarter: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"] = QuarterChoiceField(
-            ordinals=ordinals, initial=initial_quarter, label="First quarter"
+            ordinals=ordinals, initial=initial_quarter, label=_("First quarter")
         )
 
 
@@ -236,12 +251,12 @@ class HeadcountImportForm(forms.Form):
     """The file of a headcount import: there and small enough; ``planner.imports`` reads it."""
 
     file = forms.FileField(
-        label="CSV or Excel file",
+        label=_("CSV or Excel file"),
         widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
         error_messages={
-            "required": "Choose a CSV or Excel file to import.",
-            "missing": "No file came with the form: choose it again.",
-            "invalid": "No file came with the form: choose it again.",
+            "required": _("Choose a CSV or Excel file to import."),
+            "missing": _("No file came with the form: choose it again."),
+            "invalid": _("No file came with the form: choose it again."),
             "empty": IMPORT_EMPTY,
         },
     )
@@ -252,9 +267,12 @@ class HeadcountImportForm(forms.Form):
         # Checked before a byte of the file is read.
         if upload.size > limit:
             raise ValidationError(
-                f"This file is {filesizeformat(upload.size)}; files up to "
-                f"{filesizeformat(limit)} can be imported. Keep only the headcount's four "
-                "columns, or import the quarters in parts."
+                _(
+                    "This file is %(size)s; files up to %(limit)s can be "
+                    "imported. Keep only the headcount's four columns, or import "
+                    "the quarters in parts."
+                )
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         return upload
 
@@ -266,13 +284,15 @@ class SignupForm(UserCreationForm):
     """Username, email and password twice; Django's password validators apply."""
 
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
-        help_text="We send a link to confirm it. It is how you accept invitations and reset "
-        "your password; we send nothing else.",
+        help_text=_(
+            "We send a link to confirm it. It is how you accept invitations and reset "
+            "your password; we send nothing else."
+        ),
         error_messages={
-            "required": "Enter your email address; it is how you reset a forgotten password.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address; it is how you reset a forgotten password."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
 
@@ -298,19 +318,19 @@ class EmailChangeForm(forms.Form):
     """A new address for the signed-in user, with their password as proof it is them."""
 
     email = forms.EmailField(
-        label="New email address",
+        label=_("New email address"),
         max_length=254,
-        help_text="We send a link to confirm it; until then it counts as unconfirmed.",
+        help_text=_("We send a link to confirm it; until then it counts as unconfirmed."),
         error_messages={
-            "required": "Enter the new email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter the new email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
     password = forms.CharField(
-        label="Your current password",
+        label=_("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your current password to change the address."},
+        error_messages={"required": _("Enter your current password to change the address.")},
     )
 
     def __init__(self, *args, user, request=None, **kwargs):
@@ -321,7 +341,7 @@ class EmailChangeForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email.lower() == (self.user.email or "").lower():
-            raise forms.ValidationError("That is already your address.")
+            raise forms.ValidationError(_("That is already your address."))
         return email
 
     def clean_password(self) -> str:
@@ -330,7 +350,7 @@ class EmailChangeForm(forms.Form):
         # throttle, so a borrowed session cannot be used to guess the password freely.
         checked = authenticate(self.request, username=self.user.get_username(), password=password)
         if checked is None or checked.pk != self.user.pk:
-            raise forms.ValidationError("That is not your current password.")
+            raise forms.ValidationError(_("That is not your current password."))
         return password
 
 
@@ -345,12 +365,12 @@ class OrganizationForm(VersionedForm):
     """The organization's name and the settings the rules read; ``version`` only on edit."""
 
     fiscal_year_start_month = forms.TypedChoiceField(
-        label="Fiscal year starts in",
+        label=_("Fiscal year starts in"),
         choices=MONTH_CHOICES,
         coerce=int,
         initial=1,
         help_text=_help("fiscal_year_start_month"),
-        error_messages={"invalid_choice": "Choose a month from the list."},
+        error_messages={"invalid_choice": _("Choose a month from the list.")},
     )
 
     class Meta:
@@ -400,15 +420,15 @@ class OrganizationForm(VersionedForm):
         super().__init__(*args, **kwargs)
         stored = self.instance.currency if self.instance.pk else ""
         self.fields["currency"] = forms.ChoiceField(
-            label="Currency",
+            label=_("Currency"),
             # A form without the select (an older page) keeps what is stored.
             required=False,
             choices=currency_choices(timezone.localdate(), keep=stored),
             initial=DEFAULT_CURRENCY,
             help_text=_help("currency"),
             error_messages={
-                "required": "Choose the currency your costs are in.",
-                "invalid_choice": "Choose a currency from the list, by its ISO 4217 code.",
+                "required": _("Choose the currency your costs are in."),
+                "invalid_choice": _("Choose a currency from the list, by its ISO 4217 code."),
             },
         )
         self.fields["name"].widget.attrs.update(maxlength=120, autocomplete="organization")
@@ -444,7 +464,9 @@ class SegmentForm(VersionedForm):
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(f"There is already a segment called “{name}”.")
+            raise forms.ValidationError(
+                _("There is already a segment called “%(name)s”.") % {"name": name}
+            )
         return name
 
 
@@ -470,11 +492,11 @@ def annual_cost_field(label: str, help_text: str) -> forms.DecimalField:
         help_text=help_text,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         error_messages={
-            "invalid": "Enter an amount like 95000 or 95000.50, without a currency sign.",
-            "min_value": "The cost cannot be negative.",
-            "max_decimal_places": "Use at most 2 decimals (cents).",
-            "max_digits": "That amount is too large; check it.",
-            "max_whole_digits": "That amount is too large; check it.",
+            "invalid": _("Enter an amount like 95000 or 95000.50, without a currency sign."),
+            "min_value": _("The cost cannot be negative."),
+            "max_decimal_places": _("Use at most 2 decimals (cents)."),
+            "max_digits": _("That amount is too large; check it."),
+            "max_whole_digits": _("That amount is too large; check it."),
         },
     )
 
@@ -482,11 +504,11 @@ def annual_cost_field(label: str, help_text: str) -> forms.DecimalField:
 def role_field() -> forms.ChoiceField:
     """The role catalogue as a select, titled as in RULES.md."""
     return forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=ROLE_SELECT_CHOICES,
         error_messages={
-            "required": "Choose a role.",
-            "invalid_choice": "Choose a role from the list.",
+            "required": _("Choose a role."),
+            "invalid_choice": _("Choose a role from the list."),
         },
     )
 
@@ -500,8 +522,8 @@ def quarter_select(
         required=required,
         empty_value=None,
         error_messages={
-            "required": f"Choose the {label.lower()}.",
-            "invalid_choice": "Choose a quarter from the list.",
+            "required": _("Choose the %(lower)s.") % {"lower": label.lower()},
+            "invalid_choice": _("Choose a quarter from the list."),
         },
         **kwargs,
     )
@@ -531,14 +553,14 @@ class TeamMemberForm(VersionedForm):
         self.fields["name"].widget.attrs.update(autocomplete="off")
         self.fields["role"] = role_field()
         self.fields["start_quarter"] = quarter_select(
-            ordinals, label="Start quarter", help_text="Their first quarter in seat."
+            ordinals, label=_("Start quarter"), help_text=_("Their first quarter in seat.")
         )
         self.fields["end_quarter"] = quarter_select(
             ordinals,
-            label="End quarter",
+            label=_("End quarter"),
             required=False,
             blank="— still in seat",
-            help_text="Only if they leave: the first quarter they are no longer in seat.",
+            help_text=_("Only if they leave: the first quarter they are no longer in seat."),
         )
         self.fields["annual_cost"] = annual_cost_field(
             "Annual cost (optional)",
@@ -563,18 +585,18 @@ class HireForm(VersionedForm):
     """A planned hire. ``statuses`` are the ones this hire may be set to from here."""
 
     annual_cost = forms.DecimalField(
-        label="Annual cost (optional)",
+        label=_("Annual cost (optional)"),
         required=False,
         min_value=0,
         max_digits=MAX_ANNUAL_COST_DIGITS,
         decimal_places=2,
-        help_text="Fully loaded, per year, for finance. No currency sign.",
+        help_text=_("Fully loaded, per year, for finance. No currency sign."),
         error_messages={
-            "invalid": "Enter an amount like 95000 or 95000.50, without a currency sign.",
-            "min_value": "The cost cannot be negative.",
-            "max_decimal_places": "Use at most 2 decimals (cents).",
-            "max_digits": "That amount is too large; check it.",
-            "max_whole_digits": "That amount is too large; check it.",
+            "invalid": _("Enter an amount like 95000 or 95000.50, without a currency sign."),
+            "min_value": _("The cost cannot be negative."),
+            "max_decimal_places": _("Use at most 2 decimals (cents)."),
+            "max_digits": _("That amount is too large; check it."),
+            "max_whole_digits": _("That amount is too large; check it."),
         },
     )
 
@@ -595,26 +617,31 @@ class HireForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["role"] = role_field()
         self.fields["target_quarter"] = quarter_select(
-            ordinals, label="Target quarter", help_text="The quarter the hire should be in seat."
+            ordinals,
+            label=_("Target quarter"),
+            help_text=_("The quarter the hire should be in seat."),
         )
         labels = [PlannedHire.Status(s).label.lower() for s in statuses]
         allowed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
         self.fields["status"] = forms.ChoiceField(
-            label="Status",
+            label=_("Status"),
             choices=[(s, PlannedHire.Status(s).label) for s in statuses],
             initial=statuses[0],
             error_messages={
-                "required": "Choose a status.",
-                "invalid_choice": f"Choose {allowed}. When someone accepts, use “Mark hired” "
-                "so they join the team.",
+                "required": _("Choose a status."),
+                "invalid_choice": _(
+                    "Choose %(allowed)s. When someone accepts, use “Mark hired” "
+                    "so they join the team."
+                )
+                % {"allowed": allowed},
             },
         )
 
 
 BULK_STATUS_LABELS = {
-    rules.APPROVED: "Approved",
-    rules.RECRUITING: "Recruiting",
-    rules.CANCELLED: "Cancelled",
+    rules.APPROVED: _("Approved"),
+    rules.RECRUITING: _("Recruiting"),
+    rules.CANCELLED: _("Cancelled"),
 }
 SELECTION_UNREADABLE = (
     "The selection does not say which version of each hire it changes, so it could overwrite "
@@ -626,11 +653,11 @@ class HireStatusForm(forms.Form):
     """Hires ticked in the list (``hire`` = "pk:version", once per hire) and their new status."""
 
     status = forms.ChoiceField(
-        label="Set the selected hires to",
+        label=_("Set the selected hires to"),
         choices=list(BULK_STATUS_LABELS.items()),
         error_messages={
-            "required": "Choose approved, recruiting or cancelled.",
-            "invalid_choice": "Choose approved, recruiting or cancelled.",
+            "required": _("Choose approved, recruiting or cancelled."),
+            "invalid_choice": _("Choose approved, recruiting or cancelled."),
         },
     )
 
@@ -638,16 +665,18 @@ class HireStatusForm(forms.Form):
         cleaned = super().clean()
         raw = self.data.getlist("hire") if hasattr(self.data, "getlist") else []
         if not raw:
-            raise forms.ValidationError("Select at least one hire first.", code="empty")
+            raise forms.ValidationError(_("Select at least one hire first."), code="empty")
         selection = {}
         for value in raw:
-            pk, _, version = str(value).partition(":")
+            pk, _sep, version = str(value).partition(":")
             if not (pk.isdigit() and version.isdigit() and int(version) >= 1):
                 raise forms.ValidationError(SELECTION_UNREADABLE, code="unreadable")
             selection[int(pk)] = int(version)
         if len(selection) > MAX_SELECTED_HIRES:
             raise forms.ValidationError(
-                f"Change at most {MAX_SELECTED_HIRES} hires at a time.", code="too_many"
+                _("Change at most %(max_selected_hires)s hires at a time.")
+                % {"max_selected_hires": MAX_SELECTED_HIRES},
+                code="too_many",
             )
         cleaned["changes"] = list(selection.items())
         return cleaned
@@ -662,28 +691,36 @@ class PlanHiresForm(forms.Form):
     role = forms.ChoiceField(
         choices=[(r, rules.ROLE_NAMES[r]) for r in rules.ROLES],
         widget=forms.HiddenInput,
-        error_messages={"required": "Choose a role.", "invalid_choice": "Choose a role."},
+        error_messages={"required": _("Choose a role."), "invalid_choice": _("Choose a role.")},
     )
     target_quarter = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=MIN_ORDINAL,
         max_value=MAX_ORDINAL,
         error_messages={
-            "required": "Choose the quarter the hires are needed in.",
-            "invalid": "Choose the quarter the hires are needed in.",
-            "min_value": "That quarter is outside the years the planner covers.",
-            "max_value": "That quarter is outside the years the planner covers.",
+            "required": _("Choose the quarter the hires are needed in."),
+            "invalid": _("Choose the quarter the hires are needed in."),
+            "min_value": _("That quarter is outside the years the planner covers."),
+            "max_value": _("That quarter is outside the years the planner covers."),
         },
     )
     count = forms.IntegerField(
-        label="Hires",
+        label=_("Hires"),
         min_value=1,
         max_value=services.MAX_HIRES_AT_ONCE,
         error_messages={
-            "required": f"Enter how many hires to plan, 1 to {services.MAX_HIRES_AT_ONCE}.",
-            "invalid": f"Enter a whole number of hires, 1 to {services.MAX_HIRES_AT_ONCE}.",
-            "min_value": f"Plan at least 1 hire (at most {services.MAX_HIRES_AT_ONCE}).",
-            "max_value": f"Plan at most {services.MAX_HIRES_AT_ONCE} hires at a time.",
+            "required": _lazy_format(
+                _("Enter how many hires to plan, 1 to %(max)s."), max=services.MAX_HIRES_AT_ONCE
+            ),
+            "invalid": _lazy_format(
+                _("Enter a whole number of hires, 1 to %(max)s."), max=services.MAX_HIRES_AT_ONCE
+            ),
+            "min_value": _lazy_format(
+                _("Plan at least 1 hire (at most %(max)s)."), max=services.MAX_HIRES_AT_ONCE
+            ),
+            "max_value": _lazy_format(
+                _("Plan at most %(max)s hires at a time."), max=services.MAX_HIRES_AT_ONCE
+            ),
         },
     )
     back = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -697,13 +734,15 @@ class MarkHiredForm(forms.Form):
     """Who filled a planned hire and from which quarter they are in seat."""
 
     name = forms.CharField(
-        label="Name of the person hired",
+        label=_("Name of the person hired"),
         max_length=120,
         validators=[validate_plain_text],
         error_messages={
-            "required": "Enter the name of the person hired.",
-            "max_length": "Keep the name to %(limit_value)d characters or fewer "
-            "(this one has %(show_value)d).",
+            "required": _("Enter the name of the person hired."),
+            "max_length": _(
+                "Keep the name to %(limit_value)d characters or fewer "
+                "(this one has %(show_value)d)."
+            ),
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
@@ -712,7 +751,7 @@ class MarkHiredForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs.update(autocomplete="off")
         self.fields["start_quarter"] = quarter_select(
-            ordinals, label="Start quarter", help_text="They count in seat from this quarter."
+            ordinals, label=_("Start quarter"), help_text=_("They count in seat from this quarter.")
         )
 
     def clean(self):
@@ -726,11 +765,11 @@ MEMBER_ROLE_HELP = "Owners manage members and settings, editors change the plan,
 
 def member_role_field(**kwargs) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Membership.Role.choices,
         error_messages={
-            "required": "Choose a role.",
-            "invalid_choice": "Choose owner, editor or viewer.",
+            "required": _("Choose a role."),
+            "invalid_choice": _("Choose owner, editor or viewer."),
         },
         **kwargs,
     )
@@ -740,12 +779,12 @@ class InvitationForm(forms.Form):
     """Whom to invite by email, and with which role."""
 
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
         error_messages={
-            "required": "Enter the email address of the person to invite.",
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": "An email address has at most %(limit_value)d characters.",
+            "required": _("Enter the email address of the person to invite."),
+            "invalid": _("Enter an email address like name@example.com."),
+            "max_length": _("An email address has at most %(limit_value)d characters."),
         },
     )
     role = member_role_field(initial=Membership.Role.EDITOR, help_text=MEMBER_ROLE_HELP)
@@ -839,16 +878,26 @@ class RoleCostsForm(forms.Form):
 
 class ShareLinkForm(forms.Form):
     days = forms.IntegerField(
-        label="Works for (days)",
+        label=_("Works for (days)"),
         initial=ShareLink.DEFAULT_DAYS,
         min_value=1,
         max_value=ShareLink.MAX_DAYS,
-        help_text=f"At most {ShareLink.MAX_DAYS} days; you can revoke it sooner.",
+        help_text=_lazy_format(
+            _("At most %(max)s days; you can revoke it sooner."), max=ShareLink.MAX_DAYS
+        ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "required": f"Enter how many days the link works, 1 to {ShareLink.MAX_DAYS}.",
-            "invalid": f"Enter a whole number of days, 1 to {ShareLink.MAX_DAYS}.",
-            "min_value": f"Enter how many days the link works, 1 to {ShareLink.MAX_DAYS}.",
-            "max_value": f"A link works for at most {ShareLink.MAX_DAYS} days.",
+            "required": _lazy_format(
+                _("Enter how many days the link works, 1 to %(max)s."), max=ShareLink.MAX_DAYS
+            ),
+            "invalid": _lazy_format(
+                _("Enter a whole number of days, 1 to %(max)s."), max=ShareLink.MAX_DAYS
+            ),
+            "min_value": _lazy_format(
+                _("Enter how many days the link works, 1 to %(max)s."), max=ShareLink.MAX_DAYS
+            ),
+            "max_value": _lazy_format(
+                _("A link works for at most %(max)s days."), max=ShareLink.MAX_DAYS
+            ),
         },
     )

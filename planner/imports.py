@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from planner import rules
@@ -115,22 +116,28 @@ def _kind(content: bytes, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
         if not content.startswith(ZIP_SIGNATURE):
-            raise _Refused("This is not an Excel workbook (.xlsx), whatever its name says.")
+            raise _Refused(_("This is not an Excel workbook (.xlsx), whatever its name says."))
         return "xlsx"
     if suffix in (".csv", ".txt"):
         if content.startswith(ZIP_SIGNATURE) or b"\x00" in content[:4096]:
             raise _Refused(
-                "This is not a CSV text file, whatever its name says. Save the sheet as "
-                "CSV UTF-8, or upload the Excel workbook (.xlsx) itself."
+                _(
+                    "This is not a CSV text file, whatever its name says. Save the sheet as "
+                    "CSV UTF-8, or upload the Excel workbook (.xlsx) itself."
+                )
             )
         return "csv"
     if suffix == ".xls":
         raise _Refused(
-            "Files from Excel 97–2003 (.xls) cannot be read: save it as an Excel workbook "
-            "(.xlsx) or as CSV UTF-8."
+            _(
+                "Files from Excel 97–2003 (.xls) cannot be read: save it as an Excel workbook "
+                "(.xlsx) or as CSV UTF-8."
+            )
         )
     name = PurePath(filename).name[:80]
-    raise _Refused(f"Choose a CSV (.csv) or Excel (.xlsx) file; “{name}” is neither.")
+    raise _Refused(
+        _("Choose a CSV (.csv) or Excel (.xlsx) file; “%(name)s” is neither.") % {"name": name}
+    )
 
 
 def _csv_lines(content: bytes) -> list[tuple[int, list[Any]]]:
@@ -138,7 +145,7 @@ def _csv_lines(content: bytes) -> list[tuple[int, list[Any]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _Refused(
-            "This file is not UTF-8 text: save it from your spreadsheet as CSV UTF-8."
+            _("This file is not UTF-8 text: save it from your spreadsheet as CSV UTF-8.")
         ) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ","
@@ -152,7 +159,10 @@ def _csv_lines(content: bytes) -> list[tuple[int, list[Any]]]:
                 raise _Refused(_too_many_lines())
             lines.append((reader.line_num, list(cells)))
     except csv.Error as error:
-        raise _Refused(f"Line {reader.line_num}: this is not readable CSV ({error}).") from None
+        raise _Refused(
+            _("Line %(line_num)s: this is not readable CSV (%(error)s).")
+            % {"line_num": reader.line_num, "error": error}
+        ) from None
     return lines
 
 
@@ -162,12 +172,14 @@ def _workbook_lines(content: bytes) -> list[tuple[int, list[Any]]]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise _Refused("This Excel workbook (.xlsx) is damaged and cannot be read.") from None
+        raise _Refused(_("This Excel workbook (.xlsx) is damaged and cannot be read.")) from None
     # zipfile stops each part at the size its directory declares, so this sum is a bound.
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
         raise _Refused(
-            "This workbook is too large once unpacked: keep one sheet with the headcount "
-            "and save it again."
+            _(
+                "This workbook is too large once unpacked: keep one sheet with the headcount "
+                "and save it again."
+            )
         )
     lines = []
     try:
@@ -190,7 +202,7 @@ def _workbook_lines(content: bytes) -> list[tuple[int, list[Any]]]:
     except Exception:
         # The parser meets untrusted bytes and fails in many ways (bad XML, missing parts,
         # forbidden entities, odd values); every one of them means the same to the person.
-        raise _Refused("This Excel workbook (.xlsx) is damaged and cannot be read.") from None
+        raise _Refused(_("This Excel workbook (.xlsx) is damaged and cannot be read.")) from None
     return lines
 
 
@@ -233,12 +245,17 @@ def _read(lines: Iterable[tuple[int, list[Any]]], month: int) -> Reading:
     lines = [(number, cells) for number, cells in lines if cells]
     if not lines:
         raise _Refused(
-            "The file is empty: download the template and write one quarter on each line "
-            "under its header."
+            _(
+                "The file is empty: download the template and write one quarter on each line "
+                "under its header."
+            )
         )
     for number, cells in lines:
         if len(cells) > MAX_COLUMNS:
-            raise _Refused(f"Line {number} has more than {MAX_COLUMNS} columns: {_expected()}.")
+            raise _Refused(
+                _("Line %(number)s has more than %(max_columns)s columns: %(expected)s.")
+                % {"number": number, "max_columns": MAX_COLUMNS, "expected": _expected()}
+            )
     (header_line, header), *body = lines
     columns, problems = _header(header_line, header)
     # Values under an unknown column are covered by its problem; under none, they are not.
@@ -246,9 +263,12 @@ def _read(lines: Iterable[tuple[int, list[Any]]], month: int) -> Reading:
     if any(column not in columns for column in COLUMNS):
         return Reading(problems=tuple(problems))
     if not body:
-        raise _Refused("The file has a header but no quarters under it.")
+        raise _Refused(_("The file has a header but no quarters under it."))
     if len(body) > MAX_ROWS:
-        raise _Refused(f"The file lists {len(body)} quarters: import at most {MAX_ROWS} at once.")
+        raise _Refused(
+            _("The file lists %(body)s quarters: import at most %(max_rows)s at once.")
+            % {"body": len(body), "max_rows": MAX_ROWS}
+        )
     rows, seen = [], {}
     for number, cells in body:
         row, row_problems = _row(number, cells, columns, unnamed, month)

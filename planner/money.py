@@ -15,6 +15,7 @@ from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_CURRENCY = "USD"
 
@@ -47,7 +48,7 @@ def currency_choices(today: datetime.date, keep: str = "") -> list[tuple[str, st
 def validate_currency(value: str) -> None:
     if value not in known_codes():
         raise ValidationError(
-            "Choose a currency by its three-letter ISO 4217 code, like EUR, USD or PLN.",
+            _("Choose a currency by its three-letter ISO 4217 code, like EUR, USD or PLN."),
             code="unknown_currency",
         )
 

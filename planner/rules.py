@@ -20,6 +20,8 @@ from functools import cached_property
 from itertools import groupby
 from math import ceil
 
+from django.utils.translation import gettext_lazy as _
+
 from planner.quarters import Quarter
 
 # --- Reasons and the rules they cite -------------------------------------------------------
@@ -106,9 +108,11 @@ STAGES = (
         50,
         0.25,
         Reason(
-            "A team of one. The Enablement Manager spends about 75% of the time on hands-on "
-            "work and up to 25% on strategy: program planning, process improvement, early "
-            "tool purchases.",
+            _(
+                "A team of one. The Enablement Manager spends about 75% of the time on hands-on "
+                "work and up to 25% on strategy: program planning, process improvement, early "
+                "tool purchases."
+            ),
             ("A.3",),
         ),
     ),
@@ -119,8 +123,10 @@ STAGES = (
         500,
         0.50,
         Reason(
-            "The team needs a leader who is still mainly hands-on but spends about half of the "
-            "time on strategy, adding teammates as they move from hands-on work to strategy.",
+            _(
+                "The team needs a leader who is still mainly hands-on but spends about half of the "
+                "time on strategy, adding teammates as they move from hands-on work to strategy."
+            ),
             ("A.4",),
         ),
     ),
@@ -131,8 +137,10 @@ STAGES = (
         2000,
         1.00,
         Reason(
-            "Same shape as Expansion, but the leader becomes fully strategic and keeps hiring "
-            "at the recommended ratio: specialists become leads.",
+            _(
+                "Same shape as Expansion, but the leader becomes fully strategic and keeps hiring "
+                "at the recommended ratio: specialists become leads."
+            ),
             ("A.5",),
         ),
     ),
@@ -143,9 +151,11 @@ STAGES = (
         None,
         1.00,
         Reason(
-            "Build for scale. The leader is fully strategic and a peer of the customer-facing "
-            "leaders, often reporting to the CRO; the team moves from orchestrating the field "
-            "to collaborating with it.",
+            _(
+                "Build for scale. The leader is fully strategic and a peer of the customer-facing "
+                "leaders, often reporting to the CRO; the team moves from orchestrating the field "
+                "to collaborating with it."
+            ),
             ("A.6",),
         ),
     ),
@@ -178,22 +188,24 @@ RATIO_BAND_LIMITS = (
 )
 RATIO_BANDS = ("none", "inefficient", "heavy", "typical", "lean", "no_buy_in")
 RATIO_BAND_MEANINGS = {
-    "none": Reason("No enablement in seat yet.", ("B ratio",)),
+    "none": Reason(_("No enablement in seat yet."), ("B ratio",)),
     "inefficient": Reason(
-        "Heading toward one enablement person per customer-facing person, which the article "
-        "calls gross inefficiency.",
+        _(
+            "Heading toward one enablement person per customer-facing person, which the article "
+            "calls gross inefficiency."
+        ),
         ("A.1", "B ratio"),
     ),
-    "heavy": Reason("More enablement than the typical 1:50.", ("A.1", "B ratio")),
+    "heavy": Reason(_("More enablement than the typical 1:50."), ("A.1", "B ratio")),
     "typical": Reason(
-        "Around the typical one enablement person per 50 customer-facing.", ("A.1", "B ratio")
+        _("Around the typical one enablement person per 50 customer-facing."), ("A.1", "B ratio")
     ),
     "lean": Reason(
-        "Leaner than the typical 1:50, still short of the 500:1 warning sign.",
+        _("Leaner than the typical 1:50, still short of the 500:1 warning sign."),
         ("A.1", "B ratio"),
     ),
     "no_buy_in": Reason(
-        "Above 500:1, which the article reads as enablement having no buy-in.",
+        _("Above 500:1, which the article reads as enablement having no buy-in."),
         ("A.1", "B ratio"),
     ),
 }
@@ -231,13 +243,13 @@ ROLES = (
     ENABLEMENT_LIAISON,
 )
 ROLE_NAMES = {
-    ENABLEMENT_LEADER: "Enablement leader",
-    ADULT_LEARNING_SPECIALIST: "Adult-learning specialist",
-    PROGRAM_MANAGER: "Program manager",
-    CS_ENABLEMENT: "CS enablement",
-    SALES_ENABLEMENT: "Sales enablement",
-    PRODUCT_ENABLEMENT: "Product enablement",
-    ENABLEMENT_LIAISON: "Enablement liaison",
+    ENABLEMENT_LEADER: _("Enablement leader"),
+    ADULT_LEARNING_SPECIALIST: _("Adult-learning specialist"),
+    PROGRAM_MANAGER: _("Program manager"),
+    CS_ENABLEMENT: _("CS enablement"),
+    SALES_ENABLEMENT: _("Sales enablement"),
+    PRODUCT_ENABLEMENT: _("Product enablement"),
+    ENABLEMENT_LIAISON: _("Enablement liaison"),
 }
 
 CHANGE_MANAGEMENT = "change_management"
@@ -245,23 +257,27 @@ CO_CREATION = "co_creation"
 CENTER_OF_EXCELLENCE = "center_of_excellence"
 PRACTICES = (CHANGE_MANAGEMENT, CO_CREATION, CENTER_OF_EXCELLENCE)
 PRACTICE_NAMES = {
-    CHANGE_MANAGEMENT: "Formal change management",
-    CO_CREATION: "Co-creation and collaboration models",
-    CENTER_OF_EXCELLENCE: "Enablement center of excellence",
+    CHANGE_MANAGEMENT: _("Formal change management"),
+    CO_CREATION: _("Co-creation and collaboration models"),
+    CENTER_OF_EXCELLENCE: _("Enablement center of excellence"),
 }
 PRACTICE_REASONS = {
     CHANGE_MANAGEMENT: Reason(
-        "At over 2000 customer-facing, add a formal approach to change management.",
+        _("At over 2000 customer-facing, add a formal approach to change management."),
         ("A.6", "B stage 4"),
     ),
     CO_CREATION: Reason(
-        "At over 2000 customer-facing, scale coaching, content sourcing and delivery through "
-        "co-creation and collaboration with the field.",
+        _(
+            "At over 2000 customer-facing, scale coaching, content sourcing and delivery through "
+            "co-creation and collaboration with the field."
+        ),
         ("A.6", "B stage 4"),
     ),
     CENTER_OF_EXCELLENCE: Reason(
-        "At over 2000 customer-facing, run a single center of excellence for enablement, "
-        "owned jointly with the customer-facing teams.",
+        _(
+            "At over 2000 customer-facing, run a single center of excellence for enablement, "
+            "owned jointly with the customer-facing teams."
+        ),
         ("A.6", "B stage 4"),
     ),
 }
@@ -272,28 +288,34 @@ STAGE_1_FOCUSES = {
     "process": "Process improvement (often shared with Revenue Operations at first)",
 }
 STAGE_1_FOCUS_ADVICE = Reason(
-    "A team of one should focus on one activity above all: onboarding & training, content, "
-    "or process improvement.",
+    _(
+        "A team of one should focus on one activity above all: onboarding & training, content, "
+        "or process improvement."
+    ),
     ("A.3", "B stage 1"),
 )
 
 REPORTING_LINE_ADVICE = Reason(
-    "Outside the revenue team enablement tends to be more strategic but further from the "
-    "people it supports; inside it, more tactical with more direct impact. There is no single "
-    "right answer.",
+    _(
+        "Outside the revenue team enablement tends to be more strategic but further from the "
+        "people it supports; inside it, more tactical with more direct impact. There is no single "
+        "right answer."
+    ),
     ("A.7",),
 )
 ENTERPRISE_REPORTING_ADVICE = Reason(
-    "At this size the enablement leader should be a peer of the customer-facing leaders, "
-    "reporting to the Chief Revenue Officer or equivalent.",
+    _(
+        "At this size the enablement leader should be a peer of the customer-facing leaders, "
+        "reporting to the Chief Revenue Officer or equivalent."
+    ),
     ("A.6", "B stage 4"),
 )
 
 LEADER_RULE = {2: "A.4", 3: "A.5", 4: "A.6"}
 LEADER_WORDS = {
-    2: "One leader heads the team and spends about half of the time on strategy.",
-    3: "One leader heads the team, now fully on strategy.",
-    4: "One leader heads the team, fully on strategy and a peer of the customer-facing leaders.",
+    2: _("One leader heads the team and spends about half of the time on strategy."),
+    3: _("One leader heads the team, now fully on strategy."),
+    4: _("One leader heads the team, fully on strategy and a peer of the customer-facing leaders."),
 }
 
 # B step 8: from stage 3, program managers and adult-learning specialists grow to one per
@@ -411,8 +433,12 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
         roles = {ENABLEMENT_LEADER: 1}
         reasons = {
             ENABLEMENT_LEADER: Reason(
-                f"With {_people(n)}, one person is the whole team: an Enablement Manager who "
-                "spends about 75% of the time on hands-on work and up to 25% on strategy.",
+                _(
+                    "With %(n)s, one person is the whole team: an Enablement "
+                    "Manager who spends about 75%% of the time on hands-on work "
+                    "and up to 25%% on strategy."
+                )
+                % {"n": _people(n)},
                 ("A.3", "B stage 1"),
             )
         }
@@ -447,23 +473,28 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
 def _size_reason(n: int, ratio: int, total: int) -> Reason:
     if n == 0:
         return Reason(
-            "There is no customer-facing headcount to enable yet, so the team has 0 seats.",
+            _("There is no customer-facing headcount to enable yet, so the team has 0 seats."),
             ("B team size",),
         )
     if n <= STAGES[0].high:
         return Reason(
-            f"With {_people(n)}, 50 or fewer, one person is enough: 1 seat.",
+            _("With %(n)s, 50 or fewer, one person is enough: 1 seat.") % {"n": _people(n)},
             ("A.3", "B team size"),
         )
     exact = ceil(n / ratio)
     if exact < 2:
         return Reason(
-            f"With {_people(n)}, one enablement seat per {ratio} would make {exact}, but past 50 "
-            "customer-facing the team has a leader and at least one teammate: 2 seats.",
+            _(
+                "With %(n)s, one enablement seat per %(ratio)s would make "
+                "%(exact)s, but past 50 customer-facing the team has a leader and"
+                " at least one teammate: 2 seats."
+            )
+            % {"n": _people(n), "ratio": ratio, "exact": exact},
             ("A.4", "B team size"),
         )
     return Reason(
-        f"With {_people(n)}, one enablement seat per {ratio} customer-facing makes {total} seats.",
+        _("With %(n)s, one enablement seat per %(ratio)s customer-facing makes %(total)s seats.")
+        % {"n": _people(n), "ratio": ratio, "total": total},
         ("A.1", "B team size"),
     )
 
@@ -499,8 +530,10 @@ def _compose(
             ADULT_LEARNING_SPECIALIST,
             1,
             Reason(
-                "Past 500 customer-facing the team always has its own adult-learning "
-                "specialist, who designs how people learn.",
+                _(
+                    "Past 500 customer-facing the team always has its own adult-learning "
+                    "specialist, who designs how people learn."
+                ),
                 ("A.5", "B step 2"),
             ),
         )
@@ -509,8 +542,10 @@ def _compose(
             ADULT_LEARNING_SPECIALIST,
             1,
             Reason(
-                "Your enablement leader has no adult-learning expertise, so a specialist "
-                "designs how people learn.",
+                _(
+                    "Your enablement leader has no adult-learning expertise, so a specialist "
+                    "designs how people learn."
+                ),
                 ("A.4", "B step 2"),
             ),
         )
@@ -519,7 +554,7 @@ def _compose(
         PROGRAM_MANAGER,
         1,
         Reason(
-            "A program manager turns training into formal, repeatable programs.",
+            _("A program manager turns training into formal, repeatable programs."),
             ("A.4", "B step 3"),
         ),
     )
@@ -529,8 +564,11 @@ def _compose(
             CS_ENABLEMENT,
             1,
             Reason(
-                f"You have {headcount.customer_success} in customer success, who need their "
-                f"own enablement {noun}.",
+                _(
+                    "You have %(customer_success)s in customer success, who need "
+                    "their own enablement %(noun)s."
+                )
+                % {"customer_success": headcount.customer_success, "noun": noun},
                 ("A.4", "B step 4"),
             ),
         )
@@ -541,8 +579,11 @@ def _compose(
         PRODUCT_ENABLEMENT,
         1,
         Reason(
-            f"A product enablement {noun} works with product marketing so that launches turn "
-            "into revenue fast.",
+            _(
+                "A product enablement %(noun)s works with product marketing so "
+                "that launches turn into revenue fast."
+            )
+            % {"noun": noun},
             ("A.4", "B step 6"),
         ),
     )
@@ -560,9 +601,16 @@ def _compose(
     if stage >= 3:
         target = max(1, total // SEATS_PER_EXTRA_SPECIALIST)
         why = Reason(
-            f"As the team grows, program managers and adult-learning specialists grow "
-            f"to one per {SEATS_PER_EXTRA_SPECIALIST} recommended seats: {target} each for a "
-            f"team of {total}.",
+            _(
+                "As the team grows, program managers and adult-learning "
+                "specialists grow to one per %(seats_per_extra_specialist)s "
+                "recommended seats: %(target)s each for a team of %(total)s."
+            )
+            % {
+                "seats_per_extra_specialist": SEATS_PER_EXTRA_SPECIALIST,
+                "target": target,
+                "total": total,
+            },
             ("A.5", "B step 8"),
         )
         for role in (PROGRAM_MANAGER, ADULT_LEARNING_SPECIALIST):
@@ -578,8 +626,11 @@ def _compose(
         if count := managers_for(role, roles[role]):
             managers[role] = count
             reasons[role] += Reason(
-                f"With {roles[role]} seats, {count} of them are managers, so that no one leads "
-                f"more than {SPAN_OF_CONTROL} people.",
+                _(
+                    "With %(role)s seats, %(count)s of them are managers, so that"
+                    " no one leads more than %(span_of_control)s people."
+                )
+                % {"role": roles[role], "count": count, "span_of_control": SPAN_OF_CONTROL},
                 ("B step 10",),
             )
     ordered = {role: roles[role] for role in ROLES if roles[role] > 0}
@@ -625,7 +676,7 @@ def _liaison_words(verticals: int, fit: int, total: int) -> str:
     )
 
 
-SPLIT_NAMES = {SALES_ENABLEMENT: "sales enablement", CS_ENABLEMENT: "CS enablement"}
+SPLIT_NAMES = {SALES_ENABLEMENT: _("sales enablement"), CS_ENABLEMENT: _("CS enablement")}
 
 
 def _split_remaining(
@@ -928,9 +979,9 @@ class RequisitionStatus(StrEnum):
 
 
 REQUISITION_WORDS = {
-    RequisitionStatus.OVERDUE: "overdue",
-    RequisitionStatus.DUE_NOW: "due now",
-    RequisitionStatus.UPCOMING: "upcoming",
+    RequisitionStatus.OVERDUE: _("overdue"),
+    RequisitionStatus.DUE_NOW: _("due now"),
+    RequisitionStatus.UPCOMING: _("upcoming"),
 }
 # What a recruiting hire shows instead: its requisition is open, so nothing is due.
 REQUISITION_OPEN_WORDS = "requisition open"
@@ -1206,9 +1257,9 @@ class Urgency(StrEnum):
 
 
 URGENCY_WORDS = {
-    Urgency.OVERDUE: "Overdue",
-    Urgency.THIS_QUARTER: "Due this quarter",
-    Urgency.NEXT_QUARTER: "Due next quarter",
+    Urgency.OVERDUE: _("Overdue"),
+    Urgency.THIS_QUARTER: _("Due this quarter"),
+    Urgency.NEXT_QUARTER: _("Due next quarter"),
 }
 
 

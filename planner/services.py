@@ -793,7 +793,7 @@ def hires_plan(
             status=rules.PLANNED,
             is_manager=is_manager,
         )
-        for _ in range(count)
+        for _n in range(count)
     ]
     hires[0].full_clean()  # the hires are alike: one check answers for all of them
     with transaction.atomic():
@@ -1136,7 +1136,10 @@ def membership_create(*, organization: Organization, user, role: str, actor=None
                 fields=("role",),
             )
     except IntegrityError:
-        raise ValidationError(f"{user} is already a member of {organization}.") from None
+        raise ValidationError(
+            _("%(user)s is already a member of %(organization)s.")
+            % {"user": user, "organization": organization}
+        ) from None
     return membership
 
 
@@ -1159,7 +1162,7 @@ def _locked_membership(membership: Membership, *, actor, stays_owner: bool = Fal
     owners = _lock_owners(membership.organization)
     current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
     if current is None:
-        raise ValidationError(f"{membership.user} is no longer a member.")
+        raise ValidationError(_("%(user)s is no longer a member.") % {"user": membership.user})
     current.user, current.organization = membership.user, membership.organization
     if not stays_owner and current.role == Membership.Role.OWNER and len(owners) <= 1:
         who = "You are" if actor.pk == current.user_id else f"{current.user} is"
@@ -1268,7 +1271,7 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationExpired() from None
     except BadSignature:
         raise InvitationInvalid() from None
-    pk, _, key = value.partition(".")
+    pk, _sep, key = value.partition(".")
     if not pk.isdigit():
         raise InvitationInvalid()
     invitation = (
@@ -1314,7 +1317,7 @@ def invitation_create(*, organization: Organization, actor, email: str, role: st
 
 def invitation_revoke(*, invitation: Invitation, actor) -> None:
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation was accepted already; remove the member instead.")
+        raise ValidationError(_("This invitation was accepted already; remove the member instead."))
     # Invitations carry no version: nobody edits one, so there is no newer edit to lose.
     with transaction.atomic():
         _record(
@@ -1430,11 +1433,13 @@ def verified_email_confirm(*, user, email: str) -> VerifiedEmail:
         raise EmailConfirmationOutdated()
     if email_in_use_elsewhere(user=user, email=email):
         raise ValidationError(
-            "Another account uses this address, so it cannot be confirmed for this one. "
-            "Log in to that account, or reset its password."
+            _(
+                "Another account uses this address, so it cannot be confirmed for this one. "
+                "Log in to that account, or reset its password."
+            )
         )
     with transaction.atomic():
-        proof, _ = VerifiedEmail.objects.update_or_create(
+        proof, _created = VerifiedEmail.objects.update_or_create(
             user=user, defaults={"email": email, "verified_at": timezone.now()}
         )
     return proof

@@ -7,6 +7,7 @@ confirmation). The catalogue is compared with what `makemessages` would extract 
 new string without its Polish fails here rather than showing up in English.
 """
 
+import ast
 import os
 import re
 import shutil
@@ -182,3 +183,120 @@ def test_makemessages_finds_no_string_missing_from_the_catalogue(tmp_path):
         extracted = {m.id for m in read_po(po) if m.id}
     committed = {m.id for m in _catalogue() if m.id}
     assert extracted - committed == set()
+
+
+# --- Python: user-visible literals are wrapped in gettext --------------------------------
+
+PLANNER = ROOT / "planner"
+TRANSLATORS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+# Keyword arguments a person reads: a field's label and help, a model's names.
+SHOWN_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label"}
+# Calls whose first argument is a message a person reads.
+SHOWN_FIRST_ARGUMENT = {"ValidationError", "Reason", "Refusal", "_Refused", "BackupError"}
+# Modules whose messages are read by an operator in a terminal, never in the interface.
+OPERATOR_ONLY = {
+    "backup.py": "the messages of `manage.py export_org` and `import_org`",
+}
+# Module-level dictionaries whose values are names or words shown on pages.
+SHOWN_DICT_SUFFIXES = ("_NAMES", "_WORDS", "_LABELS", "_REASONS", "_MEANINGS")
+
+
+def _name(node) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _has_words(node) -> bool:
+    """A literal (or an f-string or a sum of them) with words in it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(re.search(r"[^\W\d_]{2,}", node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_has_words(part) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return _has_words(node.left) or _has_words(node.right)
+    return False
+
+
+def _shown_values(tree):
+    """Each expression a person reads, as the code gives it."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg in SHOWN_KEYWORDS:
+                    yield keyword.value
+                if keyword.arg == "error_messages" and isinstance(keyword.value, ast.Dict):
+                    yield from keyword.value.values
+            name = _name(node.func)
+            if name in SHOWN_FIRST_ARGUMENT and node.args:
+                yield node.args[0]
+            if (
+                isinstance(node.func, ast.Attribute)
+                and _name(node.func.value) == "messages"
+                and len(node.args) >= 2
+            ):
+                yield node.args[1]
+        elif isinstance(node, ast.ClassDef) and any(
+            _name(base).endswith("Choices") for base in node.bases
+        ):
+            for item in node.body:
+                if isinstance(item, ast.Assign) and isinstance(item.value, ast.Tuple):
+                    yield item.value.elts[-1]
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            targets = [_name(t) for t in node.targets]
+            if any(t.endswith(SHOWN_DICT_SUFFIXES) for t in targets):
+                yield from node.value.values
+
+
+def untranslated_in_python(source: str) -> list[str]:
+    """Literals shown to people and not passed through gettext, with their line."""
+    found = []
+    for value in _shown_values(ast.parse(source)):
+        if _has_words(value):
+            found.append(f"{value.lineno}: {ast.unparse(value)[:80]}")
+    return found
+
+
+def test_the_python_check_finds_literals_shown_unwrapped():
+    source = """
+from django.utils.translation import gettext_lazy as _
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", _("Done")
+name = forms.CharField(label="Name", help_text=_("Your name"))
+raise ValidationError(f"Too many: {n}")
+messages.success(request, _("Saved."))
+ROLE_NAMES = {"a": "Alpha", "b": _("Beta")}
+"""
+    assert untranslated_in_python(source) == [
+        "4: 'Open'",
+        "6: 'Name'",
+        "7: f'Too many: {n}'",
+        "9: 'Alpha'",
+    ]
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        str(p.relative_to(PLANNER))
+        for p in PLANNER.rglob("*.py")
+        if "migrations" not in p.parts and "management" not in p.parts
+    ),
+)
+def test_every_python_string_shown_to_people_is_marked_for_translation(module):
+    if module in OPERATOR_ONLY:
+        pytest.skip(OPERATOR_ONLY[module])
+    assert untranslated_in_python((PLANNER / module).read_text()) == []

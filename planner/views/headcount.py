@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from planner import rules, services
 from planner.forms import SnapshotForm
@@ -47,7 +48,10 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("headcount", membership.organization.slug)
     if not request.htmx:
-        messages.success(request, f"Added {organization.quarter_label(snapshot.quarter)}.")
+        messages.success(
+            request,
+            _("Added %(quarter)s.") % {"quarter": organization.quarter_label(snapshot.quarter)},
+        )
         return redirect("headcount", membership.organization.slug)
     grid = load_grid(organization)
     # The new row's first cell takes the focus, so typing goes on where the quarter was added.

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from planner import services
 from planner.forms import (
@@ -65,7 +66,10 @@ def hire_create(request: HttpRequest, membership: Membership) -> HttpResponse:
             add_service_errors(form, error)
         else:
             if not request.htmx:
-                messages.success(request, f"Planned a {hire.get_role_display().lower()} hire.")
+                messages.success(
+                    request,
+                    _("Planned a %(lower)s hire.") % {"lower": hire.get_role_display().lower()},
+                )
                 return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
             context = page_context(request, membership, Redraw(added_hire=hire.pk))
             return plan_changed(render(request, f"{PAGE}#hire-section", context))
@@ -119,7 +123,9 @@ def hire_update(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         hire.refresh_from_db()
         return _edit_response(request, membership, hire, form, status=422)
     if not request.htmx:
-        messages.success(request, f"Saved the {hire.get_role_display().lower()} hire.")
+        messages.success(
+            request, _("Saved the %(lower)s hire.") % {"lower": hire.get_role_display().lower()}
+        )
         return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
     # A changed status or cost changes the section's summary too: it comes out of band.
     context = org_context(
@@ -209,8 +215,11 @@ def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> Ht
             if not request.htmx:
                 messages.success(
                     request,
-                    f"{member.name} joined the team from "
-                    f"{Quarter.from_ordinal(member.start_quarter)}.",
+                    _("%(name)s joined the team from %(start_quarter)s.")
+                    % {
+                        "name": member.name,
+                        "start_quarter": Quarter.from_ordinal(member.start_quarter),
+                    },
                 )
                 return redirect(team_url(organization.slug, f"member-{member.pk}"))
             redraw = Redraw(added_member=member.pk)

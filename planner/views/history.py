@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from planner import rules
@@ -36,18 +37,18 @@ ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
 }
 
 FIELD_NAMES = {
-    "other": "Other customer-facing",
-    "fiscal_year_start_month": "Fiscal year starts in",
-    "leader_has_adult_learning": "Leader has adult-learning expertise",
-    "leader_strategic_share": "Leader's time on strategy",
-    "hiring_lead_time": "Hiring lead time (quarters)",
-    "stage_one_focus": "Focus of a team of one",
-    "is_manager": "Manages others in the role",
-    "count": "Hires planned at once",
-    "annual_cost": "Annual cost",
-    "manager_annual_cost": "A manager's annual cost",
-    "hint": "Link",
-    "expires_at": "Expires",
+    "other": _("Other customer-facing"),
+    "fiscal_year_start_month": _("Fiscal year starts in"),
+    "leader_has_adult_learning": _("Leader has adult-learning expertise"),
+    "leader_strategic_share": _("Leader's time on strategy"),
+    "hiring_lead_time": _("Hiring lead time (quarters)"),
+    "stage_one_focus": _("Focus of a team of one"),
+    "is_manager": _("Manages others in the role"),
+    "count": _("Hires planned at once"),
+    "annual_cost": _("Annual cost"),
+    "manager_annual_cost": _("A manager's annual cost"),
+    "hint": _("Link"),
+    "expires_at": _("Expires"),
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {

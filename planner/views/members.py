@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
@@ -154,7 +155,9 @@ def member_update(request: HttpRequest, membership: Membership, pk: int) -> Http
                     f"You are now {label} of {membership.organization}.",
                 )
             if not request.htmx:
-                messages.success(request, f"{member.user} is now {label}.")
+                messages.success(
+                    request, _("%(user)s is now %(value)s.") % {"user": member.user, "value": label}
+                )
                 return redirect(
                     _members_url(membership.organization.slug, f"membership-{member.pk}")
                 )
@@ -199,7 +202,11 @@ def _remove(request: HttpRequest, membership: Membership, member: Membership) ->
     if member.pk == membership.pk:
         return _leave_for(request, reverse("home"), f"You left {membership.organization}.")
     if not request.htmx:
-        messages.success(request, f"Removed {member.user} from {membership.organization}.")
+        messages.success(
+            request,
+            _("Removed %(user)s from %(organization)s.")
+            % {"user": member.user, "organization": membership.organization},
+        )
         return redirect(_members_url(membership.organization.slug))
     return render(request, f"{PAGE}#member-section", page_context(membership))
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from planner import services
 from planner.forms import SegmentForm
@@ -43,7 +44,9 @@ def segment_create(request: HttpRequest, membership: Membership) -> HttpResponse
             form.add_error("name", error.messages)
         else:
             if not request.htmx:
-                messages.success(request, f"Added the segment “{segment.name}”.")
+                messages.success(
+                    request, _("Added the segment “%(name)s”.") % {"name": segment.name}
+                )
                 return redirect("organization_settings", membership.organization.slug)
             return _segments_response(request, membership, added=segment)
     return _segments_response(request, membership, status=422, add_form=form)
@@ -80,7 +83,9 @@ def segment_update(request: HttpRequest, membership: Membership, pk: int) -> Htt
             form.add_error("name", error.messages)
         else:
             if not request.htmx:
-                messages.success(request, f"Renamed the segment to “{segment.name}”.")
+                messages.success(
+                    request, _("Renamed the segment to “%(name)s”.") % {"name": segment.name}
+                )
                 return redirect("organization_settings", membership.organization.slug)
             row = segment_row(segment, organization, saved=True)
             context = org_context(membership, "settings", row=row)

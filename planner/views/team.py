@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from planner import services
@@ -66,7 +67,7 @@ def team_member_create(request: HttpRequest, membership: Membership) -> HttpResp
             add_service_errors(form, error)
         else:
             if not request.htmx:
-                messages.success(request, f"Added {member.name} to the team.")
+                messages.success(request, _("Added %(name)s to the team.") % {"name": member.name})
                 return redirect(team_url(organization.slug, f"member-{member.pk}"))
             redraw = Redraw(added_member=member.pk)
             context = page_context(request, membership, redraw)
@@ -141,7 +142,7 @@ def team_member_update(request: HttpRequest, membership: Membership, pk: int) ->
         member.refresh_from_db()
         return _member_edit_response(request, membership, member, form, status=422)
     if not request.htmx:
-        messages.success(request, f"Saved {member.name}.")
+        messages.success(request, _("Saved %(name)s.") % {"name": member.name})
         return redirect(team_url(organization.slug, f"member-{member.pk}"))
     return plan_changed(_member_row_response(request, membership, member, saved=True))
 
