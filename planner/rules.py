@@ -20,6 +20,7 @@ from functools import cached_property
 from itertools import groupby
 from math import ceil
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from planner.quarters import Quarter
@@ -75,12 +76,10 @@ class Reason:
         )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _people(n: int) -> str:
-    return f"{n} customer-facing {'person' if n == 1 else 'people'}"
+    return ngettext("%(count)s customer-facing person", "%(count)s customer-facing people", n) % {
+        "count": n
+    }
 
 
 # --- B. Stages ---------------------------------------------------------------------------
@@ -103,7 +102,7 @@ class Stage:
 STAGES = (
     Stage(
         1,
-        "Foundation",
+        _("Foundation"),
         0,
         50,
         0.25,
@@ -118,7 +117,7 @@ STAGES = (
     ),
     Stage(
         2,
-        "Expansion",
+        _("Expansion"),
         51,
         500,
         0.50,
@@ -132,7 +131,7 @@ STAGES = (
     ),
     Stage(
         3,
-        "Scale",
+        _("Scale"),
         501,
         2000,
         1.00,
@@ -146,7 +145,7 @@ STAGES = (
     ),
     Stage(
         4,
-        "Enterprise",
+        _("Enterprise"),
         2001,
         None,
         1.00,
@@ -330,16 +329,36 @@ SPAN_OF_CONTROL = 8
 def role_title(role: str, stage: int) -> str:
     """Titles vary by stage (B): Enablement Manager alone at stage 1, specialists become leads."""
     if role == ENABLEMENT_LEADER:
-        return "Enablement Manager" if stage == 1 else "Head of Enablement"
-    if role in (CS_ENABLEMENT, SALES_ENABLEMENT, PRODUCT_ENABLEMENT):
-        return f"{ROLE_NAMES[role]} {_member_noun(role, stage)}"
-    return ROLE_NAMES[role]
+        return gettext("Enablement Manager") if stage == 1 else gettext("Head of Enablement")
+    if role in SPECIALIST_TITLES:
+        return str(LEAD_TITLES[role] if stage >= 3 else SPECIALIST_TITLES[role])
+    return str(ROLE_NAMES[role])
+
+
+SPECIALIST_TITLES = {
+    CS_ENABLEMENT: _("CS enablement specialist"),
+    SALES_ENABLEMENT: _("Sales enablement specialist"),
+    PRODUCT_ENABLEMENT: _("Product enablement specialist"),
+}
+LEAD_TITLES = {
+    CS_ENABLEMENT: _("CS enablement lead"),
+    SALES_ENABLEMENT: _("Sales enablement lead"),
+    PRODUCT_ENABLEMENT: _("Product enablement lead"),
+}
 
 
 def _member_noun(role: str, stage: int) -> str:
     if role == ENABLEMENT_LIAISON:
-        return "liaison"
-    return "lead" if stage >= 3 else "specialist"
+        return gettext("liaison")
+    return gettext("lead") if stage >= 3 else gettext("specialist")
+
+
+def _members_in_words(role: str, count: int, stage: int) -> str:
+    if role == ENABLEMENT_LIAISON:
+        return ngettext("%(count)s liaison", "%(count)s liaisons", count) % {"count": count}
+    if stage >= 3:
+        return ngettext("%(count)s lead", "%(count)s leads", count) % {"count": count}
+    return ngettext("%(count)s specialist", "%(count)s specialists", count) % {"count": count}
 
 
 def managers_for(role: str, seats: int) -> int:
@@ -353,8 +372,12 @@ def seats_in_words(role: str, seats: int, managers: int, stage: int) -> str:
     """A role's seats with the managers among them: "46 — 6 managers, 40 leads" (B step 10)."""
     if not managers:
         return str(seats)
-    others = _count(seats - managers, _member_noun(role, stage))
-    return f"{seats} — {_count(managers, 'manager')}, {others}"
+    return gettext("%(seats)s — %(managers)s, %(others)s") % {
+        "seats": seats,
+        "managers": ngettext("%(count)s manager", "%(count)s managers", managers)
+        % {"count": managers},
+        "others": _members_in_words(role, seats - managers, stage),
+    }
 
 
 # --- Inputs and the assessment -----------------------------------------------------------
@@ -640,39 +663,65 @@ def _compose(
 def _sales_side_words(headcount: Headcount, noun: str) -> str:
     """B step 5: whom sales enablement serves, in the words of the headcount entered."""
     sales, other = headcount.sales, headcount.other
+    values = {"sales": sales, "other": other, "noun": noun}
     if sales and other:
-        served = f"{sales} in sales and {other} in other customer-facing teams"
+        text = _(
+            "You have %(sales)s in sales and %(other)s in other customer-facing teams, who "
+            "need their own sales enablement %(noun)s."
+        )
     elif sales:
-        served = f"{sales} in sales"
+        text = _("You have %(sales)s in sales, who need their own sales enablement %(noun)s.")
     elif other:
-        served = f"{other} in other customer-facing teams"
+        text = _(
+            "You have %(other)s in other customer-facing teams, who need their own sales "
+            "enablement %(noun)s."
+        )
     else:
-        return (
-            f"A sales enablement {noun} supports whoever sells, even before you have a sales "
+        text = _(
+            "A sales enablement %(noun)s supports whoever sells, even before you have a sales "
             "team of your own."
         )
-    return f"You have {served}, who need their own sales enablement {noun}."
+    return text % values
 
 
 def _liaison_words(verticals: int, fit: int, total: int) -> str:
     """B step 7: one liaison per vertical, and when they outnumber the seats, how many fit."""
-    teams = (
-        "1 vertical or product team"
-        if verticals == 1
-        else (f"{verticals} verticals or product teams")
-    )
+    values = {"verticals": verticals, "fit": fit, "total": total, "rest": verticals - fit}
     if fit == verticals:
-        each = "which needs" if verticals == 1 else "and each needs"
-        return f"You have {teams}, {each} a liaison who stays close to its people."
-    wanting = f"You have {teams}, each needing a liaison who stays close to its people"
+        return (
+            ngettext(
+                "You have %(verticals)s vertical or product team, which needs a liaison who stays "
+                "close to its people.",
+                "You have %(verticals)s verticals or product teams, and each needs a liaison who "
+                "stays close to its people.",
+                verticals,
+            )
+            % values
+        )
     if fit == 0:
         return (
-            f"{wanting}, but none fits yet: the roles that come first take all {total} "
-            "recommended seats. Liaisons are next as you grow."
+            ngettext(
+                "You have %(verticals)s vertical or product team, needing a liaison who stays "
+                "close to its people, but none fits yet: the roles that come first take all "
+                "%(total)s recommended seats. Liaisons are next as you grow.",
+                "You have %(verticals)s verticals or product teams, each needing a liaison who "
+                "stays close to its people, but none fits yet: the roles that come first take all "
+                "%(total)s recommended seats. Liaisons are next as you grow.",
+                verticals,
+            )
+            % values
         )
     return (
-        f"{wanting}, but only {fit} fit: the roles that come first leave {fit} of the "
-        f"{total} recommended seats. The other {verticals - fit} are next as you grow."
+        ngettext(
+            "You have %(verticals)s verticals or product teams, each needing a liaison who stays "
+            "close to its people, but only %(fit)s fits: the roles that come first leave %(fit)s "
+            "of the %(total)s recommended seats. The other %(rest)s are next as you grow.",
+            "You have %(verticals)s verticals or product teams, each needing a liaison who stays "
+            "close to its people, but only %(fit)s fit: the roles that come first leave %(fit)s "
+            "of the %(total)s recommended seats. The other %(rest)s are next as you grow.",
+            fit,
+        )
+        % values
     )
 
 
@@ -693,22 +742,34 @@ def _split_remaining(
             sales_exact += 1
         else:
             cs_exact += 1
-    left = f"The {_count(seats, 'seat')} left after the roles above"
     for role, extra in ((SALES_ENABLEMENT, sales_exact), (CS_ENABLEMENT, cs_exact)):
         if not extra:
             continue
         roles[role] += extra
         if not cs_side:
-            text = (
-                f"{left} {'goes' if seats == 1 else 'go'} to sales enablement, as no one is in "
-                "customer success."
-            )
+            text = ngettext(
+                "The %(seats)s seat left after the roles above goes to sales enablement, as "
+                "no one is in customer success.",
+                "The %(seats)s seats left after the roles above go to sales enablement, as "
+                "no one is in customer success.",
+                seats,
+            ) % {"seats": seats}
         else:
-            text = (
-                f"{left} {'is' if seats == 1 else 'are'} shared by how many people each side "
-                f"serves, {sales_side} in sales and other customer-facing teams against "
-                f"{cs_side} in customer success: {extra} to {SPLIT_NAMES[role]}."
-            )
+            text = ngettext(
+                "The %(seats)s seat left after the roles above is shared by how many people "
+                "each side serves, %(sales)s in sales and other customer-facing teams against "
+                "%(cs)s in customer success: %(extra)s to %(role)s.",
+                "The %(seats)s seats left after the roles above are shared by how many people "
+                "each side serves, %(sales)s in sales and other customer-facing teams against "
+                "%(cs)s in customer success: %(extra)s to %(role)s.",
+                seats,
+            ) % {
+                "seats": seats,
+                "sales": sales_side,
+                "cs": cs_side,
+                "extra": extra,
+                "role": SPLIT_NAMES[role],
+            }
         reasons[role] += Reason(text, ("B step 9",))
 
 
@@ -829,10 +890,27 @@ class QuarterGap:
             return ""
         following = STAGES[self.assessment.stage]
         more = following.low - self.assessment.headcount.total
-        than = "today" if self.quarter == self.current else Quarter.from_ordinal(self.quarter).label
+        values = {
+            "number": following.number,
+            "name": following.name,
+            "low": following.low,
+            "more": more,
+            "quarter": Quarter.from_ordinal(self.quarter).label,
+        }
+        if self.quarter == self.current:
+            return (
+                gettext(
+                    "Stage %(number)s (%(name)s) starts at %(low)s customer-facing: %(more)s more "
+                    "than today."
+                )
+                % values
+            )
         return (
-            f"Stage {following.number} ({following.name}) starts at {following.low} "
-            f"customer-facing: {more} more than {than}."
+            gettext(
+                "Stage %(number)s (%(name)s) starts at %(low)s customer-facing: %(more)s more "
+                "than %(quarter)s."
+            )
+            % values
         )
 
 
@@ -946,17 +1024,21 @@ def _ahead_reason(
 ) -> Reason:
     """B gap, negative: more held than recommended, and when the forecast catches up."""
     if recommended:
-        verb = "is" if recommended == 1 else "are"
-        text = f"Ahead of plan: {held} where {recommended} {verb} recommended."
+        text = ngettext(
+            "Ahead of plan: %(held)s where %(recommended)s is recommended.",
+            "Ahead of plan: %(held)s where %(recommended)s are recommended.",
+            recommended,
+        ) % {"held": held, "recommended": recommended}
     elif assessment.recommended_total:
-        text = (
-            f"Ahead of plan: the recommended team of {assessment.recommended_total} has no "
-            "seat for this role yet."
-        )
+        text = gettext(
+            "Ahead of plan: the recommended team of %(total)s has no seat for this role yet."
+        ) % {"total": assessment.recommended_total}
     else:
-        text = "Ahead of plan: with no customer-facing headcount no seat is recommended."
+        text = gettext("Ahead of plan: with no customer-facing headcount no seat is recommended.")
     if needed_from is not None:
-        text += f" Needed from {Quarter.from_ordinal(needed_from).label} by your forecast."
+        text += " " + gettext("Needed from %(quarter)s by your forecast.") % {
+            "quarter": Quarter.from_ordinal(needed_from).label
+        }
     reason = Reason(text, ("B gap",))
     if role in assessment.reasons:
         reason += assessment.reasons[role]
@@ -984,7 +1066,7 @@ REQUISITION_WORDS = {
     RequisitionStatus.UPCOMING: _("upcoming"),
 }
 # What a recruiting hire shows instead: its requisition is open, so nothing is due.
-REQUISITION_OPEN_WORDS = "requisition open"
+REQUISITION_OPEN_WORDS = _("requisition open")
 # Requisitions still to open: seats to plan, and hires not yet recruiting.
 UNOPENED_HIRE_STATUSES = frozenset({PLANNED, APPROVED})
 
