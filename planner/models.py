@@ -104,6 +104,7 @@ class Organization(Versioned):
     leader_strategic_share = models.PositiveSmallIntegerField(
         default=25,
         validators=[MaxValueValidator(100)],
+        # xgettext:no-python-format
         help_text=_(
             "How much of the leader's time goes to strategy today, in percent. "
             "Compared with what the stage calls for: 25% at 0–50, 50% at 51–500, all above."

@@ -107,6 +107,7 @@ STAGES = (
         50,
         0.25,
         Reason(
+            # xgettext:no-python-format
             _(
                 "A team of one. The Enablement Manager spends about 75% of the time on hands-on "
                 "work and up to 25% on strategy: program planning, process improvement, early "
@@ -544,7 +545,7 @@ def _compose(
         if taken < seats:
             unreached[role] = unreached.get(role, 0) + seats - taken
 
-    noun = "lead" if stage >= 3 else "specialist"
+    noun = gettext("lead") if stage >= 3 else gettext("specialist")
     # 1.
     fill(ENABLEMENT_LEADER, 1, Reason(LEADER_WORDS[stage], (LEADER_RULE[stage], "B step 1")))
     # 2.
