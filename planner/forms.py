@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from planner import rules, services
@@ -36,9 +37,14 @@ MAX_HEADCOUNT = 1_000_000
 def _lazy_format(message, **values) -> str:
     """A message with numbers in it, put together when shown, in the reader's language:
     the numbers are grouped as that language writes them ("1,000,000", "1 000 000")."""
-    return lazy(
-        lambda: message % {k: number_format(v, force_grouping=True) for k, v in values.items()}, str
-    )()
+
+    def put_together() -> str:
+        return message % {
+            key: number_format(value, force_grouping=True) if isinstance(value, int) else value
+            for key, value in values.items()
+        }
+
+    return lazy(put_together, str)()
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -50,7 +56,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-MISSING_VERSION = (
+MISSING_VERSION = _(
     "This form does not say which version of the row it changes, so it could overwrite "
     "someone else's edit. Reload the page and try again."
 )
@@ -99,8 +105,8 @@ class SnapshotForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     sales = headcount_field("Sales")
-    customer_success = headcount_field("Customer success")
-    other = headcount_field("Other customer-facing")
+    customer_success = headcount_field(_("Customer success"))
+    other = headcount_field(_("Other customer-facing"))
 
     def __init__(self, *args, snapshot: HeadcountSnapshot, **kwargs):
         kwargs.setdefault(
@@ -121,8 +127,8 @@ class SnapshotForm(forms.Form):
 
 PASTE_COLUMNS = (
     ("sales", "sales"),
-    ("customer_success", "customer success"),
-    ("other", "other customer-facing"),
+    ("customer_success", _("customer success")),
+    ("other", _("other customer-facing")),
 )
 
 
@@ -146,22 +152,40 @@ def parse_pasted_rows(text: str) -> tuple[list[rules.Headcount], list[str]]:
             cells.pop()  # a trailing separator
         if len(cells) != len(PASTE_COLUMNS):
             errors.append(
-                f"Row {number} has {len(cells)} value{'' if len(cells) == 1 else 's'}: paste "
-                "three columns, sales, customer success and other customer-facing."
+                ngettext(
+                    "Row %(number)s has %(count)s value: paste three columns, sales, customer "
+                    "success and other customer-facing.",
+                    "Row %(number)s has %(count)s values: paste three columns, sales, customer "
+                    "success and other customer-facing.",
+                    len(cells),
+                )
+                % {"number": number, "count": len(cells)}
             )
             continue
         values = []
         for cell, (_key, column) in zip(cells, PASTE_COLUMNS, strict=True):
             raw = re.sub(r"[ \u00a0\u202f,']", "", cell) if tabbed else cell
             if raw == "":
-                errors.append(f"Row {number}, {column}: empty; enter 0 if none.")
+                errors.append(
+                    gettext("Row %(number)s, %(column)s: empty; enter 0 if none.")
+                    % {"number": number, "column": column}
+                )
             elif not raw.isascii() or not raw.isdigit():
                 errors.append(
-                    f"Row {number}, {column}: “{cell[:20]}” is not a whole number of people."
+                    gettext(
+                        "Row %(number)s, %(column)s: “%(value)s” is not a whole number of people."
+                    )
+                    % {"number": number, "column": column, "value": cell[:20]}
                 )
             elif int(raw) > MAX_HEADCOUNT:
                 errors.append(
-                    f"Row {number}, {column}: {int(raw):,} is more than {MAX_HEADCOUNT:,} people."
+                    gettext("Row %(number)s, %(column)s: %(value)s is more than %(max)s people.")
+                    % {
+                        "number": number,
+                        "column": column,
+                        "value": number_format(int(raw), force_grouping=True),
+                        "max": number_format(MAX_HEADCOUNT, force_grouping=True),
+                    }
                 )
             else:
                 values.append(int(raw))
@@ -224,7 +248,9 @@ class QuarterChoiceField(forms.TypedChoiceField):
     """A select of fiscal quarters; the submitted value is the ordinal."""
 
     def __init__(self, *, ordinals: list[int], **kwargs):
-        kwargs.setdefault("error_messages", {"invalid_choice": "Choose a quarter from the list."})
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Choose a quarter from the list.")}
+        )
         super().__init__(
             choices=[(o, Quarter.from_ordinal(o).label) for o in ordinals],
             coerce=int,
@@ -242,7 +268,7 @@ class FirstQuarterForm(forms.Form):
         )
 
 
-IMPORT_EMPTY = (
+IMPORT_EMPTY = _(
     "The file is empty: download the template and write one quarter on each line under its header."
 )
 
@@ -377,40 +403,42 @@ class OrganizationForm(VersionedForm):
         model = Organization
         fields = list(ORGANIZATION_FIELDS)
         labels = {
-            "name": "Organization name",
-            "target_ratio": "Target ratio (customer-facing people per enablement person)",
-            "leader_has_adult_learning": "The enablement leader has adult-learning expertise",
-            "leader_strategic_share": "Leader's time on strategy today (%)",
-            "reports_to": "Enablement reports to",
-            "hiring_lead_time": "Hiring lead time (quarters)",
-            "stage_one_focus": "Focus of a team of one (stage 1)",
+            "name": _("Organization name"),
+            "target_ratio": _("Target ratio (customer-facing people per enablement person)"),
+            "leader_has_adult_learning": _("The enablement leader has adult-learning expertise"),
+            "leader_strategic_share": _("Leader's time on strategy today (%)"),
+            "reports_to": _("Enablement reports to"),
+            "hiring_lead_time": _("Hiring lead time (quarters)"),
+            "stage_one_focus": _("Focus of a team of one (stage 1)"),
         }
         error_messages = {
             "name": {
-                "required": "Give the organization a name.",
-                "max_length": "Keep the name to %(limit_value)d characters or fewer.",
+                "required": _("Give the organization a name."),
+                "max_length": _("Keep the name to %(limit_value)d characters or fewer."),
             },
             "target_ratio": {
-                "required": "Enter a ratio from 10 to 500 (the article's typical is 50).",
-                "invalid": "Enter a whole number, like 50.",
-                "min_value": "Enter a ratio from 10 to 500 (the article's typical is 50).",
-                "max_value": "Enter a ratio from 10 to 500; above 500:1 the article reads "
-                "enablement as having no buy-in.",
+                "required": _("Enter a ratio from 10 to 500 (the article's typical is 50)."),
+                "invalid": _("Enter a whole number, like 50."),
+                "min_value": _("Enter a ratio from 10 to 500 (the article's typical is 50)."),
+                "max_value": _(
+                    "Enter a ratio from 10 to 500; above 500:1 the article reads "
+                    "enablement as having no buy-in."
+                ),
             },
             "leader_strategic_share": {
-                "required": "Enter a percentage from 0 to 100.",
-                "invalid": "Enter a whole percentage, like 25.",
-                "min_value": "Enter a percentage from 0 to 100.",
-                "max_value": "Enter a percentage from 0 to 100.",
+                "required": _("Enter a percentage from 0 to 100."),
+                "invalid": _("Enter a whole percentage, like 25."),
+                "min_value": _("Enter a percentage from 0 to 100."),
+                "max_value": _("Enter a percentage from 0 to 100."),
             },
             "hiring_lead_time": {
                 "required": "Enter 0 to 4 quarters.",
-                "invalid": "Enter a whole number of quarters, from 0 to 4.",
+                "invalid": _("Enter a whole number of quarters, from 0 to 4."),
                 "min_value": "Enter 0 to 4 quarters.",
                 "max_value": "Enter 0 to 4 quarters.",
             },
-            "reports_to": {"invalid_choice": "Choose a reporting line from the list."},
-            "stage_one_focus": {"invalid_choice": "Choose a focus from the list."},
+            "reports_to": {"invalid_choice": _("Choose a reporting line from the list.")},
+            "stage_one_focus": {"invalid_choice": _("Choose a focus from the list.")},
         }
 
     def clean_currency(self) -> str:
@@ -448,9 +476,11 @@ class SegmentForm(VersionedForm):
         labels = {"name": "Name"}
         error_messages = {
             "name": {
-                "required": "Enter a name for the segment, like “Healthcare” or “EMEA”.",
-                "max_length": "Keep the name to %(limit_value)d characters or fewer "
-                "(this one has %(show_value)d).",
+                "required": _("Enter a name for the segment, like “Healthcare” or “EMEA”."),
+                "max_length": _(
+                    "Keep the name to %(limit_value)d characters or fewer "
+                    "(this one has %(show_value)d)."
+                ),
             }
         }
 
@@ -472,10 +502,13 @@ class SegmentForm(VersionedForm):
 
 # --- team and planned hires ------------------------------------------------------------------
 
-ROLE_SELECT_CHOICES = [("", "Choose a role"), *((r, rules.ROLE_NAMES[r]) for r in rules.ROLES)]
+ROLE_SELECT_CHOICES = [
+    ("", _("Choose a role")),
+    *((r, rules.ROLE_NAMES[r]) for r in rules.ROLES),
+]
 MAX_ANNUAL_COST_DIGITS = 12
-MANAGER_LABEL = "Manages other enablement people in this role"
-MANAGER_HELP = (
+MANAGER_LABEL = _("Manages other enablement people in this role")
+MANAGER_HELP = _(
     "From 9 seats in sales, CS or product enablement or in liaisons, the rules recommend one "
     "manager for every 8 people."
 )
@@ -542,9 +575,11 @@ class TeamMemberForm(VersionedForm):
         help_texts = {"is_manager": MANAGER_HELP}
         error_messages = {
             "name": {
-                "required": "Enter the person's name.",
-                "max_length": "Keep the name to %(limit_value)d characters or fewer "
-                "(this one has %(show_value)d).",
+                "required": _("Enter the person's name."),
+                "max_length": _(
+                    "Keep the name to %(limit_value)d characters or fewer "
+                    "(this one has %(show_value)d)."
+                ),
             }
         }
 
@@ -559,13 +594,15 @@ class TeamMemberForm(VersionedForm):
             ordinals,
             label=_("End quarter"),
             required=False,
-            blank="— still in seat",
+            blank=_("— still in seat"),
             help_text=_("Only if they leave: the first quarter they are no longer in seat."),
         )
         self.fields["annual_cost"] = annual_cost_field(
-            "Annual cost (optional)",
-            "Fully loaded, per year, in the organization's currency; leave empty to use the "
-            "role's cost from settings.",
+            _("Annual cost (optional)"),
+            _(
+                "Fully loaded, per year, in the organization's currency; leave empty to use the "
+                "role's cost from settings."
+            ),
         )
 
     def clean(self):
@@ -574,9 +611,11 @@ class TeamMemberForm(VersionedForm):
         if start is not None and end is not None and end <= start:
             self.add_error(
                 "end_quarter",
-                f"The end quarter must come after the start quarter "
-                f"({Quarter.from_ordinal(start).label}): it is the first quarter they are "
-                f"no longer in seat.",
+                gettext(
+                    "The end quarter must come after the start quarter (%(start)s): it is the "
+                    "first quarter they are no longer in seat."
+                )
+                % {"start": Quarter.from_ordinal(start).label},
             )
         return cleaned
 
@@ -608,8 +647,10 @@ class HireForm(VersionedForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "notes": {
-                "max_length": "Keep the notes to %(limit_value)d characters or fewer "
-                "(these have %(show_value)d).",
+                "max_length": _(
+                    "Keep the notes to %(limit_value)d characters or fewer "
+                    "(these have %(show_value)d)."
+                ),
             }
         }
 
@@ -622,7 +663,12 @@ class HireForm(VersionedForm):
             help_text=_("The quarter the hire should be in seat."),
         )
         labels = [PlannedHire.Status(s).label.lower() for s in statuses]
-        allowed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+        allowed = (
+            labels[0]
+            if len(labels) == 1
+            else gettext("%(some)s or %(last)s")
+            % {"some": ", ".join(labels[:-1]), "last": labels[-1]}
+        )
         self.fields["status"] = forms.ChoiceField(
             label=_("Status"),
             choices=[(s, PlannedHire.Status(s).label) for s in statuses],
@@ -643,7 +689,7 @@ BULK_STATUS_LABELS = {
     rules.RECRUITING: _("Recruiting"),
     rules.CANCELLED: _("Cancelled"),
 }
-SELECTION_UNREADABLE = (
+SELECTION_UNREADABLE = _(
     "The selection does not say which version of each hire it changes, so it could overwrite "
     "someone else's edit. Nothing was changed. Reload the page and try again."
 )
@@ -760,7 +806,9 @@ class MarkHiredForm(forms.Form):
 
 # --- members and invitations -----------------------------------------------------------------
 
-MEMBER_ROLE_HELP = "Owners manage members and settings, editors change the plan, viewers only look."
+MEMBER_ROLE_HELP = _(
+    "Owners manage members and settings, editors change the plan, viewers only look."
+)
 
 
 def member_role_field(**kwargs) -> forms.ChoiceField:
@@ -803,7 +851,7 @@ class MemberRoleForm(forms.Form):
     role = member_role_field()
 
 
-MISSING_DELETE_VERSION = (
+MISSING_DELETE_VERSION = _(
     "This delete does not say which version of the row it removes, so it could throw away "
     "someone else's newer edit. Nothing was deleted. Reload the page and try again."
 )
@@ -840,8 +888,10 @@ class RoleCostsForm(forms.Form):
         for role in rules.ROLES:
             row = stored.get(role)
             name = rules.ROLE_NAMES[role]
-            cost = annual_cost_field(f"{name}: annual cost", "")
-            manager = annual_cost_field(f"{name}: a manager's annual cost", "")
+            cost = annual_cost_field(_lazy_format(_("%(role)s: annual cost"), role=name), "")
+            manager = annual_cost_field(
+                _lazy_format(_("%(role)s: a manager’s annual cost"), role=name), ""
+            )
             version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
             if row is not None:
                 cost.initial, manager.initial = row.annual_cost, row.manager_annual_cost

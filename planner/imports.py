@@ -26,6 +26,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
@@ -56,7 +58,11 @@ class Problem:
     def __str__(self) -> str:
         if self.line is None:
             return self.message
-        where = f"Line {self.line}, {self.column}" if self.column else f"Line {self.line}"
+        where = (
+            gettext("Line %(line)s, %(column)s") % {"line": self.line, "column": self.column}
+            if self.column
+            else gettext("Line %(line)s") % {"line": self.line}
+        )
         return f"{where}: {self.message}"
 
 
@@ -215,9 +221,9 @@ def _cell_value(cell) -> Any:
 
 
 def _too_many_lines() -> str:
-    return (
-        f"The file has more than {MAX_LINES:,} lines: import at most {MAX_ROWS} quarters at once."
-    )
+    return gettext(
+        "The file has more than %(lines)s lines: import at most %(rows)s quarters at once."
+    ) % {"lines": number_format(MAX_LINES, force_grouping=True), "rows": MAX_ROWS}
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -275,7 +281,12 @@ def _read(lines: Iterable[tuple[int, list[Any]]], month: int) -> Reading:
         if row is not None and row.quarter in seen:
             label = Quarter.from_ordinal(row.quarter).label
             row_problems.append(
-                Problem(f"{label} is already on line {seen[row.quarter]}.", number, "quarter")
+                Problem(
+                    gettext("%(value)s is already on line %(quarter)s.")
+                    % {"value": label, "quarter": seen[row.quarter]},
+                    number,
+                    "quarter",
+                )
             )
         elif row is not None:
             seen[row.quarter] = number
@@ -296,19 +307,36 @@ def _header(line: int, cells: list[Any]) -> tuple[dict[str, int], list[Problem]]
             continue
         if name not in COLUMNS:
             shown = _shown(cell)
-            problems.append(Problem(f"Unknown column {shown}: {_expected()}.", line))
+            problems.append(
+                Problem(
+                    gettext("Unknown column %(shown)s: %(expected)s.")
+                    % {"shown": shown, "expected": _expected()},
+                    line,
+                )
+            )
         elif name in columns:
-            problems.append(Problem(f"The column {name} appears twice.", line))
+            problems.append(
+                Problem(gettext("The column %(name)s appears twice.") % {"name": name}, line)
+            )
         else:
             columns[name] = index
     for name in COLUMNS:
         if name not in columns:
-            problems.append(Problem(f"Missing column {name}: {_expected()}.", line))
+            problems.append(
+                Problem(
+                    gettext("Missing column %(name)s: %(expected)s.")
+                    % {"name": name, "expected": _expected()},
+                    line,
+                )
+            )
     return columns, problems
 
 
 def _expected() -> str:
-    return "the columns are " + ", ".join(COLUMNS[:-1]) + " and " + COLUMNS[-1]
+    return gettext("the columns are %(columns)s and %(last)s") % {
+        "columns": ", ".join(COLUMNS[:-1]),
+        "last": COLUMNS[-1],
+    }
 
 
 def _row(
@@ -318,7 +346,13 @@ def _row(
     values: dict[str, int] = {}
     for index, cell in enumerate(cells):
         if index in unnamed and not _blank(cell):
-            problems.append(Problem(f"{_shown(cell)} is in a column the file does not name.", line))
+            problems.append(
+                Problem(
+                    gettext("%(cell)s is in a column the file does not name.")
+                    % {"cell": _shown(cell)},
+                    line,
+                )
+            )
     for name, index in columns.items():
         cell = cells[index] if index < len(cells) else None
         try:
@@ -348,13 +382,22 @@ def _shown(value: Any) -> str:
 
 
 def _quarter(value: Any, month: int) -> int:
-    example = f"write it like {EXAMPLE.label} or as the day it starts, {_start(EXAMPLE, month)}"
+    example = gettext("write it like %(example)s or as the day it starts, %(month)s") % {
+        "example": EXAMPLE.label,
+        "month": _start(EXAMPLE, month),
+    }
     if isinstance(value, Formula):
-        raise _Bad(f"{_shown(value)} is a formula, not a quarter: {example}.")
+        raise _Bad(
+            gettext("%(value)s is a formula, not a quarter: %(example)s.")
+            % {"value": _shown(value), "example": example}
+        )
     if isinstance(value, ErrorValue):
-        raise _Bad(f"{value} is an error, not a quarter: {example}.")
+        raise _Bad(
+            gettext("%(value)s is an error, not a quarter: %(example)s.")
+            % {"value": value, "example": example}
+        )
     if _blank(value):
-        raise _Bad(f"no quarter: {example}.")
+        raise _Bad(gettext("no quarter: %(example)s.") % {"example": example})
     if isinstance(value, datetime.date):
         # A workbook's date cell; openpyxl reads it as a datetime at midnight.
         day = value.date() if isinstance(value, datetime.datetime) else value
@@ -364,14 +407,20 @@ def _quarter(value: Any, month: int) -> int:
         try:
             day = datetime.date.fromisoformat(_padded(text))
         except ValueError:
-            raise _Bad(f"{_shown(text)} is not a date.") from None
+            raise _Bad(gettext("%(text)s is not a date.") % {"text": _shown(text)}) from None
         return _quarter_starting(day, month)
     match = _LABEL.match(text)
     if not match:
-        raise _Bad(f"{_shown(value)} is not a quarter: {example}.")
+        raise _Bad(
+            gettext("%(value)s is not a quarter: %(example)s.")
+            % {"value": _shown(value), "example": example}
+        )
     year, number = int(match[1]), int(match[2])
     if not 1 <= number <= 4:
-        raise _Bad(f"{_shown(text)} is not a quarter: a fiscal year has Q1 to Q4.")
+        raise _Bad(
+            gettext("%(text)s is not a quarter: a fiscal year has Q1 to Q4.")
+            % {"text": _shown(text)}
+        )
     return _supported(year * 4 + number - 1, text)
 
 
@@ -388,8 +437,8 @@ def _supported(ordinal: int, written: str) -> int:
     if not MIN_ORDINAL <= ordinal <= MAX_ORDINAL:
         first, last = Quarter.from_ordinal(MIN_ORDINAL), Quarter.from_ordinal(MAX_ORDINAL)
         raise _Bad(
-            f"{_shown(written)} is outside the quarters the planner keeps, "
-            f"{first.label} to {last.label}."
+            gettext("%(written)s is outside the quarters the planner keeps, %(first)s to %(last)s.")
+            % {"written": _shown(written), "first": first.label, "last": last.label}
         )
     return ordinal
 
@@ -400,14 +449,21 @@ def _quarter_starting(day: datetime.date, month: int) -> int:
     except ValueError:
         first, last = Quarter.from_ordinal(MIN_ORDINAL), Quarter.from_ordinal(MAX_ORDINAL)
         raise _Bad(
-            f"{day.isoformat()} is outside the quarters the planner keeps, "
-            f"{_start(first, month)} to {last.end_date(month).isoformat()}."
+            gettext("%(day)s is outside the quarters the planner keeps, %(month)s to %(month2)s.")
+            % {
+                "day": day.isoformat(),
+                "month": _start(first, month),
+                "month2": last.end_date(month).isoformat(),
+            }
         ) from None
     ordinal = _supported(quarter.ordinal, day.isoformat())
     if quarter.start_date(month) != day:
         raise _Bad(
-            f"{day.isoformat()} is not the first day of a quarter: it falls in "
-            f"{quarter.label}, which starts {_start(quarter, month)}."
+            gettext(
+                "%(day)s is not the first day of a quarter: it falls in "
+                "%(quarter)s, which starts %(month)s."
+            )
+            % {"day": day.isoformat(), "quarter": quarter.label, "month": _start(quarter, month)}
         )
     return ordinal
 
@@ -415,32 +471,47 @@ def _quarter_starting(day: datetime.date, month: int) -> int:
 def _count(value: Any) -> int:
     if isinstance(value, Formula):
         raise _Bad(
-            f"{_shown(value)} is a formula, not a number: paste the values instead "
-            "(Paste Special → Values)."
+            gettext(
+                "%(value)s is a formula, not a number: paste the values instead "
+                "(Paste Special → Values)."
+            )
+            % {"value": _shown(value)}
         )
     if isinstance(value, ErrorValue):
-        raise _Bad(f"{value} is an error, not a number.")
+        raise _Bad(gettext("%(value)s is an error, not a number.") % {"value": value})
     if _blank(value):
-        raise _Bad("no number: write 0 if there is no one.")
+        raise _Bad(_("no number: write 0 if there is no one."))
     if isinstance(value, datetime.date | datetime.time):
-        raise _Bad(f"{_shown(value)} is a date, not a number of people.")
+        raise _Bad(
+            gettext("%(value)s is a date, not a number of people.") % {"value": _shown(value)}
+        )
     if isinstance(value, bool):
-        raise _Bad(f"{_shown(value)} is not a number: write a whole number of people, like 42.")
+        raise _Bad(
+            gettext("%(value)s is not a number: write a whole number of people, like 42.")
+            % {"value": _shown(value)}
+        )
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         raise _Bad(
-            f"{_shown(value)} is not a number: write a whole number of people, like 42."
+            gettext("%(value)s is not a number: write a whole number of people, like 42.")
+            % {"value": _shown(value)}
         ) from None
     if not number.is_finite():
-        raise _Bad(f"{_shown(value)} is not a number: write a whole number of people, like 42.")
+        raise _Bad(
+            gettext("%(value)s is not a number: write a whole number of people, like 42.")
+            % {"value": _shown(value)}
+        )
     if number < 0:
-        raise _Bad(f"{_shown(value)} is negative: headcount cannot be below 0.")
+        raise _Bad(
+            gettext("%(value)s is negative: headcount cannot be below 0.")
+            % {"value": _shown(value)}
+        )
     # Compared before any conversion: turning 1e999999 into an integer would take forever.
     if number > MAX_HEADCOUNT:
         raise _Bad(f"{_shown(value)} is more than {MAX_HEADCOUNT:,} people: check the number.")
     if number != number.to_integral_value():
-        raise _Bad(f"{_shown(value)} is not a whole number of people.")
+        raise _Bad(gettext("%(value)s is not a whole number of people.") % {"value": _shown(value)})
     return int(number)
 
 

@@ -18,6 +18,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planner import rules
@@ -45,14 +46,14 @@ class StaleEdit(Exception):
     """The row changed since the editor loaded it; ``current`` is the row as it is now."""
 
     def __init__(self, current: models.Model):
-        super().__init__("This was changed by someone else since you opened it.")
+        super().__init__(_("This was changed by someone else since you opened it."))
         self.current = current
 
 
 class RowGone(Exception):
     """The row was deleted by someone else since the editor loaded it."""
 
-    def __init__(self, message: str = "This was deleted by someone else since you opened it."):
+    def __init__(self, message: str = _("This was deleted by someone else since you opened it.")):
         super().__init__(message)
 
 
@@ -145,7 +146,7 @@ def _record(
     )
 
 
-CLASHED = (
+CLASHED = _(
     "Someone saved the same thing a moment ago, so this would duplicate it. "
     "Reload the page to see it."
 )
@@ -187,7 +188,9 @@ def _update(
     """
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
+        raise ValueError(
+            gettext("Cannot change %(unknown)s here.") % {"unknown": ", ".join(sorted(unknown))}
+        )
     try:
         return _apply_update(
             instance,
@@ -324,7 +327,7 @@ def organization_create(
     except IntegrityError:
         # Another organization took the same web address between the check and the save.
         raise ValidationError(
-            {"name": "An organization with this name was created a moment ago; try again."}
+            {"name": _("An organization with this name was created a moment ago; try again.")}
         ) from None
     return organization
 
@@ -485,18 +488,29 @@ def snapshots_paste(
     records each quarter's change, all at once.
     """
     if not rows:
-        raise ValidationError({"rows": "There is nothing to paste."})
+        raise ValidationError({"rows": _("There is nothing to paste.")})
     if len(rows) > MAX_PASTED_QUARTERS:
         raise ValidationError(
-            {"rows": f"Paste at most {MAX_PASTED_QUARTERS} quarters at a time ({len(rows)} given)."}
+            {
+                "rows": gettext(
+                    "Paste at most %(max_pasted_quarters)s quarters at a time (%(rows)s given)."
+                )
+                % {"max_pasted_quarters": MAX_PASTED_QUARTERS, "rows": len(rows)}
+            }
         )
     quarters = range(first_quarter, first_quarter + len(rows))
     if first_quarter < MIN_ORDINAL or quarters[-1] > MAX_ORDINAL:
         raise ValidationError(
             {
-                "rows": f"The planner covers {Quarter.from_ordinal(MIN_ORDINAL).label} to "
-                f"{Quarter.from_ordinal(MAX_ORDINAL).label}: these {len(rows)} rows would "
-                "run past it."
+                "rows": gettext(
+                    "The planner covers %(min_ordinal)s to %(max_ordinal)s: these"
+                    " %(rows)s rows would run past it."
+                )
+                % {
+                    "min_ordinal": Quarter.from_ordinal(MIN_ORDINAL).label,
+                    "max_ordinal": Quarter.from_ordinal(MAX_ORDINAL).label,
+                    "rows": len(rows),
+                }
             }
         )
     try:
@@ -570,7 +584,9 @@ class StaleImport(Exception):
 
     def __init__(self, quarters: list[int]):
         labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in quarters)
-        super().__init__(f"Changed by someone else since the preview: {labels}.")
+        super().__init__(
+            gettext("Changed by someone else since the preview: %(labels)s.") % {"labels": labels}
+        )
         self.quarters = quarters
 
 
@@ -599,7 +615,7 @@ def snapshots_import(
     all in one transaction.
     """
     if set(expected_versions) != set(rows):
-        raise ValueError("Every quarter of an import needs the version it was previewed at.")
+        raise ValueError(_("Every quarter of an import needs the version it was previewed at."))
     added, changed = [], []
     with transaction.atomic():
         stored = {
@@ -712,7 +728,7 @@ def hire_create(
     is_manager: bool = False,
 ) -> PlannedHire:
     if status == rules.HIRED:
-        raise ValidationError({"status": "Add the person to the team, or mark a hire as hired."})
+        raise ValidationError({"status": _("Add the person to the team, or mark a hire as hired.")})
     hire = PlannedHire(
         organization=organization,
         role=role,
@@ -746,7 +762,7 @@ def hire_update(
         is_manager=is_manager,
     )
     if changes.get("status") == rules.HIRED and hire.status != rules.HIRED:
-        raise ValidationError({"status": "Use “Mark as hired” so the person joins the team."})
+        raise ValidationError({"status": _("Use “Mark as hired” so the person joins the team.")})
     return _update(
         hire,
         actor=actor,
@@ -783,7 +799,12 @@ def hires_plan(
     change in the history that says how many."""
     if not 1 <= count <= MAX_HIRES_AT_ONCE:
         raise ValidationError(
-            {"count": f"Plan from 1 to {MAX_HIRES_AT_ONCE} hires at a time, not {count}."}
+            {
+                "count": gettext(
+                    "Plan from 1 to %(max_hires_at_once)s hires at a time, not %(count)s."
+                )
+                % {"max_hires_at_once": MAX_HIRES_AT_ONCE, "count": count}
+            }
         )
     hires = [
         PlannedHire(
@@ -832,9 +853,9 @@ class StatusChanges:
     refused: list[RefusedHire]
 
 
-HIRE_GONE = "Deleted by someone else since you opened the page."
-HIRE_CHANGED = "Changed by someone else since you opened the page."
-HIRE_IS_HIRED = "Already hired: the person is on the team."
+HIRE_GONE = _("Deleted by someone else since you opened the page.")
+HIRE_CHANGED = _("Changed by someone else since you opened the page.")
+HIRE_IS_HIRED = _("Already hired: the person is on the team.")
 
 
 def hires_set_status(
@@ -852,9 +873,9 @@ def hires_set_status(
     The rows changed are saved together, and each is recorded in the history.
     """
     if status not in BULK_STATUSES:
-        raise ValidationError({"status": "Choose approved, recruiting or cancelled."})
+        raise ValidationError({"status": _("Choose approved, recruiting or cancelled.")})
     if not changes:
-        raise ValidationError({"hires": "Select at least one hire."})
+        raise ValidationError({"hires": _("Select at least one hire.")})
     expected = dict(changes)
     changed, refused = [], []
     with transaction.atomic():
@@ -896,12 +917,15 @@ def hire_mark_hired(
         # ago in another tab must not gain a second person.
         current = PlannedHire.objects.select_for_update().filter(pk=hire.pk).first()
         if current is None:
-            raise RowGone("This hire was deleted by someone else since you opened it.")
+            raise RowGone(_("This hire was deleted by someone else since you opened it."))
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(current)
         if current.status not in rules.OPEN_HIRE_STATUSES:
             raise ValidationError(
-                {"status": f"A {current.get_status_display().lower()} hire cannot be marked hired."}
+                {
+                    "status": gettext("A %(current)s hire cannot be marked hired.")
+                    % {"current": current.get_status_display().lower()}
+                }
             )
         member = team_member_create(
             organization=hire.organization,
@@ -948,12 +972,14 @@ def role_costs_update(
     """
     unknown = set(costs) - set(rules.ROLES)
     if unknown:
-        raise ValueError(f"Not roles: {', '.join(sorted(unknown))}.")
+        raise ValueError(
+            gettext("Not roles: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}
+        )
     errors: dict[str, list[str]] = {}
     for role, wanted in costs.items():
         if wanted.annual_cost is None and wanted.manager_annual_cost is not None:
             errors[f"{role}-annual_cost"] = [
-                "Enter the role's cost too: a manager cost alone has nothing to differ from."
+                _("Enter the role's cost too: a manager cost alone has nothing to differ from.")
             ]
     if errors:
         raise ValidationError(errors)
@@ -975,7 +1001,7 @@ def _save_role_costs(
         for role, wanted in costs.items():
             row = current.get(role)
             if row is None and wanted.expected_version is not None:
-                raise RowGone("A role's cost was removed by someone else since you opened it.")
+                raise RowGone(_("A role's cost was removed by someone else since you opened it."))
             if row is not None and row.version != wanted.expected_version:
                 raise StaleEdit(row)
         saved = []
@@ -1043,7 +1069,12 @@ def share_link_create(*, organization: Organization, actor, days: int) -> tuple[
     """A new read-only link to the summary; returns it and its token, shown only now."""
     if not 1 <= days <= ShareLink.MAX_DAYS:
         raise ValidationError(
-            {"days": f"A link lasts 1 to {ShareLink.MAX_DAYS} days; enter a number in that range."}
+            {
+                "days": gettext(
+                    "A link lasts 1 to %(max_days)s days; enter a number in that range."
+                )
+                % {"max_days": ShareLink.MAX_DAYS}
+            }
         )
     token = secrets.token_urlsafe(32)
     link = ShareLink(
@@ -1112,7 +1143,7 @@ def share_link_open(token: str) -> ShareLink | None:
                 action=Change.Action.UPDATED,
                 entity=Entity.SHARE_LINK,
                 label=_label(link),
-                diff={"opened": [None, "by someone with the link"]},
+                diff={"opened": [None, _("by someone with the link")]},
             )
         link.save(update_fields=fields)
     return link
@@ -1165,11 +1196,17 @@ def _locked_membership(membership: Membership, *, actor, stays_owner: bool = Fal
         raise ValidationError(_("%(user)s is no longer a member.") % {"user": membership.user})
     current.user, current.organization = membership.user, membership.organization
     if not stays_owner and current.role == Membership.Role.OWNER and len(owners) <= 1:
-        who = "You are" if actor.pk == current.user_id else f"{current.user} is"
-        raise LastOwner(
-            f"{who} the last owner of {current.organization}. Make someone else an owner "
-            "first: an organization always keeps at least one."
-        )
+        if actor.pk == current.user_id:
+            message = gettext(
+                "You are the last owner of %(organization)s. Make someone else an owner first: "
+                "an organization always keeps at least one."
+            )
+        else:
+            message = gettext(
+                "%(user)s is the last owner of %(organization)s. Make someone else an owner "
+                "first: an organization always keeps at least one."
+            )
+        raise LastOwner(message % {"user": current.user, "organization": current.organization})
     return current
 
 
@@ -1292,7 +1329,12 @@ def invitation_create(*, organization: Organization, actor, email: str, role: st
     """Invites ``email``; a pending invitation for the same address is replaced."""
     email = email.strip().lower()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise AlreadyMember({"email": f"{email} is already a member of {organization}."})
+        raise AlreadyMember(
+            {
+                "email": gettext("%(email)s is already a member of %(organization)s.")
+                % {"email": email, "organization": organization}
+            }
+        )
     invitation = Invitation(organization=organization, email=email, role=role, invited_by=actor)
     try:
         with transaction.atomic():
@@ -1310,7 +1352,12 @@ def invitation_create(*, organization: Organization, actor, email: str, role: st
             )
     except IntegrityError:
         raise ValidationError(
-            {"email": f"{email} was invited a moment ago by someone else; reload to see it."}
+            {
+                "email": gettext(
+                    "%(email)s was invited a moment ago by someone else; reload to see it."
+                )
+                % {"email": email}
+            }
         ) from None
     return invitation
 
@@ -1344,7 +1391,10 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         if current.is_expired:
             raise InvitationExpired()
         if Membership.objects.filter(organization=organization, user=user).exists():
-            raise AlreadyMember(f"You are already a member of {organization}.")
+            raise AlreadyMember(
+                gettext("You are already a member of %(organization)s.")
+                % {"organization": organization}
+            )
         if not invitation_is_for(current, user):
             raise InvitationForAnotherAddress()
         membership = membership_create(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
+from django.utils.translation import gettext_lazy as _
+
 from planner import charts, costs, rules
 from planner.money import format_amount
 from planner.planning import Plan, current_quarter
@@ -143,8 +145,8 @@ def summary_context(plan: Plan, today: datetime.date | None = None) -> dict:
         "cost_years": [
             CostYear(year, label)
             for year, label in (
-                (budget.year(this_year), "This fiscal year"),
-                (budget.year(this_year + 1), "Next fiscal year"),
+                (budget.year(this_year), _("This fiscal year")),
+                (budget.year(this_year + 1), _("Next fiscal year")),
             )
             if year is not None
         ],

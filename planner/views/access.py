@@ -28,6 +28,7 @@ from typing import Concatenate
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import trigger_client_event
 
 from planner.models import Membership
@@ -56,8 +57,8 @@ class Access(StrEnum):
 READ, WRITE, OWNER = Access.READ, Access.WRITE, Access.OWNER
 
 REFUSALS = {
-    Access.WRITE: "You have view-only access to this organization.",
-    Access.OWNER: "Only owners manage the members of this organization.",
+    Access.WRITE: _("You have view-only access to this organization."),
+    Access.OWNER: _("Only owners manage the members of this organization."),
 }
 
 type OrganizationView[**P] = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]

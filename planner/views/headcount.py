@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planner import rules, services
@@ -152,7 +153,7 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
     return answer_delete(
         request,
         refusal,
-        done=f"Deleted the headcount of {label}.",
+        done=gettext("Deleted the headcount of %(value)s.") % {"value": label},
         done_url=reverse("headcount", args=[organization.slug]),
         fragment=grid,
         confirm=confirm,

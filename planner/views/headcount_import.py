@@ -18,6 +18,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from planner import exports, imports, rules, services
 from planner.forms import HeadcountImportForm
@@ -31,12 +33,12 @@ PAYLOAD_SALT = "planner.headcount-import"
 PAYLOAD_MAX_AGE = datetime.timedelta(hours=1)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-EXPIRED = "This preview is more than an hour old. Nothing was imported: upload the file again."
-UNREADABLE = (
+EXPIRED = _("This preview is more than an hour old. Nothing was imported: upload the file again.")
+UNREADABLE = _(
     "This preview could not be read, so nothing was imported: upload the file again to see "
     "a new one."
 )
-ELSEWHERE = "This preview was made for another organization or person. Nothing was imported."
+ELSEWHERE = _("This preview was made for another organization or person. Nothing was imported.")
 
 
 class UnreadablePreview(Exception):
@@ -80,11 +82,11 @@ def headcount_import_apply(request: HttpRequest, membership: Membership) -> Http
         )
     except services.StaleImport as stale:
         labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in stale.quarters)
-        message = (
-            f"Nothing was imported: someone else changed {labels} since your preview. This "
-            "preview compares the file with the headcount as it is now: import again to "
-            "apply it."
-        )
+        message = gettext(
+            "Nothing was imported: someone else changed %(labels)s since your "
+            "preview. This preview compares the file with the headcount as it is "
+            "now: import again to apply it."
+        ) % {"labels": labels}
         refusal = Refusal(status=409, message=message)
         return _preview_page(request, membership, headcounts, refusal=refusal)
     except ValidationError as error:
@@ -180,14 +182,19 @@ def _preview_page(
 def _done(imported: services.Imported) -> str:
     parts = []
     if imported.added:
-        parts.append(f"{len(imported.added)} quarter{'s' * (len(imported.added) != 1)} added")
+        parts.append(
+            ngettext("%(count)s quarter added", "%(count)s quarters added", len(imported.added))
+            % {"count": len(imported.added)}
+        )
     if imported.changed:
-        parts.append(f"{len(imported.changed)} changed")
+        parts.append(gettext("%(changed)s changed") % {"changed": len(imported.changed)})
     if imported.unchanged:
-        parts.append(f"{imported.unchanged} already as in the file")
+        parts.append(
+            gettext("%(unchanged)s already as in the file") % {"unchanged": imported.unchanged}
+        )
     if not (imported.added or imported.changed):
-        return "Nothing to import: every quarter of the file is already as it says."
-    return "Headcount imported: " + ", ".join(parts) + "."
+        return _("Nothing to import: every quarter of the file is already as it says.")
+    return gettext("Headcount imported: %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 # --- the signed preview --------------------------------------------------------------------

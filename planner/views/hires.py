@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planner import services
@@ -163,9 +164,10 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 
     if request.method == "GET":
         return confirm()
-    label = (
-        f"{hire.get_role_display().lower()} hire for {Quarter.from_ordinal(hire.target_quarter)}"
-    )
+    label = gettext("%(hire)s hire for %(target_quarter)s") % {
+        "hire": hire.get_role_display().lower(),
+        "target_quarter": Quarter.from_ordinal(hire.target_quarter),
+    }
     refusal = attempt_delete(
         request,
         lambda version: services.hire_delete(
@@ -175,7 +177,7 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     return answer_delete(
         request,
         refusal,
-        done=f"Deleted the {label}.",
+        done=gettext("Deleted the %(value)s.") % {"value": label},
         done_url=reverse("team", args=[organization.slug]),
         fragment=section,
         confirm=confirm,

@@ -17,21 +17,21 @@ from planner.models import Change, Entity, Membership, Organization, PlannedHire
 from planner.views.access import READ, org_context, organization_view
 
 PAGE_SIZE = 50
-FORMER_USER = "someone no longer here"
+FORMER_USER = _("someone no longer here")
 
 # The ?entity= filter: its value, its label, and the entities it covers. Creating the
 # organization records its first settings, so it belongs with later settings changes.
 ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
     Entity.HEADCOUNT: ("Headcount", (Entity.HEADCOUNT,)),
-    Entity.TEAM_MEMBER: ("Team members", (Entity.TEAM_MEMBER,)),
-    Entity.PLANNED_HIRE: ("Planned hires", (Entity.PLANNED_HIRE,)),
+    Entity.TEAM_MEMBER: (_("Team members"), (Entity.TEAM_MEMBER,)),
+    Entity.PLANNED_HIRE: (_("Planned hires"), (Entity.PLANNED_HIRE,)),
     Entity.SEGMENT: ("Segments", (Entity.SEGMENT,)),
     Entity.SETTINGS: (
-        "Settings and costs",
+        _("Settings and costs"),
         (Entity.SETTINGS, Entity.ORGANIZATION, Entity.ROLE_COST),
     ),
     Entity.MEMBER: (
-        "Members and sharing",
+        _("Members and sharing"),
         (Entity.MEMBER, Entity.INVITATION, Entity.SHARE_LINK),
     ),
 }
@@ -102,7 +102,7 @@ def field_value(field: str, value: Any) -> str:
 def _nobody(change: Change) -> str:
     """Who made a change with no account: a share link is opened by whoever holds it."""
     if change.entity == Entity.SHARE_LINK and "opened" in change.diff:
-        return "Someone with the link"
+        return _("Someone with the link")
     return FORMER_USER
 
 

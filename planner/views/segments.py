@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planner import services
@@ -133,7 +134,7 @@ def segment_delete(request: HttpRequest, membership: Membership, pk: int) -> Htt
     return answer_delete(
         request,
         refusal,
-        done=f"Deleted the segment “{segment.name}”.",
+        done=gettext("Deleted the segment “%(name)s”.") % {"name": segment.name},
         done_url=reverse("organization_settings", args=[organization.slug]),
         fragment=segments,
         confirm=confirm,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -187,7 +188,7 @@ def team_member_delete(request: HttpRequest, membership: Membership, pk: int) ->
     return answer_delete(
         request,
         refusal,
-        done=f"Removed {name} from the team.",
+        done=gettext("Removed %(name)s from the team.") % {"name": name},
         done_url=reverse("team", args=[organization.slug]),
         fragment=sections,
         confirm=confirm,
