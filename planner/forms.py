@@ -555,7 +555,7 @@ def quarter_select(
         required=required,
         empty_value=None,
         error_messages={
-            "required": _("Choose the %(lower)s.") % {"lower": label.lower()},
+            "required": _("Choose the %(role)s.") % {"role": label.lower()},
             "invalid_choice": _("Choose a quarter from the list."),
         },
         **kwargs,
@@ -890,7 +890,7 @@ class RoleCostsForm(forms.Form):
             name = rules.ROLE_NAMES[role]
             cost = annual_cost_field(_lazy_format(_("%(role)s: annual cost"), role=name), "")
             manager = annual_cost_field(
-                _lazy_format(_("%(role)s: a manager’s annual cost"), role=name), ""
+                _lazy_format(_("%(role)s: a manager's annual cost"), role=name), ""
             )
             version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
             if row is not None:

@@ -450,12 +450,12 @@ class Entity(models.TextChoices):
     SETTINGS = "settings", _("settings")
     SEGMENT = "segment", _("segment")
     HEADCOUNT = "headcount", _("headcount")
-    TEAM_MEMBER = _("team member"), _("team member")
-    PLANNED_HIRE = _("planned hire"), _("planned hire")
+    TEAM_MEMBER = "team member", _("team member")
+    PLANNED_HIRE = "planned hire", _("planned hire")
     MEMBER = "member", _("member")
     INVITATION = "invitation", _("invitation")
-    ROLE_COST = _("role cost"), _("role cost")
-    SHARE_LINK = _("share link"), _("share link")
+    ROLE_COST = "role cost", _("role cost")
+    SHARE_LINK = "share link", _("share link")
 
 
 class Change(models.Model):

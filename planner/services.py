@@ -188,9 +188,7 @@ def _update(
     """
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValueError(
-            gettext("Cannot change %(unknown)s here.") % {"unknown": ", ".join(sorted(unknown))}
-        )
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
     try:
         return _apply_update(
             instance,
@@ -972,9 +970,7 @@ def role_costs_update(
     """
     unknown = set(costs) - set(rules.ROLES)
     if unknown:
-        raise ValueError(
-            gettext("Not roles: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}
-        )
+        raise ValueError(f"Not roles: {', '.join(sorted(unknown))}.")
     errors: dict[str, list[str]] = {}
     for role, wanted in costs.items():
         if wanted.annual_cost is None and wanted.manager_annual_cost is not None:

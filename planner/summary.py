@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from planner import charts, costs, rules
@@ -162,4 +163,5 @@ def summary_context(plan: Plan, today: datetime.date | None = None) -> dict:
 def _ratio(gap: rules.QuarterGap) -> str | None:
     if not gap.in_seat_total:
         return None
-    return f"{Decimal(gap.assessment.headcount.total) / gap.in_seat_total:.0f}"
+    ratio = Decimal(gap.assessment.headcount.total) / gap.in_seat_total
+    return number_format(ratio.quantize(Decimal(1)), force_grouping=True)

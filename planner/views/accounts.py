@@ -110,8 +110,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                _("Welcome, %(get_username)s. Your account is ready.")
-                % {"get_username": user.get_username()},
+                _("Welcome, %(username)s. Your account is ready.")
+                % {"username": user.get_username()},
             )
             _confirmation_notice(request, user, send_email_confirmation(request, user))
             return HttpResponseRedirect(next_url or reverse("home"))
@@ -143,8 +143,8 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, template, context, status=409)
     messages.success(
         request,
-        _("Thank you: %(email)s is confirmed for %(get_username)s.")
-        % {"email": email, "get_username": user.get_username()},
+        _("Thank you: %(email)s is confirmed for %(username)s.")
+        % {"email": email, "username": user.get_username()},
     )
     if request.user.is_authenticated and request.user.pk == user.pk:
         return HttpResponseRedirect(reverse("account"))

@@ -153,7 +153,7 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
     return answer_delete(
         request,
         refusal,
-        done=gettext("Deleted the headcount of %(value)s.") % {"value": label},
+        done=gettext("Deleted the headcount of %(quarter)s.") % {"quarter": label},
         done_url=reverse("headcount", args=[organization.slug]),
         fragment=grid,
         confirm=confirm,

@@ -69,7 +69,7 @@ def hire_create(request: HttpRequest, membership: Membership) -> HttpResponse:
             if not request.htmx:
                 messages.success(
                     request,
-                    _("Planned a %(lower)s hire.") % {"lower": hire.get_role_display().lower()},
+                    _("Planned a %(role)s hire.") % {"role": hire.get_role_display().lower()},
                 )
                 return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
             context = page_context(request, membership, Redraw(added_hire=hire.pk))
@@ -125,7 +125,7 @@ def hire_update(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         return _edit_response(request, membership, hire, form, status=422)
     if not request.htmx:
         messages.success(
-            request, _("Saved the %(lower)s hire.") % {"lower": hire.get_role_display().lower()}
+            request, _("Saved the %(role)s hire.") % {"role": hire.get_role_display().lower()}
         )
         return redirect(team_url(organization.slug, f"hire-{hire.pk}"))
     # A changed status or cost changes the section's summary too: it comes out of band.
@@ -164,9 +164,9 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 
     if request.method == "GET":
         return confirm()
-    label = gettext("%(hire)s hire for %(target_quarter)s") % {
-        "hire": hire.get_role_display().lower(),
-        "target_quarter": Quarter.from_ordinal(hire.target_quarter),
+    done = gettext("Deleted the %(role)s hire for %(quarter)s.") % {
+        "role": hire.get_role_display().lower(),
+        "quarter": Quarter.from_ordinal(hire.target_quarter),
     }
     refusal = attempt_delete(
         request,
@@ -177,7 +177,7 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     return answer_delete(
         request,
         refusal,
-        done=gettext("Deleted the %(value)s.") % {"value": label},
+        done=done,
         done_url=reverse("team", args=[organization.slug]),
         fragment=section,
         confirm=confirm,

@@ -8,7 +8,9 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -85,7 +87,7 @@ def field_value(field: str, value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if field in VALUE_NAMES:
         return VALUE_NAMES[field].get(value, str(value))
     if field == "leader_strategic_share":
@@ -95,7 +97,8 @@ def field_value(field: str, value: Any) -> str:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+        places = 0 if amount == amount.to_integral_value() else 2
+        return number_format(amount, decimal_pos=places, force_grouping=True)
     return str(value)
 
 
@@ -117,7 +120,14 @@ def describe(change: Change) -> Entry:
     return Entry(
         change=change,
         who=change.actor.get_username() if change.actor else _nobody(change),
-        what=f"{change.get_action_display()} {change.entity} {change.label}".strip(),
+        what=(
+            gettext("%(action)s %(entity)s %(label)s")
+            % {
+                "action": change.get_action_display(),
+                "entity": change.get_entity_display(),
+                "label": change.label,
+            }
+        ).strip(),
         fields=fields,
     )
 

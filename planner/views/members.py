@@ -159,12 +159,12 @@ def member_update(request: HttpRequest, membership: Membership, pk: int) -> Http
                 return _leave_for(
                     request,
                     _members_url(membership.organization.slug),
-                    gettext("You are now %(value)s of %(organization)s.")
-                    % {"value": label, "organization": membership.organization},
+                    gettext("You are now %(role)s of %(organization)s.")
+                    % {"role": label, "organization": membership.organization},
                 )
             if not request.htmx:
                 messages.success(
-                    request, _("%(user)s is now %(value)s.") % {"user": member.user, "value": label}
+                    request, _("%(user)s is now %(role)s.") % {"user": member.user, "role": label}
                 )
                 return redirect(
                     _members_url(membership.organization.slug, f"membership-{member.pk}")
