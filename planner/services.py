@@ -1139,7 +1139,7 @@ def share_link_open(token: str) -> ShareLink | None:
                 action=Change.Action.UPDATED,
                 entity=Entity.SHARE_LINK,
                 label=_label(link),
-                diff={"opened": [None, _("by someone with the link")]},
+                diff={"opened": [None, "by someone with the link"]},  # stored: stays English
             )
         link.save(update_fields=fields)
     return link

@@ -54,16 +54,16 @@ def snapshots_paste(request: HttpRequest, membership: Membership) -> HttpRespons
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            first = Quarter.from_ordinal(saved[0].quarter).label
-            last = Quarter.from_ordinal(saved[-1].quarter).label
+            first_label = Quarter.from_ordinal(saved[0].quarter).label
+            last_label = Quarter.from_ordinal(saved[-1].quarter).label
             if len(saved) > 1:
                 done = ngettext(
                     "Pasted %(count)s quarter: %(first)s to %(last)s.",
                     "Pasted %(count)s quarters: %(first)s to %(last)s.",
                     len(saved),
-                ) % {"count": len(saved), "first": first, "last": last}
+                ) % {"count": len(saved), "first": first_label, "last": last_label}
             else:
-                done = gettext("Pasted 1 quarter: %(first)s.") % {"first": first}
+                done = gettext("Pasted 1 quarter: %(first)s.") % {"first": first_label}
             if not request.htmx:
                 messages.success(request, done)
                 return redirect("headcount", organization.slug)
