@@ -283,9 +283,9 @@ PRACTICE_REASONS = {
 }
 
 STAGE_1_FOCUSES = {
-    "onboarding": "Onboarding & training",
-    "content": "Content creation, curation and delivery",
-    "process": "Process improvement (often shared with Revenue Operations at first)",
+    "onboarding": _("Onboarding & training"),
+    "content": _("Content creation, curation and delivery"),
+    "process": _("Process improvement (often shared with Revenue Operations at first)"),
 }
 STAGE_1_FOCUS_ADVICE = Reason(
     _(

@@ -222,7 +222,17 @@ OPERATOR_ONLY = {
     "backup.py": "the messages of `manage.py export_org` and `import_org`",
 }
 # Module-level dictionaries whose values are names or words shown on pages.
-SHOWN_DICT_SUFFIXES = ("_NAMES", "_WORDS", "_LABELS", "_REASONS", "_MEANINGS")
+SHOWN_DICT_SUFFIXES = (
+    "_NAMES",
+    "_WORDS",
+    "_LABELS",
+    "_REASONS",
+    "_MEANINGS",
+    "_FOCUSES",
+    "_STATUSES",
+    "_FILTERS",
+    "_TITLES",
+)
 
 
 def _name(node) -> str:
