@@ -97,7 +97,12 @@ def test_the_template_check_finds_text_and_attributes_left_in_english():
 
 
 @pytest.mark.parametrize(
-    "template", sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html"))
+    "template",
+    sorted(
+        str(p.relative_to(TEMPLATES))
+        for pattern in ("*.html", "*.txt")  # pages, and the e-mails' subjects and bodies
+        for p in TEMPLATES.rglob(pattern)
+    ),
 )
 def test_every_template_marks_its_text_for_translation(template):
     assert untranslated_in_template((TEMPLATES / template).read_text()) == []
