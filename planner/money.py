@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,8 @@ def tender_codes(today: datetime.date) -> tuple[str, ...]:
 
 
 def currency_name(code: str) -> str:
-    return get_currency_name(code, locale="en")
+    """The currency's name in the reader's language: "Euro", "euro"."""
+    return get_currency_name(code, locale=translation.to_locale(translation.get_language() or "en"))
 
 
 def currency_choices(today: datetime.date, keep: str = "") -> list[tuple[str, str]]:
