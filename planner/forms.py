@@ -432,10 +432,10 @@ class OrganizationForm(VersionedForm):
                 "max_value": _("Enter a percentage from 0 to 100."),
             },
             "hiring_lead_time": {
-                "required": "Enter 0 to 4 quarters.",
+                "required": _("Enter 0 to 4 quarters."),
                 "invalid": _("Enter a whole number of quarters, from 0 to 4."),
-                "min_value": "Enter 0 to 4 quarters.",
-                "max_value": "Enter 0 to 4 quarters.",
+                "min_value": _("Enter 0 to 4 quarters."),
+                "max_value": _("Enter 0 to 4 quarters."),
             },
             "reports_to": {"invalid_choice": _("Choose a reporting line from the list.")},
             "stage_one_focus": {"invalid_choice": _("Choose a focus from the list.")},

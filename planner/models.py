@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planner import rules
@@ -394,7 +395,10 @@ class PlannedHire(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} for {Quarter.from_ordinal(self.target_quarter)}"
+        return gettext("%(role)s for %(quarter)s") % {
+            "role": self.get_role_display(),
+            "quarter": Quarter.from_ordinal(self.target_quarter),
+        }
 
     @property
     def counts(self) -> bool:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -39,6 +39,21 @@ ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
 }
 
 FIELD_NAMES = {
+    "name": pgettext_lazy("a field of any row", "Name"),
+    "role": _("Role"),
+    "status": _("Status"),
+    "notes": _("Notes"),
+    "email": _("Email"),
+    "sales": _("Sales"),
+    "customer_success": _("Customer success"),
+    "target_quarter": _("Target quarter"),
+    "start_quarter": _("Start quarter"),
+    "end_quarter": _("End quarter"),
+    "target_ratio": _("Target ratio"),
+    "reports_to": _("Enablement reports to"),
+    "currency": _("Currency"),
+    "opened": _("Opened"),
+    "revoked_at": _("Revoked"),
     "other": _("Other customer-facing"),
     "fiscal_year_start_month": _("Fiscal year starts in"),
     "leader_has_adult_learning": _("Leader has adult-learning expertise"),
@@ -54,6 +69,7 @@ FIELD_NAMES = {
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {
+    "opened": {"by someone with the link": _("by someone with the link")},
     "role": dict(rules.ROLE_NAMES),
     "status": dict(PlannedHire.Status.choices),
     "reports_to": dict(Organization.ReportsTo.choices),
