@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from planner import rules, services
@@ -473,7 +473,7 @@ class SegmentForm(VersionedForm):
     class Meta:
         model = Segment
         fields = ["name"]
-        labels = {"name": "Name"}
+        labels = {"name": pgettext_lazy("a field of any row", "Name")}
         error_messages = {
             "name": {
                 "required": _("Enter a name for the segment, like “Healthcare” or “EMEA”."),
@@ -571,7 +571,7 @@ class TeamMemberForm(VersionedForm):
     class Meta:
         model = TeamMember
         fields = ["name", "role", "start_quarter", "end_quarter", "is_manager", "annual_cost"]
-        labels = {"name": "Name", "is_manager": MANAGER_LABEL}
+        labels = {"name": _("Name"), "is_manager": MANAGER_LABEL}
         help_texts = {"is_manager": MANAGER_HELP}
         error_messages = {
             "name": {
@@ -642,7 +642,7 @@ class HireForm(VersionedForm):
     class Meta:
         model = PlannedHire
         fields = ["role", "target_quarter", "status", "annual_cost", "notes", "is_manager"]
-        labels = {"notes": "Notes (optional)", "is_manager": MANAGER_LABEL}
+        labels = {"notes": _("Notes (optional)"), "is_manager": MANAGER_LABEL}
         help_texts = {"is_manager": MANAGER_HELP}
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         error_messages = {

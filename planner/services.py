@@ -1209,7 +1209,7 @@ def _locked_membership(membership: Membership, *, actor, stays_owner: bool = Fal
 def membership_update(*, membership: Membership, actor, role: str) -> Membership:
     """Changes a member's role; the last owner cannot be demoted."""
     if role not in Membership.Role.values:
-        raise ValidationError({"role": "Choose owner, editor or viewer."})
+        raise ValidationError({"role": _("Choose owner, editor or viewer.")})
     with transaction.atomic():
         current = _locked_membership(
             membership, actor=actor, stays_owner=role == Membership.Role.OWNER

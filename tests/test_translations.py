@@ -226,6 +226,7 @@ SHOWN_FIRST_ARGUMENT = {"ValidationError", "Reason", "Refusal", "_Refused", "Bac
 OPERATOR_ONLY = {
     "backup.py": "the messages of `manage.py export_org` and `import_org`",
 }
+SHOWN_META = {"labels", "help_texts", "error_messages"}
 # Module-level dictionaries whose values are names or words shown on pages.
 SHOWN_DICT_SUFFIXES = (
     "_NAMES",
@@ -271,6 +272,8 @@ def _shown_values(tree):
             name = _name(node.func)
             if name in SHOWN_FIRST_ARGUMENT and node.args:
                 yield node.args[0]
+                if isinstance(node.args[0], ast.Dict):  # ValidationError({"field": "…"})
+                    yield from node.args[0].values
             if (
                 isinstance(node.func, ast.Attribute)
                 and _name(node.func.value) == "messages"
@@ -285,7 +288,8 @@ def _shown_values(tree):
                     yield item.value.elts[-1]
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
             targets = [_name(t) for t in node.targets]
-            if any(t.endswith(SHOWN_DICT_SUFFIXES) for t in targets):
+            # A form's Meta.labels and Meta.help_texts, and the named dictionaries above.
+            if any(t.endswith(SHOWN_DICT_SUFFIXES) or t in SHOWN_META for t in targets):
                 yield from node.value.values
 
 
@@ -308,12 +312,17 @@ name = forms.CharField(label="Name", help_text=_("Your name"))
 raise ValidationError(f"Too many: {n}")
 messages.success(request, _("Saved."))
 ROLE_NAMES = {"a": "Alpha", "b": _("Beta")}
+raise ValidationError({"role": "Choose a role."})
+class Meta:
+    labels = {"notes": "Notes"}
 """
     assert untranslated_in_python(source) == [
         "4: 'Open'",
         "6: 'Name'",
         "7: f'Too many: {n}'",
         "9: 'Alpha'",
+        "10: 'Choose a role.'",
+        "12: 'Notes'",
     ]
 
 
