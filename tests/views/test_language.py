@@ -184,3 +184,15 @@ def test_plural_forms_are_polish(db):
         assert rules.seats_in_words(rules.SALES_ENABLEMENT, 13, 2, 2) == (
             "13 — 2 menedżerów, 11 specjalistów"
         )
+
+
+def test_amounts_typed_into_inputs_stay_machine_readable_in_polish(client, organization, owner):
+    from planner.models import RoleCost
+
+    RoleCost.objects.create(
+        organization=organization, role=rules.ENABLEMENT_LEADER, annual_cost=Decimal("190000.50")
+    )
+    client.force_login(owner)
+    switch(client, "pl")
+    html = client.get(reverse("organization_settings", args=[organization.slug])).content.decode()
+    assert 'value="190000.50"' in html  # a number input cannot read "190000,50"
