@@ -1,7 +1,6 @@
 """The language switcher in every page's header: a plain form POST, remembered for the
 user when signed in and in a cookie for everyone."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from planner import services
 from planner.languages import LANGUAGE_CODES, remember_for_session
+from planner.middleware import set_language_cookie
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -33,14 +33,5 @@ def language_set(request: HttpRequest) -> HttpResponse:
         services.user_language_set(user=request.user, language=language)
         remember_for_session(request, language)
     response = redirect(_safe_next(request))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    set_language_cookie(response, language)
     return response

@@ -196,3 +196,14 @@ def test_amounts_typed_into_inputs_stay_machine_readable_in_polish(client, organ
     switch(client, "pl")
     html = client.get(reverse("organization_settings", args=[organization.slug])).content.decode()
     assert 'value="190000.50"' in html  # a number input cannot read "190000,50"
+
+
+def test_after_logging_out_the_browser_keeps_the_user_s_language(client, owner):
+    owner.set_password("a-long-password-1")
+    owner.save()
+    UserPreferences.objects.create(user=owner, language="pl")
+    client.post(reverse("login"), {"username": owner.username, "password": "a-long-password-1"})
+    client.get(reverse("home"))
+    client.post(reverse("logout"))
+    html = client.get(reverse("login")).content.decode()
+    assert '<html lang="pl"' in html
