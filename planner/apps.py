@@ -7,4 +7,5 @@ class PlannerConfig(AppConfig):
     verbose_name = "Enablement Planner"
 
     def ready(self) -> None:
-        from planner import login_throttle  # noqa: F401  (connects its signal receiver)
+        # Each connects its signal receiver.
+        from planner import languages, login_throttle  # noqa: F401

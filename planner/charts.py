@@ -14,6 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from planner import rules
 from planner.costs import FiscalYearCost
 from planner.quarters import Quarter
@@ -176,7 +180,8 @@ def _line(key: str, label: str, xs: Sequence[float], ys: Sequence[float | None])
 
 
 def _whole(number: Decimal | int) -> str:
-    return f"{int(number):,}"
+    """A whole number grouped as the reader's language writes it: "1,200", "1 200"."""
+    return number_format(int(number), force_grouping=True)
 
 
 def headcount_chart(roadmap: Sequence[rules.RoadmapQuarter]) -> Chart:
@@ -187,19 +192,25 @@ def headcount_chart(roadmap: Sequence[rules.RoadmapQuarter]) -> Chart:
     first, last = values[0], values[-1]
     return Chart(
         slug="headcount",
-        title="Customer-facing headcount",
-        description=(
-            f"Customer-facing headcount by quarter, from {first:,} in "
-            f"{Quarter.from_ordinal(quarters[0])} to {last:,} in "
-            f"{Quarter.from_ordinal(quarters[-1])}."
-        ),
+        title=gettext("Customer-facing headcount"),
+        description=gettext(
+            "Customer-facing headcount by quarter, from %(first)s in %(first_quarter)s to "
+            "%(last)s in %(last_quarter)s."
+        )
+        % {
+            "first": _whole(first),
+            "first_quarter": Quarter.from_ordinal(quarters[0]),
+            "last": _whole(last),
+            "last_quarter": Quarter.from_ordinal(quarters[-1]),
+        },
         x_ticks=_quarter_ticks(quarters, xs),
         y_ticks=_linear_ticks(top, _whole),
-        lines=(_line("headcount", "Customer-facing", xs, [_y(v, top) for v in values]),),
-        legend=(("headcount", "Customer-facing"),),
-        table_head=("Quarter", "Customer-facing"),
+        lines=(_line("headcount", gettext("Customer-facing"), xs, [_y(v, top) for v in values]),),
+        legend=(("headcount", gettext("Customer-facing")),),
+        table_head=(gettext("Quarter"), gettext("Customer-facing")),
         table_rows=tuple(
-            (Quarter.from_ordinal(q).label, f"{v:,}") for q, v in zip(quarters, values, strict=True)
+            (Quarter.from_ordinal(q).label, _whole(v))
+            for q, v in zip(quarters, values, strict=True)
         ),
     )
 
@@ -214,25 +225,36 @@ def team_chart(roadmap: Sequence[rules.RoadmapQuarter]) -> Chart:
     last = Quarter.from_ordinal(quarters[-1]).label
     return Chart(
         slug="team",
-        title="Enablement team",
-        description=(
-            f"Enablement team by quarter: in seat, in seat plus planned hires, and the team the "
-            f"rules recommend. In {last}: {in_seat[-1]} in seat, {held[-1]} with planned hires, "
-            f"{recommended[-1]} recommended."
-        ),
+        title=gettext("Enablement team"),
+        description=gettext(
+            "Enablement team by quarter: in seat, in seat plus planned hires, and the team the "
+            "rules recommend. In %(quarter)s: %(in_seat)s in seat, %(held)s with planned hires, "
+            "%(recommended)s recommended."
+        )
+        % {
+            "quarter": last,
+            "in_seat": in_seat[-1],
+            "held": held[-1],
+            "recommended": recommended[-1],
+        },
         x_ticks=_quarter_ticks(quarters, xs),
         y_ticks=_linear_ticks(top, _whole),
         lines=(
-            _line("recommended", "Recommended", xs, [_y(v, top) for v in recommended]),
-            _line("held", "In seat + planned", xs, [_y(v, top) for v in held]),
-            _line("in-seat", "In seat", xs, [_y(v, top) for v in in_seat]),
+            _line("recommended", gettext("Recommended"), xs, [_y(v, top) for v in recommended]),
+            _line("held", gettext("In seat + planned"), xs, [_y(v, top) for v in held]),
+            _line("in-seat", gettext("In seat"), xs, [_y(v, top) for v in in_seat]),
         ),
         legend=(
-            ("in-seat", "In seat"),
-            ("held", "In seat + planned"),
-            ("recommended", "Recommended"),
+            ("in-seat", gettext("In seat")),
+            ("held", gettext("In seat + planned")),
+            ("recommended", gettext("Recommended")),
         ),
-        table_head=("Quarter", "In seat", "In seat + planned", "Recommended"),
+        table_head=(
+            gettext("Quarter"),
+            gettext("In seat"),
+            gettext("In seat + planned"),
+            gettext("Recommended"),
+        ),
         table_rows=tuple(
             (Quarter.from_ordinal(q).label, str(a), str(b), str(c))
             for q, a, b, c in zip(quarters, in_seat, held, recommended, strict=True)
@@ -260,42 +282,54 @@ def ratio_chart(roadmap: Sequence[rules.RoadmapQuarter]) -> Chart:
         share = math.log10(max(float(value), 1)) / top_exponent
         return round(TOP + PLOT_H - PLOT_H * share, 1)
 
-    ticks = tuple(Tick(y(10**e), f"1:{10**e:,}") for e in range(top_exponent + 1))
+    ticks = tuple(Tick(y(10**e), f"1:{_whole(10**e)}") for e in range(top_exponent + 1))
     shown = [r for r in ratios if r is not None]
     if shown:
         latest = next(
             (q, r) for q, r in zip(reversed(quarters), reversed(ratios), strict=True) if r
         )
-        said = f"In {Quarter.from_ordinal(latest[0])} it is 1:{latest[1]:.0f}."
+        said = gettext("In %(quarter)s it is 1:%(ratio)s.") % {
+            "quarter": Quarter.from_ordinal(latest[0]),
+            "ratio": f"{latest[1]:.0f}",
+        }
     else:
-        said = "No one is in seat in any quarter, so there is no ratio yet."
+        said = gettext("No one is in seat in any quarter, so there is no ratio yet.")
+    typical, no_buy_in = gettext("1:50 typical"), gettext("1:500 no buy-in")
     return Chart(
         slug="ratio",
-        title="Ratio in seat",
-        description=(
+        title=gettext("Ratio in seat"),
+        description=gettext(
             "Customer-facing people per enablement person in seat, by quarter, on a "
-            "logarithmic scale, against the article's typical 1:50 and the 1:500 beyond "
-            f"which enablement has no buy-in. {said}"
-        ),
+            "logarithmic scale, against the article’s typical 1:50 and the 1:500 beyond "
+            "which enablement has no buy-in. %(said)s"
+        )
+        % {"said": said},
         x_ticks=_quarter_ticks(quarters, xs),
         y_ticks=ticks,
-        lines=(_line("ratio", "Ratio in seat", xs, [y(r) if r else None for r in ratios]),),
+        lines=(
+            _line("ratio", gettext("Ratio in seat"), xs, [y(r) if r else None for r in ratios]),
+        ),
         guides=(
-            Guide("typical", "1:50 typical", y(TYPICAL_RATIO)),
-            Guide("no-buy-in", "1:500 no buy-in", y(NO_BUY_IN_RATIO)),
+            Guide("typical", typical, y(TYPICAL_RATIO)),
+            Guide("no-buy-in", no_buy_in, y(NO_BUY_IN_RATIO)),
         ),
         legend=(
-            ("ratio", "Ratio in seat"),
-            ("typical", "1:50 typical"),
-            ("no-buy-in", "1:500 no buy-in"),
+            ("ratio", gettext("Ratio in seat")),
+            ("typical", typical),
+            ("no-buy-in", no_buy_in),
         ),
-        table_head=("Quarter", "Customer-facing", "In seat", "Ratio"),
+        table_head=(
+            gettext("Quarter"),
+            gettext("Customer-facing"),
+            gettext("In seat"),
+            gettext("Ratio"),
+        ),
         table_rows=tuple(
             (
                 Quarter.from_ordinal(q.quarter).label,
-                f"{q.headcount.total:,}",
+                _whole(q.headcount.total),
                 str(q.gap.in_seat_total),
-                f"1:{r:.0f}" if r is not None else "no one in seat",
+                f"1:{r:.0f}" if r is not None else gettext("no one in seat"),
             )
             for q, r in zip(roadmap, ratios, strict=True)
         ),
@@ -325,17 +359,22 @@ def stage_chart(roadmap: Sequence[rules.RoadmapQuarter]) -> Chart:
     )
     xs = _x_positions(len(quarters))
     words = "; ".join(
-        f"stage {stage} ({rules.STAGES[stage - 1].name}) "
-        f"from {Quarter.from_ordinal(quarters[start])}"
-        for stage, start, _ in runs
+        gettext("stage %(number)s (%(name)s) from %(quarter)s")
+        % {
+            "number": stage,
+            "name": rules.STAGES[stage - 1].name,
+            "quarter": Quarter.from_ordinal(quarters[start]),
+        }
+        for stage, start, _count in runs
     )
     return Chart(
         slug="stages",
-        title="Stage timeline",
-        description=f"The maturity stage quarter by quarter: {words}.",
+        title=gettext("Stage timeline"),
+        description=gettext("The maturity stage quarter by quarter: %(stages)s.")
+        % {"stages": words},
         x_ticks=_quarter_ticks(quarters, xs),
         bands=bands,
-        table_head=("Stage", "From", "To"),
+        table_head=(gettext("Stage"), gettext("From"), gettext("To")),
         table_rows=tuple(
             (
                 f"{stage} · {rules.STAGES[stage - 1].name}",
@@ -349,7 +388,11 @@ def stage_chart(roadmap: Sequence[rules.RoadmapQuarter]) -> Chart:
     )
 
 
-COST_SERIES = (("in-seat", "In seat"), ("planned", "Planned hires"), ("recommended", "Recommended"))
+COST_SERIES = (
+    ("in-seat", _("In seat")),
+    ("planned", _("Planned hires")),
+    ("recommended", _("Recommended")),
+)
 
 
 def cost_chart(years: Sequence[FiscalYearCost], currency: str, amount) -> Chart:
@@ -370,7 +413,8 @@ def cost_chart(years: Sequence[FiscalYearCost], currency: str, amount) -> Chart:
                     y,
                     bar_w,
                     round(TOP + PLOT_H - y, 1),
-                    f"{_year_label(year)} {label.lower()}: {amount(value)}",
+                    gettext("%(year)s, %(series)s: %(amount)s")
+                    % {"year": _year_label(year), "series": label.lower(), "amount": amount(value)},
                 )
             )
     ticks = tuple(
@@ -378,24 +422,35 @@ def cost_chart(years: Sequence[FiscalYearCost], currency: str, amount) -> Chart:
         for i, year in enumerate(years)
     )
     described = "; ".join(
-        f"{_year_label(y)}: {amount(y.in_seat)} in seat, {amount(y.planned)} planned, "
-        f"{amount(y.recommended)} recommended"
+        gettext("%(year)s: %(in_seat)s in seat, %(planned)s planned, %(recommended)s recommended")
+        % {
+            "year": _year_label(y),
+            "in_seat": amount(y.in_seat),
+            "planned": amount(y.planned),
+            "recommended": amount(y.recommended),
+        }
         for y in years
     )
     return Chart(
         slug="cost",
-        title=f"Cost per fiscal year ({currency})",
-        description=(
-            f"Cost of the enablement team per fiscal year, in {currency}; a year marked * is "
-            f"only partly on the roadmap. {described}."
-        ),
+        title=gettext("Cost per fiscal year (%(currency)s)") % {"currency": currency},
+        description=gettext(
+            "Cost of the enablement team per fiscal year, in %(currency)s; a year marked * is "
+            "only partly on the roadmap. %(years)s."
+        )
+        % {"currency": currency, "years": described},
         x_ticks=ticks,
         y_ticks=_linear_ticks(
             top, lambda v: amount(v).replace(f"\N{NO-BREAK SPACE}{currency}", "")
         ),
         bars=tuple(bars),
-        legend=COST_SERIES,
-        table_head=("Fiscal year", "In seat", "Planned hires", "Recommended"),
+        legend=tuple((key, str(label)) for key, label in COST_SERIES),
+        table_head=(
+            gettext("Fiscal year"),
+            gettext("In seat"),
+            gettext("Planned hires"),
+            gettext("Recommended"),
+        ),
         table_rows=tuple(
             (_year_label(y), amount(y.in_seat), amount(y.planned), amount(y.recommended))
             for y in years
@@ -407,4 +462,7 @@ def cost_chart(years: Sequence[FiscalYearCost], currency: str, amount) -> Chart:
 def _year_label(year: FiscalYearCost) -> str:
     if year.complete:
         return year.label
-    return f"{year.label} ({len(year.quarters)} of 4 quarters)"
+    return gettext("%(year)s (%(count)s of 4 quarters)") % {
+        "year": year.label,
+        "count": len(year.quarters),
+    }

@@ -110,7 +110,7 @@ def roadmap_values(
                     Quarter.from_ordinal(deadline).label if deadline is not None else "",
                     # The sentence, then its rules in brackets: "… (A.4, B step 4)".
                     str(row.reason),
-                    quarter.gap.assessment.stage_name,
+                    str(quarter.gap.assessment.stage_name),
                     row.title,
                     row.managers,
                     str(status) if status is not None else "",

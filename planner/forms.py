@@ -11,7 +11,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from planner import forecast, rules, services
@@ -34,6 +36,19 @@ from planner.validators import validate_plain_text
 MAX_HEADCOUNT = 1_000_000
 
 
+def _lazy_format(message, **values) -> str:
+    """A message with numbers in it, put together when shown, in the reader's language:
+    the numbers are grouped as that language writes them ("1,000,000", "1 000 000")."""
+
+    def put_together() -> str:
+        return message % {
+            key: number_format(value, force_grouping=True) if isinstance(value, int) else value
+            for key, value in values.items()
+        }
+
+    return lazy(put_together, str)()
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """A rule the service enforces beyond the form: beside its field, or above the form."""
     if not hasattr(error, "error_dict"):
@@ -43,7 +58,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-MISSING_VERSION = (
+MISSING_VERSION = _(
     "This form does not say which version of the row it changes, so it could overwrite "
     "someone else's edit. Reload the page and try again."
 )
@@ -77,10 +92,12 @@ def headcount_field(label: str) -> forms.IntegerField:
         min_value=0,
         max_value=MAX_HEADCOUNT,
         error_messages={
-            "required": "Enter a number (0 if none).",
-            "invalid": "Enter a whole number of people, like 42.",
-            "min_value": "Headcount cannot be negative.",
-            "max_value": f"That is more than {MAX_HEADCOUNT:,} people; check the number.",
+            "required": _("Enter a number (0 if none)."),
+            "invalid": _("Enter a whole number of people, like 42."),
+            "min_value": _("Headcount cannot be negative."),
+            "max_value": _lazy_format(
+                _("That is more than %(max)s people; check the number."), max=MAX_HEADCOUNT
+            ),
         },
     )
 
@@ -90,8 +107,8 @@ class SnapshotForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     sales = headcount_field("Sales")
-    customer_success = headcount_field("Customer success")
-    other = headcount_field("Other customer-facing")
+    customer_success = headcount_field(_("Customer success"))
+    other = headcount_field(_("Other customer-facing"))
 
     def __init__(self, *args, snapshot: HeadcountSnapshot, **kwargs):
         kwargs.setdefault(
@@ -112,8 +129,8 @@ class SnapshotForm(forms.Form):
 
 PASTE_COLUMNS = (
     ("sales", "sales"),
-    ("customer_success", "customer success"),
-    ("other", "other customer-facing"),
+    ("customer_success", _("customer success")),
+    ("other", _("other customer-facing")),
 )
 
 
@@ -137,22 +154,40 @@ def parse_pasted_rows(text: str) -> tuple[list[rules.Headcount], list[str]]:
             cells.pop()  # a trailing separator
         if len(cells) != len(PASTE_COLUMNS):
             errors.append(
-                f"Row {number} has {len(cells)} value{'' if len(cells) == 1 else 's'}: paste "
-                "three columns, sales, customer success and other customer-facing."
+                ngettext(
+                    "Row %(number)s has %(count)s value: paste three columns, sales, customer "
+                    "success and other customer-facing.",
+                    "Row %(number)s has %(count)s values: paste three columns, sales, customer "
+                    "success and other customer-facing.",
+                    len(cells),
+                )
+                % {"number": number, "count": len(cells)}
             )
             continue
         values = []
-        for cell, (_field, column) in zip(cells, PASTE_COLUMNS, strict=True):
+        for cell, (_key, column) in zip(cells, PASTE_COLUMNS, strict=True):
             raw = re.sub(r"[ \u00a0\u202f,']", "", cell) if tabbed else cell
             if raw == "":
-                errors.append(f"Row {number}, {column}: empty; enter 0 if none.")
+                errors.append(
+                    gettext("Row %(number)s, %(column)s: empty; enter 0 if none.")
+                    % {"number": number, "column": column}
+                )
             elif not raw.isascii() or not raw.isdigit():
                 errors.append(
-                    f"Row {number}, {column}: “{cell[:20]}” is not a whole number of people."
+                    gettext(
+                        "Row %(number)s, %(column)s: “%(value)s” is not a whole number of people."
+                    )
+                    % {"number": number, "column": column, "value": cell[:20]}
                 )
             elif int(raw) > MAX_HEADCOUNT:
                 errors.append(
-                    f"Row {number}, {column}: {int(raw):,} is more than {MAX_HEADCOUNT:,} people."
+                    gettext("Row %(number)s, %(column)s: %(value)s is more than %(max)s people.")
+                    % {
+                        "number": number,
+                        "column": column,
+                        "value": number_format(int(raw), force_grouping=True),
+                        "max": number_format(MAX_HEADCOUNT, force_grouping=True),
+                    }
                 )
             else:
                 values.append(int(raw))
@@ -165,14 +200,16 @@ class PasteForm(forms.Form):
     """Rows pasted from a spreadsheet into the headcount, from a first quarter on."""
 
     text = forms.CharField(
-        label="Rows copied from a spreadsheet",
+        label=_("Rows copied from a spreadsheet"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-        help_text="One row per quarter, three columns: sales, customer success, other "
-        "customer-facing. Tabs (as a spreadsheet copies them), commas or semicolons.",
+        help_text=_(
+            "One row per quarter, three columns: sales, customer success, other "
+            "customer-facing. Tabs (as a spreadsheet copies them), commas or semicolons."
+        ),
         error_messages={
-            "required": "Paste at least one row of three numbers.",
-            "max_length": "That is more than a paste of headcount; paste at most 40 rows.",
+            "required": _("Paste at least one row of three numbers."),
+            "max_length": _("That is more than a paste of headcount; paste at most 40 rows."),
         },
     )
     # The versions of the quarters as the page showed them: "8108:2,8109:1".
@@ -183,8 +220,8 @@ class PasteForm(forms.Form):
         self.fields["first_quarter"] = QuarterChoiceField(
             ordinals=ordinals,
             initial=initial_quarter,
-            label="Fill from quarter",
-            help_text="The first row fills this quarter, each next row the quarter after.",
+            label=_("Fill from quarter"),
+            help_text=_("The first row fills this quarter, each next row the quarter after."),
         )
         self.order_fields(["first_quarter", "text"])
 
@@ -193,7 +230,7 @@ class PasteForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         if not rows:
-            raise forms.ValidationError("Paste at least one row of three numbers.")
+            raise forms.ValidationError(_("Paste at least one row of three numbers."))
         return rows
 
     def clean_versions(self) -> dict[int, int] | None:
@@ -202,7 +239,7 @@ class PasteForm(forms.Form):
             return {}
         versions = {}
         for pair in raw.split(","):
-            quarter, _, version = pair.partition(":")
+            quarter, _sep, version = pair.partition(":")
             if not (quarter.strip().isdigit() and version.strip().isdigit()):
                 raise forms.ValidationError(MISSING_VERSION)
             versions[int(quarter)] = int(version)
@@ -213,7 +250,9 @@ class QuarterChoiceField(forms.TypedChoiceField):
     """A select of fiscal quarters; the submitted value is the ordinal."""
 
     def __init__(self, *, ordinals: list[int], **kwargs):
-        kwargs.setdefault("error_messages", {"invalid_choice": "Choose a quarter from the list."})
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Choose a quarter from the list.")}
+        )
         super().__init__(
             choices=[(o, Quarter.from_ordinal(o).label) for o in ordinals],
             coerce=int,
@@ -227,11 +266,11 @@ class FirstQuarterForm(forms.Form):
     def __init__(self, *args, ordinals: list[int], initial_quarter: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"] = QuarterChoiceField(
-            ordinals=ordinals, initial=initial_quarter, label="First quarter"
+            ordinals=ordinals, initial=initial_quarter, label=_("First quarter")
         )
 
 
-IMPORT_EMPTY = (
+IMPORT_EMPTY = _(
     "The file is empty: download the template and write one quarter on each line under its header."
 )
 
@@ -240,12 +279,12 @@ class HeadcountImportForm(forms.Form):
     """The file of a headcount import: there and small enough; ``planner.imports`` reads it."""
 
     file = forms.FileField(
-        label="CSV or Excel file",
+        label=_("CSV or Excel file"),
         widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
         error_messages={
-            "required": "Choose a CSV or Excel file to import.",
-            "missing": "No file came with the form: choose it again.",
-            "invalid": "No file came with the form: choose it again.",
+            "required": _("Choose a CSV or Excel file to import."),
+            "missing": _("No file came with the form: choose it again."),
+            "invalid": _("No file came with the form: choose it again."),
             "empty": IMPORT_EMPTY,
         },
     )
@@ -256,9 +295,12 @@ class HeadcountImportForm(forms.Form):
         # Checked before a byte of the file is read.
         if upload.size > limit:
             raise ValidationError(
-                f"This file is {filesizeformat(upload.size)}; files up to "
-                f"{filesizeformat(limit)} can be imported. Keep only the headcount's four "
-                "columns, or import the quarters in parts."
+                _(
+                    "This file is %(size)s; files up to %(limit)s can be "
+                    "imported. Keep only the headcount's four columns, or import "
+                    "the quarters in parts."
+                )
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         return upload
 
@@ -512,13 +554,15 @@ class SignupForm(UserCreationForm):
     """Username, email and password twice; Django's password validators apply."""
 
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
-        help_text="We send a link to confirm it. It is how you accept invitations and reset "
-        "your password; we send nothing else.",
+        help_text=_(
+            "We send a link to confirm it. It is how you accept invitations and reset "
+            "your password; we send nothing else."
+        ),
         error_messages={
-            "required": "Enter your email address; it is how you reset a forgotten password.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address; it is how you reset a forgotten password."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
 
@@ -544,19 +588,19 @@ class EmailChangeForm(forms.Form):
     """A new address for the signed-in user, with their password as proof it is them."""
 
     email = forms.EmailField(
-        label="New email address",
+        label=_("New email address"),
         max_length=254,
-        help_text="We send a link to confirm it; until then it counts as unconfirmed.",
+        help_text=_("We send a link to confirm it; until then it counts as unconfirmed."),
         error_messages={
-            "required": "Enter the new email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter the new email address."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
     password = forms.CharField(
-        label="Your current password",
+        label=_("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your current password to change the address."},
+        error_messages={"required": _("Enter your current password to change the address.")},
     )
 
     def __init__(self, *args, user, request=None, **kwargs):
@@ -567,7 +611,7 @@ class EmailChangeForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email.lower() == (self.user.email or "").lower():
-            raise forms.ValidationError("That is already your address.")
+            raise forms.ValidationError(_("That is already your address."))
         return email
 
     def clean_password(self) -> str:
@@ -576,7 +620,7 @@ class EmailChangeForm(forms.Form):
         # throttle, so a borrowed session cannot be used to guess the password freely.
         checked = authenticate(self.request, username=self.user.get_username(), password=password)
         if checked is None or checked.pk != self.user.pk:
-            raise forms.ValidationError("That is not your current password.")
+            raise forms.ValidationError(_("That is not your current password."))
         return password
 
 
@@ -591,52 +635,54 @@ class OrganizationForm(VersionedForm):
     """The organization's name and the settings the rules read; ``version`` only on edit."""
 
     fiscal_year_start_month = forms.TypedChoiceField(
-        label="Fiscal year starts in",
+        label=_("Fiscal year starts in"),
         choices=MONTH_CHOICES,
         coerce=int,
         initial=1,
         help_text=_help("fiscal_year_start_month"),
-        error_messages={"invalid_choice": "Choose a month from the list."},
+        error_messages={"invalid_choice": _("Choose a month from the list.")},
     )
 
     class Meta:
         model = Organization
         fields = list(ORGANIZATION_FIELDS)
         labels = {
-            "name": "Organization name",
-            "target_ratio": "Target ratio (customer-facing people per enablement person)",
-            "leader_has_adult_learning": "The enablement leader has adult-learning expertise",
-            "leader_strategic_share": "Leader's time on strategy today (%)",
-            "reports_to": "Enablement reports to",
-            "hiring_lead_time": "Hiring lead time (quarters)",
-            "stage_one_focus": "Focus of a team of one (stage 1)",
+            "name": _("Organization name"),
+            "target_ratio": _("Target ratio (customer-facing people per enablement person)"),
+            "leader_has_adult_learning": _("The enablement leader has adult-learning expertise"),
+            "leader_strategic_share": _("Leader's time on strategy today (%)"),
+            "reports_to": _("Enablement reports to"),
+            "hiring_lead_time": _("Hiring lead time (quarters)"),
+            "stage_one_focus": _("Focus of a team of one (stage 1)"),
         }
         error_messages = {
             "name": {
-                "required": "Give the organization a name.",
-                "max_length": "Keep the name to %(limit_value)d characters or fewer.",
+                "required": _("Give the organization a name."),
+                "max_length": _("Keep the name to %(limit_value)d characters or fewer."),
             },
             "target_ratio": {
-                "required": "Enter a ratio from 10 to 500 (the article's typical is 50).",
-                "invalid": "Enter a whole number, like 50.",
-                "min_value": "Enter a ratio from 10 to 500 (the article's typical is 50).",
-                "max_value": "Enter a ratio from 10 to 500; above 500:1 the article reads "
-                "enablement as having no buy-in.",
+                "required": _("Enter a ratio from 10 to 500 (the article's typical is 50)."),
+                "invalid": _("Enter a whole number, like 50."),
+                "min_value": _("Enter a ratio from 10 to 500 (the article's typical is 50)."),
+                "max_value": _(
+                    "Enter a ratio from 10 to 500; above 500:1 the article reads "
+                    "enablement as having no buy-in."
+                ),
             },
             "leader_strategic_share": {
-                "required": "Enter a percentage from 0 to 100.",
-                "invalid": "Enter a whole percentage, like 25.",
-                "min_value": "Enter a percentage from 0 to 100.",
-                "max_value": "Enter a percentage from 0 to 100.",
+                "required": _("Enter a percentage from 0 to 100."),
+                "invalid": _("Enter a whole percentage, like 25."),
+                "min_value": _("Enter a percentage from 0 to 100."),
+                "max_value": _("Enter a percentage from 0 to 100."),
             },
             "hiring_lead_time": {
-                "required": "Enter 0 to 4 quarters.",
-                "invalid": "Enter a whole number of quarters, from 0 to 4.",
-                "min_value": "Enter 0 to 4 quarters.",
-                "max_value": "Enter 0 to 4 quarters.",
+                "required": _("Enter 0 to 4 quarters."),
+                "invalid": _("Enter a whole number of quarters, from 0 to 4."),
+                "min_value": _("Enter 0 to 4 quarters."),
+                "max_value": _("Enter 0 to 4 quarters."),
             },
-            "reports_to": {"invalid_choice": "Choose a reporting line from the list."},
-            "stage_one_focus": {"invalid_choice": "Choose a focus from the list."},
+            "reports_to": {"invalid_choice": _("Choose a reporting line from the list.")},
+            "stage_one_focus": {"invalid_choice": _("Choose a focus from the list.")},
         }
 
     def clean_currency(self) -> str:
@@ -646,15 +692,15 @@ class OrganizationForm(VersionedForm):
         super().__init__(*args, **kwargs)
         stored = self.instance.currency if self.instance.pk else ""
         self.fields["currency"] = forms.ChoiceField(
-            label="Currency",
+            label=_("Currency"),
             # A form without the select (an older page) keeps what is stored.
             required=False,
             choices=currency_choices(timezone.localdate(), keep=stored),
             initial=DEFAULT_CURRENCY,
             help_text=_help("currency"),
             error_messages={
-                "required": "Choose the currency your costs are in.",
-                "invalid_choice": "Choose a currency from the list, by its ISO 4217 code.",
+                "required": _("Choose the currency your costs are in."),
+                "invalid_choice": _("Choose a currency from the list, by its ISO 4217 code."),
             },
         )
         self.fields["name"].widget.attrs.update(maxlength=120, autocomplete="organization")
@@ -671,12 +717,14 @@ class SegmentForm(VersionedForm):
     class Meta:
         model = Segment
         fields = ["name"]
-        labels = {"name": "Name"}
+        labels = {"name": pgettext_lazy("a field of any row", "Name")}
         error_messages = {
             "name": {
-                "required": "Enter a name for the segment, like “Healthcare” or “EMEA”.",
-                "max_length": "Keep the name to %(limit_value)d characters or fewer "
-                "(this one has %(show_value)d).",
+                "required": _("Enter a name for the segment, like “Healthcare” or “EMEA”."),
+                "max_length": _(
+                    "Keep the name to %(limit_value)d characters or fewer "
+                    "(this one has %(show_value)d)."
+                ),
             }
         }
 
@@ -690,7 +738,9 @@ class SegmentForm(VersionedForm):
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(f"There is already a segment called “{name}”.")
+            raise forms.ValidationError(
+                _("There is already a segment called “%(name)s”.") % {"name": name}
+            )
         return name
 
 
@@ -801,10 +851,13 @@ class ScenarioCreateForm(forms.Form):
 
 # --- team and planned hires ------------------------------------------------------------------
 
-ROLE_SELECT_CHOICES = [("", "Choose a role"), *((r, rules.ROLE_NAMES[r]) for r in rules.ROLES)]
+ROLE_SELECT_CHOICES = [
+    ("", _("Choose a role")),
+    *((r, rules.ROLE_NAMES[r]) for r in rules.ROLES),
+]
 MAX_ANNUAL_COST_DIGITS = 12
-MANAGER_LABEL = "Manages other enablement people in this role"
-MANAGER_HELP = (
+MANAGER_LABEL = _("Manages other enablement people in this role")
+MANAGER_HELP = _(
     "From 9 seats in sales, CS or product enablement or in liaisons, the rules recommend one "
     "manager for every 8 people."
 )
@@ -821,11 +874,11 @@ def annual_cost_field(label: str, help_text: str) -> forms.DecimalField:
         help_text=help_text,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         error_messages={
-            "invalid": "Enter an amount like 95000 or 95000.50, without a currency sign.",
-            "min_value": "The cost cannot be negative.",
-            "max_decimal_places": "Use at most 2 decimals (cents).",
-            "max_digits": "That amount is too large; check it.",
-            "max_whole_digits": "That amount is too large; check it.",
+            "invalid": _("Enter an amount like 95000 or 95000.50, without a currency sign."),
+            "min_value": _("The cost cannot be negative."),
+            "max_decimal_places": _("Use at most 2 decimals (cents)."),
+            "max_digits": _("That amount is too large; check it."),
+            "max_whole_digits": _("That amount is too large; check it."),
         },
     )
 
@@ -833,11 +886,11 @@ def annual_cost_field(label: str, help_text: str) -> forms.DecimalField:
 def role_field() -> forms.ChoiceField:
     """The role catalogue as a select, titled as in RULES.md."""
     return forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=ROLE_SELECT_CHOICES,
         error_messages={
-            "required": "Choose a role.",
-            "invalid_choice": "Choose a role from the list.",
+            "required": _("Choose a role."),
+            "invalid_choice": _("Choose a role from the list."),
         },
     )
 
@@ -851,8 +904,8 @@ def quarter_select(
         required=required,
         empty_value=None,
         error_messages={
-            "required": f"Choose the {label.lower()}.",
-            "invalid_choice": "Choose a quarter from the list.",
+            "required": _("Choose the %(role)s.") % {"role": label.lower()},
+            "invalid_choice": _("Choose a quarter from the list."),
         },
         **kwargs,
     )
@@ -867,13 +920,15 @@ class TeamMemberForm(VersionedForm):
     class Meta:
         model = TeamMember
         fields = ["name", "role", "start_quarter", "end_quarter", "is_manager", "annual_cost"]
-        labels = {"name": "Name", "is_manager": MANAGER_LABEL}
+        labels = {"name": _("Name"), "is_manager": MANAGER_LABEL}
         help_texts = {"is_manager": MANAGER_HELP}
         error_messages = {
             "name": {
-                "required": "Enter the person's name.",
-                "max_length": "Keep the name to %(limit_value)d characters or fewer "
-                "(this one has %(show_value)d).",
+                "required": _("Enter the person's name."),
+                "max_length": _(
+                    "Keep the name to %(limit_value)d characters or fewer "
+                    "(this one has %(show_value)d)."
+                ),
             }
         }
 
@@ -882,19 +937,21 @@ class TeamMemberForm(VersionedForm):
         self.fields["name"].widget.attrs.update(autocomplete="off")
         self.fields["role"] = role_field()
         self.fields["start_quarter"] = quarter_select(
-            ordinals, label="Start quarter", help_text="Their first quarter in seat."
+            ordinals, label=_("Start quarter"), help_text=_("Their first quarter in seat.")
         )
         self.fields["end_quarter"] = quarter_select(
             ordinals,
-            label="End quarter",
+            label=_("End quarter"),
             required=False,
-            blank="— still in seat",
-            help_text="Only if they leave: the first quarter they are no longer in seat.",
+            blank=_("— still in seat"),
+            help_text=_("Only if they leave: the first quarter they are no longer in seat."),
         )
         self.fields["annual_cost"] = annual_cost_field(
-            "Annual cost (optional)",
-            "Fully loaded, per year, in the organization's currency; leave empty to use the "
-            "role's cost from settings.",
+            _("Annual cost (optional)"),
+            _(
+                "Fully loaded, per year, in the organization's currency; leave empty to use the "
+                "role's cost from settings."
+            ),
         )
 
     def clean(self):
@@ -903,9 +960,11 @@ class TeamMemberForm(VersionedForm):
         if start is not None and end is not None and end <= start:
             self.add_error(
                 "end_quarter",
-                f"The end quarter must come after the start quarter "
-                f"({Quarter.from_ordinal(start).label}): it is the first quarter they are "
-                f"no longer in seat.",
+                gettext(
+                    "The end quarter must come after the start quarter (%(start)s): it is the "
+                    "first quarter they are no longer in seat."
+                )
+                % {"start": Quarter.from_ordinal(start).label},
             )
         return cleaned
 
@@ -914,31 +973,33 @@ class HireForm(VersionedForm):
     """A planned hire. ``statuses`` are the ones this hire may be set to from here."""
 
     annual_cost = forms.DecimalField(
-        label="Annual cost (optional)",
+        label=_("Annual cost (optional)"),
         required=False,
         min_value=0,
         max_digits=MAX_ANNUAL_COST_DIGITS,
         decimal_places=2,
-        help_text="Fully loaded, per year, for finance. No currency sign.",
+        help_text=_("Fully loaded, per year, for finance. No currency sign."),
         error_messages={
-            "invalid": "Enter an amount like 95000 or 95000.50, without a currency sign.",
-            "min_value": "The cost cannot be negative.",
-            "max_decimal_places": "Use at most 2 decimals (cents).",
-            "max_digits": "That amount is too large; check it.",
-            "max_whole_digits": "That amount is too large; check it.",
+            "invalid": _("Enter an amount like 95000 or 95000.50, without a currency sign."),
+            "min_value": _("The cost cannot be negative."),
+            "max_decimal_places": _("Use at most 2 decimals (cents)."),
+            "max_digits": _("That amount is too large; check it."),
+            "max_whole_digits": _("That amount is too large; check it."),
         },
     )
 
     class Meta:
         model = PlannedHire
         fields = ["role", "target_quarter", "status", "annual_cost", "notes", "is_manager"]
-        labels = {"notes": "Notes (optional)", "is_manager": MANAGER_LABEL}
+        labels = {"notes": _("Notes (optional)"), "is_manager": MANAGER_LABEL}
         help_texts = {"is_manager": MANAGER_HELP}
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "notes": {
-                "max_length": "Keep the notes to %(limit_value)d characters or fewer "
-                "(these have %(show_value)d).",
+                "max_length": _(
+                    "Keep the notes to %(limit_value)d characters or fewer "
+                    "(these have %(show_value)d)."
+                ),
             }
         }
 
@@ -946,28 +1007,38 @@ class HireForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["role"] = role_field()
         self.fields["target_quarter"] = quarter_select(
-            ordinals, label="Target quarter", help_text="The quarter the hire should be in seat."
+            ordinals,
+            label=_("Target quarter"),
+            help_text=_("The quarter the hire should be in seat."),
         )
         labels = [PlannedHire.Status(s).label.lower() for s in statuses]
-        allowed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+        allowed = (
+            labels[0]
+            if len(labels) == 1
+            else gettext("%(some)s or %(last)s")
+            % {"some": ", ".join(labels[:-1]), "last": labels[-1]}
+        )
         self.fields["status"] = forms.ChoiceField(
-            label="Status",
+            label=_("Status"),
             choices=[(s, PlannedHire.Status(s).label) for s in statuses],
             initial=statuses[0],
             error_messages={
-                "required": "Choose a status.",
-                "invalid_choice": f"Choose {allowed}. When someone accepts, use “Mark hired” "
-                "so they join the team.",
+                "required": _("Choose a status."),
+                "invalid_choice": _(
+                    "Choose %(allowed)s. When someone accepts, use “Mark hired” "
+                    "so they join the team."
+                )
+                % {"allowed": allowed},
             },
         )
 
 
 BULK_STATUS_LABELS = {
-    rules.APPROVED: "Approved",
-    rules.RECRUITING: "Recruiting",
-    rules.CANCELLED: "Cancelled",
+    rules.APPROVED: _("Approved"),
+    rules.RECRUITING: _("Recruiting"),
+    rules.CANCELLED: _("Cancelled"),
 }
-SELECTION_UNREADABLE = (
+SELECTION_UNREADABLE = _(
     "The selection does not say which version of each hire it changes, so it could overwrite "
     "someone else's edit. Nothing was changed. Reload the page and try again."
 )
@@ -977,11 +1048,11 @@ class HireStatusForm(forms.Form):
     """Hires ticked in the list (``hire`` = "pk:version", once per hire) and their new status."""
 
     status = forms.ChoiceField(
-        label="Set the selected hires to",
+        label=_("Set the selected hires to"),
         choices=list(BULK_STATUS_LABELS.items()),
         error_messages={
-            "required": "Choose approved, recruiting or cancelled.",
-            "invalid_choice": "Choose approved, recruiting or cancelled.",
+            "required": _("Choose approved, recruiting or cancelled."),
+            "invalid_choice": _("Choose approved, recruiting or cancelled."),
         },
     )
 
@@ -989,16 +1060,18 @@ class HireStatusForm(forms.Form):
         cleaned = super().clean()
         raw = self.data.getlist("hire") if hasattr(self.data, "getlist") else []
         if not raw:
-            raise forms.ValidationError("Select at least one hire first.", code="empty")
+            raise forms.ValidationError(_("Select at least one hire first."), code="empty")
         selection = {}
         for value in raw:
-            pk, _, version = str(value).partition(":")
+            pk, _sep, version = str(value).partition(":")
             if not (pk.isdigit() and version.isdigit() and int(version) >= 1):
                 raise forms.ValidationError(SELECTION_UNREADABLE, code="unreadable")
             selection[int(pk)] = int(version)
         if len(selection) > MAX_SELECTED_HIRES:
             raise forms.ValidationError(
-                f"Change at most {MAX_SELECTED_HIRES} hires at a time.", code="too_many"
+                _("Change at most %(max_selected_hires)s hires at a time.")
+                % {"max_selected_hires": MAX_SELECTED_HIRES},
+                code="too_many",
             )
         cleaned["changes"] = list(selection.items())
         return cleaned
@@ -1013,28 +1086,36 @@ class PlanHiresForm(forms.Form):
     role = forms.ChoiceField(
         choices=[(r, rules.ROLE_NAMES[r]) for r in rules.ROLES],
         widget=forms.HiddenInput,
-        error_messages={"required": "Choose a role.", "invalid_choice": "Choose a role."},
+        error_messages={"required": _("Choose a role."), "invalid_choice": _("Choose a role.")},
     )
     target_quarter = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=MIN_ORDINAL,
         max_value=MAX_ORDINAL,
         error_messages={
-            "required": "Choose the quarter the hires are needed in.",
-            "invalid": "Choose the quarter the hires are needed in.",
-            "min_value": "That quarter is outside the years the planner covers.",
-            "max_value": "That quarter is outside the years the planner covers.",
+            "required": _("Choose the quarter the hires are needed in."),
+            "invalid": _("Choose the quarter the hires are needed in."),
+            "min_value": _("That quarter is outside the years the planner covers."),
+            "max_value": _("That quarter is outside the years the planner covers."),
         },
     )
     count = forms.IntegerField(
-        label="Hires",
+        label=_("Hires"),
         min_value=1,
         max_value=services.MAX_HIRES_AT_ONCE,
         error_messages={
-            "required": f"Enter how many hires to plan, 1 to {services.MAX_HIRES_AT_ONCE}.",
-            "invalid": f"Enter a whole number of hires, 1 to {services.MAX_HIRES_AT_ONCE}.",
-            "min_value": f"Plan at least 1 hire (at most {services.MAX_HIRES_AT_ONCE}).",
-            "max_value": f"Plan at most {services.MAX_HIRES_AT_ONCE} hires at a time.",
+            "required": _lazy_format(
+                _("Enter how many hires to plan, 1 to %(max)s."), max=services.MAX_HIRES_AT_ONCE
+            ),
+            "invalid": _lazy_format(
+                _("Enter a whole number of hires, 1 to %(max)s."), max=services.MAX_HIRES_AT_ONCE
+            ),
+            "min_value": _lazy_format(
+                _("Plan at least 1 hire (at most %(max)s)."), max=services.MAX_HIRES_AT_ONCE
+            ),
+            "max_value": _lazy_format(
+                _("Plan at most %(max)s hires at a time."), max=services.MAX_HIRES_AT_ONCE
+            ),
         },
     )
     back = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -1048,13 +1129,15 @@ class MarkHiredForm(forms.Form):
     """Who filled a planned hire and from which quarter they are in seat."""
 
     name = forms.CharField(
-        label="Name of the person hired",
+        label=_("Name of the person hired"),
         max_length=120,
         validators=[validate_plain_text],
         error_messages={
-            "required": "Enter the name of the person hired.",
-            "max_length": "Keep the name to %(limit_value)d characters or fewer "
-            "(this one has %(show_value)d).",
+            "required": _("Enter the name of the person hired."),
+            "max_length": _(
+                "Keep the name to %(limit_value)d characters or fewer "
+                "(this one has %(show_value)d)."
+            ),
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
@@ -1063,7 +1146,7 @@ class MarkHiredForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs.update(autocomplete="off")
         self.fields["start_quarter"] = quarter_select(
-            ordinals, label="Start quarter", help_text="They count in seat from this quarter."
+            ordinals, label=_("Start quarter"), help_text=_("They count in seat from this quarter.")
         )
 
     def clean(self):
@@ -1072,16 +1155,18 @@ class MarkHiredForm(forms.Form):
 
 # --- members and invitations -----------------------------------------------------------------
 
-MEMBER_ROLE_HELP = "Owners manage members and settings, editors change the plan, viewers only look."
+MEMBER_ROLE_HELP = _(
+    "Owners manage members and settings, editors change the plan, viewers only look."
+)
 
 
 def member_role_field(**kwargs) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Membership.Role.choices,
         error_messages={
-            "required": "Choose a role.",
-            "invalid_choice": "Choose owner, editor or viewer.",
+            "required": _("Choose a role."),
+            "invalid_choice": _("Choose owner, editor or viewer."),
         },
         **kwargs,
     )
@@ -1091,12 +1176,12 @@ class InvitationForm(forms.Form):
     """Whom to invite by email, and with which role."""
 
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
         error_messages={
-            "required": "Enter the email address of the person to invite.",
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": "An email address has at most %(limit_value)d characters.",
+            "required": _("Enter the email address of the person to invite."),
+            "invalid": _("Enter an email address like name@example.com."),
+            "max_length": _("An email address has at most %(limit_value)d characters."),
         },
     )
     role = member_role_field(initial=Membership.Role.EDITOR, help_text=MEMBER_ROLE_HELP)
@@ -1115,7 +1200,7 @@ class MemberRoleForm(forms.Form):
     role = member_role_field()
 
 
-MISSING_DELETE_VERSION = (
+MISSING_DELETE_VERSION = _(
     "This delete does not say which version of the row it removes, so it could throw away "
     "someone else's newer edit. Nothing was deleted. Reload the page and try again."
 )
@@ -1152,8 +1237,10 @@ class RoleCostsForm(forms.Form):
         for role in rules.ROLES:
             row = stored.get(role)
             name = rules.ROLE_NAMES[role]
-            cost = annual_cost_field(f"{name}: annual cost", "")
-            manager = annual_cost_field(f"{name}: a manager's annual cost", "")
+            cost = annual_cost_field(_lazy_format(_("%(role)s: annual cost"), role=name), "")
+            manager = annual_cost_field(
+                _lazy_format(_("%(role)s: a manager's annual cost"), role=name), ""
+            )
             version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
             if row is not None:
                 cost.initial, manager.initial = row.annual_cost, row.manager_annual_cost
@@ -1190,16 +1277,26 @@ class RoleCostsForm(forms.Form):
 
 class ShareLinkForm(forms.Form):
     days = forms.IntegerField(
-        label="Works for (days)",
+        label=_("Works for (days)"),
         initial=ShareLink.DEFAULT_DAYS,
         min_value=1,
         max_value=ShareLink.MAX_DAYS,
-        help_text=f"At most {ShareLink.MAX_DAYS} days; you can revoke it sooner.",
+        help_text=_lazy_format(
+            _("At most %(max)s days; you can revoke it sooner."), max=ShareLink.MAX_DAYS
+        ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "required": f"Enter how many days the link works, 1 to {ShareLink.MAX_DAYS}.",
-            "invalid": f"Enter a whole number of days, 1 to {ShareLink.MAX_DAYS}.",
-            "min_value": f"Enter how many days the link works, 1 to {ShareLink.MAX_DAYS}.",
-            "max_value": f"A link works for at most {ShareLink.MAX_DAYS} days.",
+            "required": _lazy_format(
+                _("Enter how many days the link works, 1 to %(max)s."), max=ShareLink.MAX_DAYS
+            ),
+            "invalid": _lazy_format(
+                _("Enter a whole number of days, 1 to %(max)s."), max=ShareLink.MAX_DAYS
+            ),
+            "min_value": _lazy_format(
+                _("Enter how many days the link works, 1 to %(max)s."), max=ShareLink.MAX_DAYS
+            ),
+            "max_value": _lazy_format(
+                _("A link works for at most %(max)s days."), max=ShareLink.MAX_DAYS
+            ),
         },
     )

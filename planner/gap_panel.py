@@ -6,6 +6,8 @@ each of them redraws it after an edit. It is built from the rules' results only.
 
 from collections import Counter
 
+from django.utils.formats import number_format
+
 from planner import rules
 from planner.planning import Plan, current_quarter
 from planner.quarters import Quarter
@@ -27,7 +29,10 @@ def ratio_label(customer_facing: int, enablement: int) -> str | None:
         return None
     ratio = customer_facing / enablement
     # Whole numbers read best at the article's scale (1 : 50); below 10 a decimal matters.
-    return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}".removesuffix(".0")
+    if ratio >= 10:
+        return number_format(round(ratio), force_grouping=True)
+    tenths = round(ratio, 1)
+    return str(int(tenths)) if tenths == int(tenths) else number_format(tenths, decimal_pos=1)
 
 
 def gap_context(

@@ -26,6 +26,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from planner import rules
@@ -55,7 +58,11 @@ class Problem:
     def __str__(self) -> str:
         if self.line is None:
             return self.message
-        where = f"Line {self.line}, {self.column}" if self.column else f"Line {self.line}"
+        where = (
+            gettext("Line %(line)s, %(column)s") % {"line": self.line, "column": self.column}
+            if self.column
+            else gettext("Line %(line)s") % {"line": self.line}
+        )
         return f"{where}: {self.message}"
 
 
@@ -115,22 +122,28 @@ def _kind(content: bytes, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
         if not content.startswith(ZIP_SIGNATURE):
-            raise _Refused("This is not an Excel workbook (.xlsx), whatever its name says.")
+            raise _Refused(_("This is not an Excel workbook (.xlsx), whatever its name says."))
         return "xlsx"
     if suffix in (".csv", ".txt"):
         if content.startswith(ZIP_SIGNATURE) or b"\x00" in content[:4096]:
             raise _Refused(
-                "This is not a CSV text file, whatever its name says. Save the sheet as "
-                "CSV UTF-8, or upload the Excel workbook (.xlsx) itself."
+                _(
+                    "This is not a CSV text file, whatever its name says. Save the sheet as "
+                    "CSV UTF-8, or upload the Excel workbook (.xlsx) itself."
+                )
             )
         return "csv"
     if suffix == ".xls":
         raise _Refused(
-            "Files from Excel 97–2003 (.xls) cannot be read: save it as an Excel workbook "
-            "(.xlsx) or as CSV UTF-8."
+            _(
+                "Files from Excel 97–2003 (.xls) cannot be read: save it as an Excel workbook "
+                "(.xlsx) or as CSV UTF-8."
+            )
         )
     name = PurePath(filename).name[:80]
-    raise _Refused(f"Choose a CSV (.csv) or Excel (.xlsx) file; “{name}” is neither.")
+    raise _Refused(
+        _("Choose a CSV (.csv) or Excel (.xlsx) file; “%(name)s” is neither.") % {"name": name}
+    )
 
 
 def _csv_lines(content: bytes) -> list[tuple[int, list[Any]]]:
@@ -138,7 +151,7 @@ def _csv_lines(content: bytes) -> list[tuple[int, list[Any]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _Refused(
-            "This file is not UTF-8 text: save it from your spreadsheet as CSV UTF-8."
+            _("This file is not UTF-8 text: save it from your spreadsheet as CSV UTF-8.")
         ) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ","
@@ -152,7 +165,10 @@ def _csv_lines(content: bytes) -> list[tuple[int, list[Any]]]:
                 raise _Refused(_too_many_lines())
             lines.append((reader.line_num, list(cells)))
     except csv.Error as error:
-        raise _Refused(f"Line {reader.line_num}: this is not readable CSV ({error}).") from None
+        raise _Refused(
+            _("Line %(line_num)s: this is not readable CSV (%(error)s).")
+            % {"line_num": reader.line_num, "error": error}
+        ) from None
     return lines
 
 
@@ -162,12 +178,14 @@ def _workbook_lines(content: bytes) -> list[tuple[int, list[Any]]]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise _Refused("This Excel workbook (.xlsx) is damaged and cannot be read.") from None
+        raise _Refused(_("This Excel workbook (.xlsx) is damaged and cannot be read.")) from None
     # zipfile stops each part at the size its directory declares, so this sum is a bound.
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
         raise _Refused(
-            "This workbook is too large once unpacked: keep one sheet with the headcount "
-            "and save it again."
+            _(
+                "This workbook is too large once unpacked: keep one sheet with the headcount "
+                "and save it again."
+            )
         )
     lines = []
     try:
@@ -190,7 +208,7 @@ def _workbook_lines(content: bytes) -> list[tuple[int, list[Any]]]:
     except Exception:
         # The parser meets untrusted bytes and fails in many ways (bad XML, missing parts,
         # forbidden entities, odd values); every one of them means the same to the person.
-        raise _Refused("This Excel workbook (.xlsx) is damaged and cannot be read.") from None
+        raise _Refused(_("This Excel workbook (.xlsx) is damaged and cannot be read.")) from None
     return lines
 
 
@@ -203,9 +221,9 @@ def _cell_value(cell) -> Any:
 
 
 def _too_many_lines() -> str:
-    return (
-        f"The file has more than {MAX_LINES:,} lines: import at most {MAX_ROWS} quarters at once."
-    )
+    return gettext(
+        "The file has more than %(lines)s lines: import at most %(rows)s quarters at once."
+    ) % {"lines": number_format(MAX_LINES, force_grouping=True), "rows": MAX_ROWS}
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -233,12 +251,17 @@ def _read(lines: Iterable[tuple[int, list[Any]]], month: int) -> Reading:
     lines = [(number, cells) for number, cells in lines if cells]
     if not lines:
         raise _Refused(
-            "The file is empty: download the template and write one quarter on each line "
-            "under its header."
+            _(
+                "The file is empty: download the template and write one quarter on each line "
+                "under its header."
+            )
         )
     for number, cells in lines:
         if len(cells) > MAX_COLUMNS:
-            raise _Refused(f"Line {number} has more than {MAX_COLUMNS} columns: {_expected()}.")
+            raise _Refused(
+                _("Line %(number)s has more than %(max_columns)s columns: %(expected)s.")
+                % {"number": number, "max_columns": MAX_COLUMNS, "expected": _expected()}
+            )
     (header_line, header), *body = lines
     columns, problems = _header(header_line, header)
     # Values under an unknown column are covered by its problem; under none, they are not.
@@ -246,16 +269,24 @@ def _read(lines: Iterable[tuple[int, list[Any]]], month: int) -> Reading:
     if any(column not in columns for column in COLUMNS):
         return Reading(problems=tuple(problems))
     if not body:
-        raise _Refused("The file has a header but no quarters under it.")
+        raise _Refused(_("The file has a header but no quarters under it."))
     if len(body) > MAX_ROWS:
-        raise _Refused(f"The file lists {len(body)} quarters: import at most {MAX_ROWS} at once.")
+        raise _Refused(
+            _("The file lists %(body)s quarters: import at most %(max_rows)s at once.")
+            % {"body": len(body), "max_rows": MAX_ROWS}
+        )
     rows, seen = [], {}
     for number, cells in body:
         row, row_problems = _row(number, cells, columns, unnamed, month)
         if row is not None and row.quarter in seen:
             label = Quarter.from_ordinal(row.quarter).label
             row_problems.append(
-                Problem(f"{label} is already on line {seen[row.quarter]}.", number, "quarter")
+                Problem(
+                    gettext("%(value)s is already on line %(quarter)s.")
+                    % {"value": label, "quarter": seen[row.quarter]},
+                    number,
+                    "quarter",
+                )
             )
         elif row is not None:
             seen[row.quarter] = number
@@ -276,19 +307,36 @@ def _header(line: int, cells: list[Any]) -> tuple[dict[str, int], list[Problem]]
             continue
         if name not in COLUMNS:
             shown = _shown(cell)
-            problems.append(Problem(f"Unknown column {shown}: {_expected()}.", line))
+            problems.append(
+                Problem(
+                    gettext("Unknown column %(shown)s: %(expected)s.")
+                    % {"shown": shown, "expected": _expected()},
+                    line,
+                )
+            )
         elif name in columns:
-            problems.append(Problem(f"The column {name} appears twice.", line))
+            problems.append(
+                Problem(gettext("The column %(name)s appears twice.") % {"name": name}, line)
+            )
         else:
             columns[name] = index
     for name in COLUMNS:
         if name not in columns:
-            problems.append(Problem(f"Missing column {name}: {_expected()}.", line))
+            problems.append(
+                Problem(
+                    gettext("Missing column %(name)s: %(expected)s.")
+                    % {"name": name, "expected": _expected()},
+                    line,
+                )
+            )
     return columns, problems
 
 
 def _expected() -> str:
-    return "the columns are " + ", ".join(COLUMNS[:-1]) + " and " + COLUMNS[-1]
+    return gettext("the columns are %(columns)s and %(last)s") % {
+        "columns": ", ".join(COLUMNS[:-1]),
+        "last": COLUMNS[-1],
+    }
 
 
 def _row(
@@ -298,7 +346,13 @@ def _row(
     values: dict[str, int] = {}
     for index, cell in enumerate(cells):
         if index in unnamed and not _blank(cell):
-            problems.append(Problem(f"{_shown(cell)} is in a column the file does not name.", line))
+            problems.append(
+                Problem(
+                    gettext("%(cell)s is in a column the file does not name.")
+                    % {"cell": _shown(cell)},
+                    line,
+                )
+            )
     for name, index in columns.items():
         cell = cells[index] if index < len(cells) else None
         try:
@@ -328,13 +382,22 @@ def _shown(value: Any) -> str:
 
 
 def _quarter(value: Any, month: int) -> int:
-    example = f"write it like {EXAMPLE.label} or as the day it starts, {_start(EXAMPLE, month)}"
+    example = gettext("write it like %(example)s or as the day it starts, %(month)s") % {
+        "example": EXAMPLE.label,
+        "month": _start(EXAMPLE, month),
+    }
     if isinstance(value, Formula):
-        raise _Bad(f"{_shown(value)} is a formula, not a quarter: {example}.")
+        raise _Bad(
+            gettext("%(value)s is a formula, not a quarter: %(example)s.")
+            % {"value": _shown(value), "example": example}
+        )
     if isinstance(value, ErrorValue):
-        raise _Bad(f"{value} is an error, not a quarter: {example}.")
+        raise _Bad(
+            gettext("%(value)s is an error, not a quarter: %(example)s.")
+            % {"value": value, "example": example}
+        )
     if _blank(value):
-        raise _Bad(f"no quarter: {example}.")
+        raise _Bad(gettext("no quarter: %(example)s.") % {"example": example})
     if isinstance(value, datetime.date):
         # A workbook's date cell; openpyxl reads it as a datetime at midnight.
         day = value.date() if isinstance(value, datetime.datetime) else value
@@ -344,14 +407,20 @@ def _quarter(value: Any, month: int) -> int:
         try:
             day = datetime.date.fromisoformat(_padded(text))
         except ValueError:
-            raise _Bad(f"{_shown(text)} is not a date.") from None
+            raise _Bad(gettext("%(text)s is not a date.") % {"text": _shown(text)}) from None
         return _quarter_starting(day, month)
     match = _LABEL.match(text)
     if not match:
-        raise _Bad(f"{_shown(value)} is not a quarter: {example}.")
+        raise _Bad(
+            gettext("%(value)s is not a quarter: %(example)s.")
+            % {"value": _shown(value), "example": example}
+        )
     year, number = int(match[1]), int(match[2])
     if not 1 <= number <= 4:
-        raise _Bad(f"{_shown(text)} is not a quarter: a fiscal year has Q1 to Q4.")
+        raise _Bad(
+            gettext("%(text)s is not a quarter: a fiscal year has Q1 to Q4.")
+            % {"text": _shown(text)}
+        )
     return _supported(year * 4 + number - 1, text)
 
 
@@ -368,8 +437,8 @@ def _supported(ordinal: int, written: str) -> int:
     if not MIN_ORDINAL <= ordinal <= MAX_ORDINAL:
         first, last = Quarter.from_ordinal(MIN_ORDINAL), Quarter.from_ordinal(MAX_ORDINAL)
         raise _Bad(
-            f"{_shown(written)} is outside the quarters the planner keeps, "
-            f"{first.label} to {last.label}."
+            gettext("%(written)s is outside the quarters the planner keeps, %(first)s to %(last)s.")
+            % {"written": _shown(written), "first": first.label, "last": last.label}
         )
     return ordinal
 
@@ -380,14 +449,21 @@ def _quarter_starting(day: datetime.date, month: int) -> int:
     except ValueError:
         first, last = Quarter.from_ordinal(MIN_ORDINAL), Quarter.from_ordinal(MAX_ORDINAL)
         raise _Bad(
-            f"{day.isoformat()} is outside the quarters the planner keeps, "
-            f"{_start(first, month)} to {last.end_date(month).isoformat()}."
+            gettext("%(day)s is outside the quarters the planner keeps, %(month)s to %(month2)s.")
+            % {
+                "day": day.isoformat(),
+                "month": _start(first, month),
+                "month2": last.end_date(month).isoformat(),
+            }
         ) from None
     ordinal = _supported(quarter.ordinal, day.isoformat())
     if quarter.start_date(month) != day:
         raise _Bad(
-            f"{day.isoformat()} is not the first day of a quarter: it falls in "
-            f"{quarter.label}, which starts {_start(quarter, month)}."
+            gettext(
+                "%(day)s is not the first day of a quarter: it falls in "
+                "%(quarter)s, which starts %(month)s."
+            )
+            % {"day": day.isoformat(), "quarter": quarter.label, "month": _start(quarter, month)}
         )
     return ordinal
 
@@ -395,32 +471,47 @@ def _quarter_starting(day: datetime.date, month: int) -> int:
 def _count(value: Any) -> int:
     if isinstance(value, Formula):
         raise _Bad(
-            f"{_shown(value)} is a formula, not a number: paste the values instead "
-            "(Paste Special → Values)."
+            gettext(
+                "%(value)s is a formula, not a number: paste the values instead "
+                "(Paste Special → Values)."
+            )
+            % {"value": _shown(value)}
         )
     if isinstance(value, ErrorValue):
-        raise _Bad(f"{value} is an error, not a number.")
+        raise _Bad(gettext("%(value)s is an error, not a number.") % {"value": value})
     if _blank(value):
-        raise _Bad("no number: write 0 if there is no one.")
+        raise _Bad(_("no number: write 0 if there is no one."))
     if isinstance(value, datetime.date | datetime.time):
-        raise _Bad(f"{_shown(value)} is a date, not a number of people.")
+        raise _Bad(
+            gettext("%(value)s is a date, not a number of people.") % {"value": _shown(value)}
+        )
     if isinstance(value, bool):
-        raise _Bad(f"{_shown(value)} is not a number: write a whole number of people, like 42.")
+        raise _Bad(
+            gettext("%(value)s is not a number: write a whole number of people, like 42.")
+            % {"value": _shown(value)}
+        )
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         raise _Bad(
-            f"{_shown(value)} is not a number: write a whole number of people, like 42."
+            gettext("%(value)s is not a number: write a whole number of people, like 42.")
+            % {"value": _shown(value)}
         ) from None
     if not number.is_finite():
-        raise _Bad(f"{_shown(value)} is not a number: write a whole number of people, like 42.")
+        raise _Bad(
+            gettext("%(value)s is not a number: write a whole number of people, like 42.")
+            % {"value": _shown(value)}
+        )
     if number < 0:
-        raise _Bad(f"{_shown(value)} is negative: headcount cannot be below 0.")
+        raise _Bad(
+            gettext("%(value)s is negative: headcount cannot be below 0.")
+            % {"value": _shown(value)}
+        )
     # Compared before any conversion: turning 1e999999 into an integer would take forever.
     if number > MAX_HEADCOUNT:
         raise _Bad(f"{_shown(value)} is more than {MAX_HEADCOUNT:,} people: check the number.")
     if number != number.to_integral_value():
-        raise _Bad(f"{_shown(value)} is not a whole number of people.")
+        raise _Bad(gettext("%(value)s is not a whole number of people.") % {"value": _shown(value)})
     return int(number)
 
 

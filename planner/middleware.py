@@ -3,7 +3,9 @@
 import codecs
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
 from django.utils.http import parse_header_parameters
 
 FORM = "application/x-www-form-urlencoded"
@@ -47,3 +49,41 @@ class RequestCharsetMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+# Where a signed-in user's language is kept for the length of their session: read from
+# UserPreferences once at login (planner.languages), so that no request pays a query for it.
+SESSION_LANGUAGE_KEY = "planner_language"
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's own language, over the cookie and the browser's: after
+    LocaleMiddleware, which has already chosen one for an anonymous visitor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.session.get(SESSION_LANGUAGE_KEY)
+        if not (language and translation.check_for_language(language)):
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            # The browser keeps the user's language after they log out.
+            set_language_cookie(response, language)
+        return response
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

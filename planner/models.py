@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from planner import rules
 from planner.money import DEFAULT_CURRENCY, validate_currency
@@ -53,14 +55,14 @@ class Versioned(models.Model):
 
 class Organization(Versioned):
     class ReportsTo(models.TextChoices):
-        CRO = "cro", "Chief Revenue Officer"
-        VP_SALES = "vp_sales", "VP Sales"
-        MARKETING = "marketing", "Marketing"
-        CUSTOMER_SUCCESS = "customer_success", "Customer Success"
-        REVENUE_OPERATIONS = "revenue_operations", "Revenue Operations"
-        PEOPLE = "people", "HR / People"
-        CEO = "ceo", "CEO"
-        OTHER = "other", "Other"
+        CRO = "cro", _("Chief Revenue Officer")
+        VP_SALES = "vp_sales", _("VP Sales")
+        MARKETING = "marketing", _("Marketing")
+        CUSTOMER_SUCCESS = "customer_success", _("Customer Success")
+        REVENUE_OPERATIONS = "revenue_operations", _("Revenue Operations")
+        PEOPLE = "people", _("HR / People")
+        CEO = "ceo", _("CEO")
+        OTHER = "other", _("Other")
 
     class Focus(models.TextChoices):
         ONBOARDING = "onboarding", rules.STAGE_1_FOCUSES["onboarding"]
@@ -70,15 +72,17 @@ class Organization(Versioned):
     name = models.CharField(
         max_length=120,
         validators=[validate_plain_text],
-        help_text="Your company or business unit, as your CRO would name it.",
+        help_text=_("Your company or business unit, as your CRO would name it."),
     )
     slug = models.SlugField(max_length=60, unique=True)
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="The month your fiscal year starts. FY2027 is the year that ends in 2027. "
-        "Changing it keeps every quarter's name (FY2027 Q1 stays FY2027 Q1) but moves the "
-        "calendar months it covers, and with them which quarters count as actual.",
+        help_text=_(
+            "The month your fiscal year starts. FY2027 is the year that ends in 2027. "
+            "Changing it keeps every quarter's name (FY2027 Q1 stays FY2027 Q1) but moves the "
+            "calendar months it covers, and with them which quarters count as actual."
+        ),
     )
     target_ratio = models.PositiveSmallIntegerField(
         default=rules.DEFAULT_TARGET_RATIO,
@@ -86,43 +90,52 @@ class Organization(Versioned):
             MinValueValidator(rules.MIN_TARGET_RATIO),
             MaxValueValidator(rules.MAX_TARGET_RATIO),
         ],
-        help_text="Customer-facing people per enablement person. The article's typical "
-        "organization runs one enablement person per 50.",
+        help_text=_(
+            "Customer-facing people per enablement person. The article's typical "
+            "organization runs one enablement person per 50."
+        ),
     )
     leader_has_adult_learning = models.BooleanField(
         default=False,
-        help_text="Does the enablement leader have adult-learning (instructional design) "
-        "expertise? If not, an adult-learning specialist is the first hire in stage 2.",
+        help_text=_(
+            "Does the enablement leader have adult-learning (instructional design) "
+            "expertise? If not, an adult-learning specialist is the first hire in stage 2."
+        ),
     )
     leader_strategic_share = models.PositiveSmallIntegerField(
         default=25,
         validators=[MaxValueValidator(100)],
-        help_text="How much of the leader's time goes to strategy today, in percent. "
-        "Compared with what the stage calls for: 25% at 0–50, 50% at 51–500, all above.",
+        # xgettext:no-python-format
+        help_text=_(
+            "How much of the leader's time goes to strategy today, in percent. "
+            "Compared with what the stage calls for: 25% at 0–50, 50% at 51–500, all above."
+        ),
     )
     reports_to = models.CharField(
         max_length=32,
         choices=ReportsTo.choices,
         default=ReportsTo.VP_SALES,
-        help_text="Whom enablement reports to. Inside the revenue team it is closer to the "
-        "field; outside it, more strategic. Above 2000 customer-facing, report to the CRO.",
+        help_text=_(
+            "Whom enablement reports to. Inside the revenue team it is closer to the "
+            "field; outside it, more strategic. Above 2000 customer-facing, report to the CRO."
+        ),
     )
     hiring_lead_time = models.PositiveSmallIntegerField(
         default=1,
         validators=[MaxValueValidator(4)],
-        help_text="Quarters from opening a requisition to the hire starting (0–4).",
+        help_text=_("Quarters from opening a requisition to the hire starting (0–4)."),
     )
     stage_one_focus = models.CharField(
         max_length=16,
         choices=Focus.choices,
         default=Focus.ONBOARDING,
-        help_text="A team of one focuses on one activity above all.",
+        help_text=_("A team of one focuses on one activity above all."),
     )
     currency = models.CharField(
         max_length=3,
         default=DEFAULT_CURRENCY,
         validators=[validate_currency],
-        help_text="Every cost is in this currency (ISO 4217 code) and shown with it.",
+        help_text=_("Every cost is in this currency (ISO 4217 code) and shown with it."),
     )
 
     class Meta:
@@ -170,9 +183,9 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        EDITOR = "editor", "Editor"
-        VIEWER = "viewer", "Viewer"
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Editor")
+        VIEWER = "viewer", _("Viewer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -299,7 +312,7 @@ class HeadcountSnapshot(Versioned):
     sales = models.PositiveIntegerField(default=0)
     customer_success = models.PositiveIntegerField(default=0)
     other = models.PositiveIntegerField(
-        default=0, help_text="Other customer-facing: support, partner teams and the like."
+        default=0, help_text=_("Other customer-facing: support, partner teams and the like.")
     )
 
     class Meta:
@@ -345,11 +358,11 @@ class TeamMember(Versioned):
     name = models.CharField(max_length=120, validators=[validate_plain_text])
     start_quarter = QuarterField()
     end_quarter = QuarterField(
-        null=True, blank=True, help_text="The first quarter they are no longer in seat."
+        null=True, blank=True, help_text=_("The first quarter they are no longer in seat.")
     )
     is_manager = models.BooleanField(
         default=False,
-        help_text="Leads other enablement people in the same role (RULES.md B step 10).",
+        help_text=_("Leads other enablement people in the same role (RULES.md B step 10)."),
     )
     annual_cost = models.DecimalField(
         max_digits=12,
@@ -357,7 +370,7 @@ class TeamMember(Versioned):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="Fully loaded annual cost, if it differs from the role's default in settings.",
+        help_text=_("Fully loaded annual cost, if it differs from the role's default in settings."),
     )
 
     class Meta:
@@ -398,11 +411,11 @@ class TeamMember(Versioned):
 
 class PlannedHire(Versioned):
     class Status(models.TextChoices):
-        PLANNED = rules.PLANNED, "Planned"
-        APPROVED = rules.APPROVED, "Approved"
-        RECRUITING = rules.RECRUITING, "Recruiting"
-        HIRED = rules.HIRED, "Hired"
-        CANCELLED = rules.CANCELLED, "Cancelled"
+        PLANNED = rules.PLANNED, _("Planned")
+        APPROVED = rules.APPROVED, _("Approved")
+        RECRUITING = rules.RECRUITING, _("Recruiting")
+        HIRED = rules.HIRED, _("Hired")
+        CANCELLED = rules.CANCELLED, _("Cancelled")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="planned_hires"
@@ -411,7 +424,7 @@ class PlannedHire(Versioned):
         Scenario, null=True, blank=True, on_delete=models.CASCADE, related_name="hires"
     )
     role = models.CharField(max_length=32, choices=ROLE_CHOICES)
-    target_quarter = QuarterField(help_text="The quarter the hire should be in seat.")
+    target_quarter = QuarterField(help_text=_("The quarter the hire should be in seat."))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     annual_cost = models.DecimalField(
         max_digits=12,
@@ -419,12 +432,12 @@ class PlannedHire(Versioned):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="Fully loaded annual cost, for finance. Optional.",
+        help_text=_("Fully loaded annual cost, for finance. Optional."),
     )
     notes = models.TextField(blank=True, max_length=2000, validators=[validate_text_block])
     is_manager = models.BooleanField(
         default=False,
-        help_text="Will lead other enablement people in the same role (RULES.md B step 10).",
+        help_text=_("Will lead other enablement people in the same role (RULES.md B step 10)."),
     )
     team_member = models.OneToOneField(
         TeamMember,
@@ -432,7 +445,7 @@ class PlannedHire(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="hire",
-        help_text="The team member this hire became once marked hired.",
+        help_text=_("The team member this hire became once marked hired."),
     )
 
     class Meta:
@@ -454,7 +467,10 @@ class PlannedHire(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} for {Quarter.from_ordinal(self.target_quarter)}"
+        return gettext("%(role)s for %(quarter)s") % {
+            "role": self.get_role_display(),
+            "quarter": Quarter.from_ordinal(self.target_quarter),
+        }
 
     @property
     def counts(self) -> bool:
@@ -500,32 +516,32 @@ class RoleCost(Versioned):
         ]
 
     def __str__(self) -> str:
-        return rules.ROLE_NAMES[self.role]
+        return str(rules.ROLE_NAMES[self.role])
 
 
 class Entity(models.TextChoices):
     """What a recorded change was made to, in the words the history shows."""
 
-    ORGANIZATION = "organization", "organization"  # its creation, with its first settings
-    SETTINGS = "settings", "settings"
-    SEGMENT = "segment", "segment"
-    HEADCOUNT = "headcount", "headcount"
-    TEAM_MEMBER = "team member", "team member"
-    PLANNED_HIRE = "planned hire", "planned hire"
-    MEMBER = "member", "member"
-    INVITATION = "invitation", "invitation"
-    ROLE_COST = "role cost", "role cost"
-    SHARE_LINK = "share link", "share link"
-    SCENARIO = "scenario", "scenario"
+    ORGANIZATION = "organization", _("organization")  # its creation, with its first settings
+    SETTINGS = "settings", _("settings")
+    SEGMENT = "segment", _("segment")
+    HEADCOUNT = "headcount", _("headcount")
+    TEAM_MEMBER = "team member", _("team member")
+    PLANNED_HIRE = "planned hire", _("planned hire")
+    MEMBER = "member", _("member")
+    INVITATION = "invitation", _("invitation")
+    ROLE_COST = "role cost", _("role cost")
+    SHARE_LINK = "share link", _("share link")
+    SCENARIO = "scenario", _("scenario")
 
 
 class Change(models.Model):
     """One recorded change: who did what to which row, with the values before and after."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        DELETED = "deleted", "Deleted"
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        DELETED = "deleted", _("Deleted")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
@@ -643,6 +659,18 @@ class VerifiedEmail(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class UserPreferences(models.Model):
+    """What a user chose for themselves: for now, the interface's language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return self.language
 
 
 def has_verified_email(user) -> bool:

@@ -14,7 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_CURRENCY = "USD"
 
@@ -35,7 +37,8 @@ def tender_codes(today: datetime.date) -> tuple[str, ...]:
 
 
 def currency_name(code: str) -> str:
-    return get_currency_name(code, locale="en")
+    """The currency's name in the reader's language: "Euro", "euro"."""
+    return get_currency_name(code, locale=translation.to_locale(translation.get_language() or "en"))
 
 
 def currency_choices(today: datetime.date, keep: str = "") -> list[tuple[str, str]]:
@@ -47,7 +50,7 @@ def currency_choices(today: datetime.date, keep: str = "") -> list[tuple[str, st
 def validate_currency(value: str) -> None:
     if value not in known_codes():
         raise ValidationError(
-            "Choose a currency by its three-letter ISO 4217 code, like EUR, USD or PLN.",
+            _("Choose a currency by its three-letter ISO 4217 code, like EUR, USD or PLN."),
             code="unknown_currency",
         )
 

@@ -22,6 +22,7 @@ from itertools import groupby, pairwise
 from math import ceil
 
 from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from planner.quarters import Quarter
 
@@ -76,12 +77,10 @@ class Reason:
         )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _people(n: int) -> str:
-    return f"{n} customer-facing {'person' if n == 1 else 'people'}"
+    return ngettext("%(count)s customer-facing person", "%(count)s customer-facing people", n) % {
+        "count": n
+    }
 
 
 # --- B. Stages ---------------------------------------------------------------------------
@@ -104,51 +103,60 @@ class Stage:
 STAGES = (
     Stage(
         1,
-        "Foundation",
+        _("Foundation"),
         0,
         50,
         0.25,
         Reason(
-            "A team of one. The Enablement Manager spends about 75% of the time on hands-on "
-            "work and up to 25% on strategy: program planning, process improvement, early "
-            "tool purchases.",
+            # xgettext:no-python-format
+            _(
+                "A team of one. The Enablement Manager spends about 75% of the time on hands-on "
+                "work and up to 25% on strategy: program planning, process improvement, early "
+                "tool purchases."
+            ),
             ("A.3",),
         ),
     ),
     Stage(
         2,
-        "Expansion",
+        _("Expansion"),
         51,
         500,
         0.50,
         Reason(
-            "The team needs a leader who is still mainly hands-on but spends about half of the "
-            "time on strategy, adding teammates as they move from hands-on work to strategy.",
+            _(
+                "The team needs a leader who is still mainly hands-on but spends about half of the "
+                "time on strategy, adding teammates as they move from hands-on work to strategy."
+            ),
             ("A.4",),
         ),
     ),
     Stage(
         3,
-        "Scale",
+        _("Scale"),
         501,
         2000,
         1.00,
         Reason(
-            "Same shape as Expansion, but the leader becomes fully strategic and keeps hiring "
-            "at the recommended ratio: specialists become leads.",
+            _(
+                "Same shape as Expansion, but the leader becomes fully strategic and keeps hiring "
+                "at the recommended ratio: specialists become leads."
+            ),
             ("A.5",),
         ),
     ),
     Stage(
         4,
-        "Enterprise",
+        _("Enterprise"),
         2001,
         None,
         1.00,
         Reason(
-            "Build for scale. The leader is fully strategic and a peer of the customer-facing "
-            "leaders, often reporting to the CRO; the team moves from orchestrating the field "
-            "to collaborating with it.",
+            _(
+                "Build for scale. The leader is fully strategic and a peer of the customer-facing "
+                "leaders, often reporting to the CRO; the team moves from orchestrating the field "
+                "to collaborating with it."
+            ),
             ("A.6",),
         ),
     ),
@@ -181,22 +189,24 @@ RATIO_BAND_LIMITS = (
 )
 RATIO_BANDS = ("none", "inefficient", "heavy", "typical", "lean", "no_buy_in")
 RATIO_BAND_MEANINGS = {
-    "none": Reason("No enablement in seat yet.", ("B ratio",)),
+    "none": Reason(_("No enablement in seat yet."), ("B ratio",)),
     "inefficient": Reason(
-        "Heading toward one enablement person per customer-facing person, which the article "
-        "calls gross inefficiency.",
+        _(
+            "Heading toward one enablement person per customer-facing person, which the article "
+            "calls gross inefficiency."
+        ),
         ("A.1", "B ratio"),
     ),
-    "heavy": Reason("More enablement than the typical 1:50.", ("A.1", "B ratio")),
+    "heavy": Reason(_("More enablement than the typical 1:50."), ("A.1", "B ratio")),
     "typical": Reason(
-        "Around the typical one enablement person per 50 customer-facing.", ("A.1", "B ratio")
+        _("Around the typical one enablement person per 50 customer-facing."), ("A.1", "B ratio")
     ),
     "lean": Reason(
-        "Leaner than the typical 1:50, still short of the 500:1 warning sign.",
+        _("Leaner than the typical 1:50, still short of the 500:1 warning sign."),
         ("A.1", "B ratio"),
     ),
     "no_buy_in": Reason(
-        "Above 500:1, which the article reads as enablement having no buy-in.",
+        _("Above 500:1, which the article reads as enablement having no buy-in."),
         ("A.1", "B ratio"),
     ),
 }
@@ -234,13 +244,13 @@ ROLES = (
     ENABLEMENT_LIAISON,
 )
 ROLE_NAMES = {
-    ENABLEMENT_LEADER: "Enablement leader",
-    ADULT_LEARNING_SPECIALIST: "Adult-learning specialist",
-    PROGRAM_MANAGER: "Program manager",
-    CS_ENABLEMENT: "CS enablement",
-    SALES_ENABLEMENT: "Sales enablement",
-    PRODUCT_ENABLEMENT: "Product enablement",
-    ENABLEMENT_LIAISON: "Enablement liaison",
+    ENABLEMENT_LEADER: _("Enablement leader"),
+    ADULT_LEARNING_SPECIALIST: _("Adult-learning specialist"),
+    PROGRAM_MANAGER: _("Program manager"),
+    CS_ENABLEMENT: _("CS enablement"),
+    SALES_ENABLEMENT: _("Sales enablement"),
+    PRODUCT_ENABLEMENT: _("Product enablement"),
+    ENABLEMENT_LIAISON: _("Enablement liaison"),
 }
 
 CHANGE_MANAGEMENT = "change_management"
@@ -248,55 +258,65 @@ CO_CREATION = "co_creation"
 CENTER_OF_EXCELLENCE = "center_of_excellence"
 PRACTICES = (CHANGE_MANAGEMENT, CO_CREATION, CENTER_OF_EXCELLENCE)
 PRACTICE_NAMES = {
-    CHANGE_MANAGEMENT: "Formal change management",
-    CO_CREATION: "Co-creation and collaboration models",
-    CENTER_OF_EXCELLENCE: "Enablement center of excellence",
+    CHANGE_MANAGEMENT: _("Formal change management"),
+    CO_CREATION: _("Co-creation and collaboration models"),
+    CENTER_OF_EXCELLENCE: _("Enablement center of excellence"),
 }
 PRACTICE_REASONS = {
     CHANGE_MANAGEMENT: Reason(
-        "At over 2000 customer-facing, add a formal approach to change management.",
+        _("At over 2000 customer-facing, add a formal approach to change management."),
         ("A.6", "B stage 4"),
     ),
     CO_CREATION: Reason(
-        "At over 2000 customer-facing, scale coaching, content sourcing and delivery through "
-        "co-creation and collaboration with the field.",
+        _(
+            "At over 2000 customer-facing, scale coaching, content sourcing and delivery through "
+            "co-creation and collaboration with the field."
+        ),
         ("A.6", "B stage 4"),
     ),
     CENTER_OF_EXCELLENCE: Reason(
-        "At over 2000 customer-facing, run a single center of excellence for enablement, "
-        "owned jointly with the customer-facing teams.",
+        _(
+            "At over 2000 customer-facing, run a single center of excellence for enablement, "
+            "owned jointly with the customer-facing teams."
+        ),
         ("A.6", "B stage 4"),
     ),
 }
 
 STAGE_1_FOCUSES = {
-    "onboarding": "Onboarding & training",
-    "content": "Content creation, curation and delivery",
-    "process": "Process improvement (often shared with Revenue Operations at first)",
+    "onboarding": _("Onboarding & training"),
+    "content": _("Content creation, curation and delivery"),
+    "process": _("Process improvement (often shared with Revenue Operations at first)"),
 }
 STAGE_1_FOCUS_ADVICE = Reason(
-    "A team of one should focus on one activity above all: onboarding & training, content, "
-    "or process improvement.",
+    _(
+        "A team of one should focus on one activity above all: onboarding & training, content, "
+        "or process improvement."
+    ),
     ("A.3", "B stage 1"),
 )
 
 REPORTING_LINE_ADVICE = Reason(
-    "Outside the revenue team enablement tends to be more strategic but further from the "
-    "people it supports; inside it, more tactical with more direct impact. There is no single "
-    "right answer.",
+    _(
+        "Outside the revenue team enablement tends to be more strategic but further from the "
+        "people it supports; inside it, more tactical with more direct impact. There is no single "
+        "right answer."
+    ),
     ("A.7",),
 )
 ENTERPRISE_REPORTING_ADVICE = Reason(
-    "At this size the enablement leader should be a peer of the customer-facing leaders, "
-    "reporting to the Chief Revenue Officer or equivalent.",
+    _(
+        "At this size the enablement leader should be a peer of the customer-facing leaders, "
+        "reporting to the Chief Revenue Officer or equivalent."
+    ),
     ("A.6", "B stage 4"),
 )
 
 LEADER_RULE = {2: "A.4", 3: "A.5", 4: "A.6"}
 LEADER_WORDS = {
-    2: "One leader heads the team and spends about half of the time on strategy.",
-    3: "One leader heads the team, now fully on strategy.",
-    4: "One leader heads the team, fully on strategy and a peer of the customer-facing leaders.",
+    2: _("One leader heads the team and spends about half of the time on strategy."),
+    3: _("One leader heads the team, now fully on strategy."),
+    4: _("One leader heads the team, fully on strategy and a peer of the customer-facing leaders."),
 }
 
 # B step 8: from stage 3, program managers and adult-learning specialists grow to one per
@@ -311,16 +331,36 @@ SPAN_OF_CONTROL = 8
 def role_title(role: str, stage: int) -> str:
     """Titles vary by stage (B): Enablement Manager alone at stage 1, specialists become leads."""
     if role == ENABLEMENT_LEADER:
-        return "Enablement Manager" if stage == 1 else "Head of Enablement"
-    if role in (CS_ENABLEMENT, SALES_ENABLEMENT, PRODUCT_ENABLEMENT):
-        return f"{ROLE_NAMES[role]} {_member_noun(role, stage)}"
-    return ROLE_NAMES[role]
+        return gettext("Enablement Manager") if stage == 1 else gettext("Head of Enablement")
+    if role in SPECIALIST_TITLES:
+        return str(LEAD_TITLES[role] if stage >= 3 else SPECIALIST_TITLES[role])
+    return str(ROLE_NAMES[role])
+
+
+SPECIALIST_TITLES = {
+    CS_ENABLEMENT: _("CS enablement specialist"),
+    SALES_ENABLEMENT: _("Sales enablement specialist"),
+    PRODUCT_ENABLEMENT: _("Product enablement specialist"),
+}
+LEAD_TITLES = {
+    CS_ENABLEMENT: _("CS enablement lead"),
+    SALES_ENABLEMENT: _("Sales enablement lead"),
+    PRODUCT_ENABLEMENT: _("Product enablement lead"),
+}
 
 
 def _member_noun(role: str, stage: int) -> str:
     if role == ENABLEMENT_LIAISON:
-        return "liaison"
-    return "lead" if stage >= 3 else "specialist"
+        return gettext("liaison")
+    return gettext("lead") if stage >= 3 else gettext("specialist")
+
+
+def _members_in_words(role: str, count: int, stage: int) -> str:
+    if role == ENABLEMENT_LIAISON:
+        return ngettext("%(count)s liaison", "%(count)s liaisons", count) % {"count": count}
+    if stage >= 3:
+        return ngettext("%(count)s lead", "%(count)s leads", count) % {"count": count}
+    return ngettext("%(count)s specialist", "%(count)s specialists", count) % {"count": count}
 
 
 def managers_for(role: str, seats: int) -> int:
@@ -334,8 +374,12 @@ def seats_in_words(role: str, seats: int, managers: int, stage: int) -> str:
     """A role's seats with the managers among them: "46 — 6 managers, 40 leads" (B step 10)."""
     if not managers:
         return str(seats)
-    others = _count(seats - managers, _member_noun(role, stage))
-    return f"{seats} — {_count(managers, 'manager')}, {others}"
+    return gettext("%(seats)s — %(managers)s, %(others)s") % {
+        "seats": seats,
+        "managers": ngettext("%(count)s manager", "%(count)s managers", managers)
+        % {"count": managers},
+        "others": _members_in_words(role, seats - managers, stage),
+    }
 
 
 # --- Inputs and the assessment -----------------------------------------------------------
@@ -414,8 +458,12 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
         roles = {ENABLEMENT_LEADER: 1}
         reasons = {
             ENABLEMENT_LEADER: Reason(
-                f"With {_people(n)}, one person is the whole team: an Enablement Manager who "
-                "spends about 75% of the time on hands-on work and up to 25% on strategy.",
+                _(
+                    "With %(n)s, one person is the whole team: an Enablement "
+                    "Manager who spends about 75%% of the time on hands-on work "
+                    "and up to 25%% on strategy."
+                )
+                % {"n": _people(n)},
                 ("A.3", "B stage 1"),
             )
         }
@@ -450,23 +498,28 @@ def assess(headcount: Headcount, profile: Profile) -> Assessment:
 def _size_reason(n: int, ratio: int, total: int) -> Reason:
     if n == 0:
         return Reason(
-            "There is no customer-facing headcount to enable yet, so the team has 0 seats.",
+            _("There is no customer-facing headcount to enable yet, so the team has 0 seats."),
             ("B team size",),
         )
     if n <= STAGES[0].high:
         return Reason(
-            f"With {_people(n)}, 50 or fewer, one person is enough: 1 seat.",
+            _("With %(n)s, 50 or fewer, one person is enough: 1 seat.") % {"n": _people(n)},
             ("A.3", "B team size"),
         )
     exact = ceil(n / ratio)
     if exact < 2:
         return Reason(
-            f"With {_people(n)}, one enablement seat per {ratio} would make {exact}, but past 50 "
-            "customer-facing the team has a leader and at least one teammate: 2 seats.",
+            _(
+                "With %(n)s, one enablement seat per %(ratio)s would make "
+                "%(exact)s, but past 50 customer-facing the team has a leader and"
+                " at least one teammate: 2 seats."
+            )
+            % {"n": _people(n), "ratio": ratio, "exact": exact},
             ("A.4", "B team size"),
         )
     return Reason(
-        f"With {_people(n)}, one enablement seat per {ratio} customer-facing makes {total} seats.",
+        _("With %(n)s, one enablement seat per %(ratio)s customer-facing makes %(total)s seats.")
+        % {"n": _people(n), "ratio": ratio, "total": total},
         ("A.1", "B team size"),
     )
 
@@ -493,7 +546,7 @@ def _compose(
         if taken < seats:
             unreached[role] = unreached.get(role, 0) + seats - taken
 
-    noun = "lead" if stage >= 3 else "specialist"
+    noun = gettext("lead") if stage >= 3 else gettext("specialist")
     # 1.
     fill(ENABLEMENT_LEADER, 1, Reason(LEADER_WORDS[stage], (LEADER_RULE[stage], "B step 1")))
     # 2.
@@ -502,8 +555,10 @@ def _compose(
             ADULT_LEARNING_SPECIALIST,
             1,
             Reason(
-                "Past 500 customer-facing the team always has its own adult-learning "
-                "specialist, who designs how people learn.",
+                _(
+                    "Past 500 customer-facing the team always has its own adult-learning "
+                    "specialist, who designs how people learn."
+                ),
                 ("A.5", "B step 2"),
             ),
         )
@@ -512,8 +567,10 @@ def _compose(
             ADULT_LEARNING_SPECIALIST,
             1,
             Reason(
-                "Your enablement leader has no adult-learning expertise, so a specialist "
-                "designs how people learn.",
+                _(
+                    "Your enablement leader has no adult-learning expertise, so a specialist "
+                    "designs how people learn."
+                ),
                 ("A.4", "B step 2"),
             ),
         )
@@ -522,7 +579,7 @@ def _compose(
         PROGRAM_MANAGER,
         1,
         Reason(
-            "A program manager turns training into formal, repeatable programs.",
+            _("A program manager turns training into formal, repeatable programs."),
             ("A.4", "B step 3"),
         ),
     )
@@ -532,8 +589,11 @@ def _compose(
             CS_ENABLEMENT,
             1,
             Reason(
-                f"You have {headcount.customer_success} in customer success, who need their "
-                f"own enablement {noun}.",
+                _(
+                    "You have %(customer_success)s in customer success, who need "
+                    "their own enablement %(noun)s."
+                )
+                % {"customer_success": headcount.customer_success, "noun": noun},
                 ("A.4", "B step 4"),
             ),
         )
@@ -544,8 +604,11 @@ def _compose(
         PRODUCT_ENABLEMENT,
         1,
         Reason(
-            f"A product enablement {noun} works with product marketing so that launches turn "
-            "into revenue fast.",
+            _(
+                "A product enablement %(noun)s works with product marketing so "
+                "that launches turn into revenue fast."
+            )
+            % {"noun": noun},
             ("A.4", "B step 6"),
         ),
     )
@@ -563,9 +626,16 @@ def _compose(
     if stage >= 3:
         target = max(1, total // SEATS_PER_EXTRA_SPECIALIST)
         why = Reason(
-            f"As the team grows, program managers and adult-learning specialists grow "
-            f"to one per {SEATS_PER_EXTRA_SPECIALIST} recommended seats: {target} each for a "
-            f"team of {total}.",
+            _(
+                "As the team grows, program managers and adult-learning "
+                "specialists grow to one per %(seats_per_extra_specialist)s "
+                "recommended seats: %(target)s each for a team of %(total)s."
+            )
+            % {
+                "seats_per_extra_specialist": SEATS_PER_EXTRA_SPECIALIST,
+                "target": target,
+                "total": total,
+            },
             ("A.5", "B step 8"),
         )
         for role in (PROGRAM_MANAGER, ADULT_LEARNING_SPECIALIST):
@@ -581,8 +651,11 @@ def _compose(
         if count := managers_for(role, roles[role]):
             managers[role] = count
             reasons[role] += Reason(
-                f"With {roles[role]} seats, {count} of them are managers, so that no one leads "
-                f"more than {SPAN_OF_CONTROL} people.",
+                _(
+                    "With %(role)s seats, %(count)s of them are managers, so that"
+                    " no one leads more than %(span_of_control)s people."
+                )
+                % {"role": roles[role], "count": count, "span_of_control": SPAN_OF_CONTROL},
                 ("B step 10",),
             )
     ordered = {role: roles[role] for role in ROLES if roles[role] > 0}
@@ -592,43 +665,69 @@ def _compose(
 def _sales_side_words(headcount: Headcount, noun: str) -> str:
     """B step 5: whom sales enablement serves, in the words of the headcount entered."""
     sales, other = headcount.sales, headcount.other
+    values = {"sales": sales, "other": other, "noun": noun}
     if sales and other:
-        served = f"{sales} in sales and {other} in other customer-facing teams"
+        text = _(
+            "You have %(sales)s in sales and %(other)s in other customer-facing teams, who "
+            "need their own sales enablement %(noun)s."
+        )
     elif sales:
-        served = f"{sales} in sales"
+        text = _("You have %(sales)s in sales, who need their own sales enablement %(noun)s.")
     elif other:
-        served = f"{other} in other customer-facing teams"
+        text = _(
+            "You have %(other)s in other customer-facing teams, who need their own sales "
+            "enablement %(noun)s."
+        )
     else:
-        return (
-            f"A sales enablement {noun} supports whoever sells, even before you have a sales "
+        text = _(
+            "A sales enablement %(noun)s supports whoever sells, even before you have a sales "
             "team of your own."
         )
-    return f"You have {served}, who need their own sales enablement {noun}."
+    return text % values
 
 
 def _liaison_words(verticals: int, fit: int, total: int) -> str:
     """B step 7: one liaison per vertical, and when they outnumber the seats, how many fit."""
-    teams = (
-        "1 vertical or product team"
-        if verticals == 1
-        else (f"{verticals} verticals or product teams")
-    )
+    values = {"verticals": verticals, "fit": fit, "total": total, "rest": verticals - fit}
     if fit == verticals:
-        each = "which needs" if verticals == 1 else "and each needs"
-        return f"You have {teams}, {each} a liaison who stays close to its people."
-    wanting = f"You have {teams}, each needing a liaison who stays close to its people"
+        return (
+            ngettext(
+                "You have %(verticals)s vertical or product team, which needs a liaison who stays "
+                "close to its people.",
+                "You have %(verticals)s verticals or product teams, and each needs a liaison who "
+                "stays close to its people.",
+                verticals,
+            )
+            % values
+        )
     if fit == 0:
         return (
-            f"{wanting}, but none fits yet: the roles that come first take all {total} "
-            "recommended seats. Liaisons are next as you grow."
+            ngettext(
+                "You have %(verticals)s vertical or product team, needing a liaison who stays "
+                "close to its people, but none fits yet: the roles that come first take all "
+                "%(total)s recommended seats. Liaisons are next as you grow.",
+                "You have %(verticals)s verticals or product teams, each needing a liaison who "
+                "stays close to its people, but none fits yet: the roles that come first take all "
+                "%(total)s recommended seats. Liaisons are next as you grow.",
+                verticals,
+            )
+            % values
         )
     return (
-        f"{wanting}, but only {fit} fit: the roles that come first leave {fit} of the "
-        f"{total} recommended seats. The other {verticals - fit} are next as you grow."
+        ngettext(
+            "You have %(verticals)s verticals or product teams, each needing a liaison who stays "
+            "close to its people, but only %(fit)s fits: the roles that come first leave %(fit)s "
+            "of the %(total)s recommended seats. The other %(rest)s are next as you grow.",
+            "You have %(verticals)s verticals or product teams, each needing a liaison who stays "
+            "close to its people, but only %(fit)s fit: the roles that come first leave %(fit)s "
+            "of the %(total)s recommended seats. The other %(rest)s are next as you grow.",
+            fit,
+        )
+        % values
     )
 
 
-SPLIT_NAMES = {SALES_ENABLEMENT: "sales enablement", CS_ENABLEMENT: "CS enablement"}
+SPLIT_NAMES = {SALES_ENABLEMENT: _("sales enablement"), CS_ENABLEMENT: _("CS enablement")}
 
 
 def _split_remaining(
@@ -645,22 +744,34 @@ def _split_remaining(
             sales_exact += 1
         else:
             cs_exact += 1
-    left = f"The {_count(seats, 'seat')} left after the roles above"
     for role, extra in ((SALES_ENABLEMENT, sales_exact), (CS_ENABLEMENT, cs_exact)):
         if not extra:
             continue
         roles[role] += extra
         if not cs_side:
-            text = (
-                f"{left} {'goes' if seats == 1 else 'go'} to sales enablement, as no one is in "
-                "customer success."
-            )
+            text = ngettext(
+                "The %(seats)s seat left after the roles above goes to sales enablement, as "
+                "no one is in customer success.",
+                "The %(seats)s seats left after the roles above go to sales enablement, as "
+                "no one is in customer success.",
+                seats,
+            ) % {"seats": seats}
         else:
-            text = (
-                f"{left} {'is' if seats == 1 else 'are'} shared by how many people each side "
-                f"serves, {sales_side} in sales and other customer-facing teams against "
-                f"{cs_side} in customer success: {extra} to {SPLIT_NAMES[role]}."
-            )
+            text = ngettext(
+                "The %(seats)s seat left after the roles above is shared by how many people "
+                "each side serves, %(sales)s in sales and other customer-facing teams against "
+                "%(cs)s in customer success: %(extra)s to %(role)s.",
+                "The %(seats)s seats left after the roles above are shared by how many people "
+                "each side serves, %(sales)s in sales and other customer-facing teams against "
+                "%(cs)s in customer success: %(extra)s to %(role)s.",
+                seats,
+            ) % {
+                "seats": seats,
+                "sales": sales_side,
+                "cs": cs_side,
+                "extra": extra,
+                "role": SPLIT_NAMES[role],
+            }
         reasons[role] += Reason(text, ("B step 9",))
 
 
@@ -781,10 +892,27 @@ class QuarterGap:
             return ""
         following = STAGES[self.assessment.stage]
         more = following.low - self.assessment.headcount.total
-        than = "today" if self.quarter == self.current else Quarter.from_ordinal(self.quarter).label
+        values = {
+            "number": following.number,
+            "name": following.name,
+            "low": following.low,
+            "more": more,
+            "quarter": Quarter.from_ordinal(self.quarter).label,
+        }
+        if self.quarter == self.current:
+            return (
+                gettext(
+                    "Stage %(number)s (%(name)s) starts at %(low)s customer-facing: %(more)s more "
+                    "than today."
+                )
+                % values
+            )
         return (
-            f"Stage {following.number} ({following.name}) starts at {following.low} "
-            f"customer-facing: {more} more than {than}."
+            gettext(
+                "Stage %(number)s (%(name)s) starts at %(low)s customer-facing: %(more)s more "
+                "than %(quarter)s."
+            )
+            % values
         )
 
 
@@ -898,17 +1026,21 @@ def _ahead_reason(
 ) -> Reason:
     """B gap, negative: more held than recommended, and when the forecast catches up."""
     if recommended:
-        verb = "is" if recommended == 1 else "are"
-        text = f"Ahead of plan: {held} where {recommended} {verb} recommended."
+        text = ngettext(
+            "Ahead of plan: %(held)s where %(recommended)s is recommended.",
+            "Ahead of plan: %(held)s where %(recommended)s are recommended.",
+            recommended,
+        ) % {"held": held, "recommended": recommended}
     elif assessment.recommended_total:
-        text = (
-            f"Ahead of plan: the recommended team of {assessment.recommended_total} has no "
-            "seat for this role yet."
-        )
+        text = gettext(
+            "Ahead of plan: the recommended team of %(total)s has no seat for this role yet."
+        ) % {"total": assessment.recommended_total}
     else:
-        text = "Ahead of plan: with no customer-facing headcount no seat is recommended."
+        text = gettext("Ahead of plan: with no customer-facing headcount no seat is recommended.")
     if needed_from is not None:
-        text += f" Needed from {Quarter.from_ordinal(needed_from).label} by your forecast."
+        text += " " + gettext("Needed from %(quarter)s by your forecast.") % {
+            "quarter": Quarter.from_ordinal(needed_from).label
+        }
     reason = Reason(text, ("B gap",))
     if role in assessment.reasons:
         reason += assessment.reasons[role]
@@ -931,12 +1063,12 @@ class RequisitionStatus(StrEnum):
 
 
 REQUISITION_WORDS = {
-    RequisitionStatus.OVERDUE: "overdue",
-    RequisitionStatus.DUE_NOW: "due now",
-    RequisitionStatus.UPCOMING: "upcoming",
+    RequisitionStatus.OVERDUE: _("overdue"),
+    RequisitionStatus.DUE_NOW: _("due now"),
+    RequisitionStatus.UPCOMING: _("upcoming"),
 }
 # What a recruiting hire shows instead: its requisition is open, so nothing is due.
-REQUISITION_OPEN_WORDS = "requisition open"
+REQUISITION_OPEN_WORDS = _("requisition open")
 # Requisitions still to open: seats to plan, and hires not yet recruiting.
 UNOPENED_HIRE_STATUSES = frozenset({PLANNED, APPROVED})
 
@@ -1368,9 +1500,9 @@ class Urgency(StrEnum):
 
 
 URGENCY_WORDS = {
-    Urgency.OVERDUE: "Overdue",
-    Urgency.THIS_QUARTER: "Due this quarter",
-    Urgency.NEXT_QUARTER: "Due next quarter",
+    Urgency.OVERDUE: _("Overdue"),
+    Urgency.THIS_QUARTER: _("Due this quarter"),
+    Urgency.NEXT_QUARTER: _("Due next quarter"),
 }
 
 

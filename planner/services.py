@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from planner import rules
 from planner.models import (
@@ -34,6 +35,7 @@ from planner.models import (
     Segment,
     ShareLink,
     TeamMember,
+    UserPreferences,
     VerifiedEmail,
     has_verified_email,
     share_token_digest,
@@ -46,14 +48,14 @@ class StaleEdit(Exception):
     """The row changed since the editor loaded it; ``current`` is the row as it is now."""
 
     def __init__(self, current: models.Model):
-        super().__init__("This was changed by someone else since you opened it.")
+        super().__init__(_("This was changed by someone else since you opened it."))
         self.current = current
 
 
 class RowGone(Exception):
     """The row was deleted by someone else since the editor loaded it."""
 
-    def __init__(self, message: str = "This was deleted by someone else since you opened it."):
+    def __init__(self, message: str = _("This was deleted by someone else since you opened it.")):
         super().__init__(message)
 
 
@@ -163,7 +165,7 @@ def _record(
     )
 
 
-CLASHED = (
+CLASHED = _(
     "Someone saved the same thing a moment ago, so this would duplicate it. "
     "Reload the page to see it."
 )
@@ -569,7 +571,7 @@ def organization_create(
     except IntegrityError:
         # Another organization took the same web address between the check and the save.
         raise ValidationError(
-            {"name": "An organization with this name was created a moment ago; try again."}
+            {"name": _("An organization with this name was created a moment ago; try again.")}
         ) from None
     return organization
 
@@ -748,18 +750,29 @@ def snapshots_paste(
     records each quarter's change, all at once.
     """
     if not rows:
-        raise ValidationError({"rows": "There is nothing to paste."})
+        raise ValidationError({"rows": _("There is nothing to paste.")})
     if len(rows) > MAX_PASTED_QUARTERS:
         raise ValidationError(
-            {"rows": f"Paste at most {MAX_PASTED_QUARTERS} quarters at a time ({len(rows)} given)."}
+            {
+                "rows": gettext(
+                    "Paste at most %(max_pasted_quarters)s quarters at a time (%(rows)s given)."
+                )
+                % {"max_pasted_quarters": MAX_PASTED_QUARTERS, "rows": len(rows)}
+            }
         )
     quarters = range(first_quarter, first_quarter + len(rows))
     if first_quarter < MIN_ORDINAL or quarters[-1] > MAX_ORDINAL:
         raise ValidationError(
             {
-                "rows": f"The planner covers {Quarter.from_ordinal(MIN_ORDINAL).label} to "
-                f"{Quarter.from_ordinal(MAX_ORDINAL).label}: these {len(rows)} rows would "
-                "run past it."
+                "rows": gettext(
+                    "The planner covers %(min_ordinal)s to %(max_ordinal)s: these"
+                    " %(rows)s rows would run past it."
+                )
+                % {
+                    "min_ordinal": Quarter.from_ordinal(MIN_ORDINAL).label,
+                    "max_ordinal": Quarter.from_ordinal(MAX_ORDINAL).label,
+                    "rows": len(rows),
+                }
             }
         )
     if scenario is not None and first_quarter < current_quarter(organization):
@@ -851,7 +864,9 @@ class StaleImport(Exception):
 
     def __init__(self, quarters: list[int]):
         labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in quarters)
-        super().__init__(f"Changed by someone else since the preview: {labels}.")
+        super().__init__(
+            gettext("Changed by someone else since the preview: %(labels)s.") % {"labels": labels}
+        )
         self.quarters = quarters
 
 
@@ -885,7 +900,7 @@ def snapshots_import(
     plan's actuals.
     """
     if set(expected_versions) != set(rows):
-        raise ValueError("Every quarter of an import needs the version it was previewed at.")
+        raise ValueError(_("Every quarter of an import needs the version it was previewed at."))
     if scenario is not None and min(rows, default=MAX_ORDINAL) < current_quarter(organization):
         raise ValidationError(SCENARIO_ACTUALS)
     if not_before is not None and rows and min(rows) < not_before:
@@ -1019,7 +1034,7 @@ def hire_create(
     scenario: Scenario | None = None,
 ) -> PlannedHire:
     if status == rules.HIRED:
-        raise ValidationError({"status": "Add the person to the team, or mark a hire as hired."})
+        raise ValidationError({"status": _("Add the person to the team, or mark a hire as hired.")})
     hire = PlannedHire(
         organization=organization,
         scenario=scenario,
@@ -1054,7 +1069,7 @@ def hire_update(
         is_manager=is_manager,
     )
     if changes.get("status") == rules.HIRED and hire.status != rules.HIRED:
-        raise ValidationError({"status": "Use “Mark as hired” so the person joins the team."})
+        raise ValidationError({"status": _("Use “Mark as hired” so the person joins the team.")})
     return _update(
         hire,
         actor=actor,
@@ -1092,7 +1107,12 @@ def hires_plan(
     change in the history that says how many."""
     if not 1 <= count <= MAX_HIRES_AT_ONCE:
         raise ValidationError(
-            {"count": f"Plan from 1 to {MAX_HIRES_AT_ONCE} hires at a time, not {count}."}
+            {
+                "count": gettext(
+                    "Plan from 1 to %(max_hires_at_once)s hires at a time, not %(count)s."
+                )
+                % {"max_hires_at_once": MAX_HIRES_AT_ONCE, "count": count}
+            }
         )
     hires = [
         PlannedHire(
@@ -1103,7 +1123,7 @@ def hires_plan(
             status=rules.PLANNED,
             is_manager=is_manager,
         )
-        for _ in range(count)
+        for _n in range(count)
     ]
     hires[0].full_clean()  # the hires are alike: one check answers for all of them
     with transaction.atomic():
@@ -1144,9 +1164,9 @@ class StatusChanges:
     refused: list[RefusedHire]
 
 
-HIRE_GONE = "Deleted by someone else since you opened the page."
-HIRE_CHANGED = "Changed by someone else since you opened the page."
-HIRE_IS_HIRED = "Already hired: the person is on the team."
+HIRE_GONE = _("Deleted by someone else since you opened the page.")
+HIRE_CHANGED = _("Changed by someone else since you opened the page.")
+HIRE_IS_HIRED = _("Already hired: the person is on the team.")
 
 
 def hires_set_status(
@@ -1166,9 +1186,9 @@ def hires_set_status(
     hires of ``scenario`` (None: the plan's) are found.
     """
     if status not in BULK_STATUSES:
-        raise ValidationError({"status": "Choose approved, recruiting or cancelled."})
+        raise ValidationError({"status": _("Choose approved, recruiting or cancelled.")})
     if not changes:
-        raise ValidationError({"hires": "Select at least one hire."})
+        raise ValidationError({"hires": _("Select at least one hire.")})
     expected = dict(changes)
     changed, refused = [], []
     with transaction.atomic():
@@ -1211,12 +1231,15 @@ def hire_mark_hired(
         # ago in another tab must not gain a second person.
         current = PlannedHire.objects.select_for_update().filter(pk=hire.pk).first()
         if current is None:
-            raise RowGone("This hire was deleted by someone else since you opened it.")
+            raise RowGone(_("This hire was deleted by someone else since you opened it."))
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(current)
         if current.status not in rules.OPEN_HIRE_STATUSES:
             raise ValidationError(
-                {"status": f"A {current.get_status_display().lower()} hire cannot be marked hired."}
+                {
+                    "status": gettext("A %(current)s hire cannot be marked hired.")
+                    % {"current": current.get_status_display().lower()}
+                }
             )
         member = team_member_create(
             organization=hire.organization,
@@ -1268,7 +1291,7 @@ def role_costs_update(
     for role, wanted in costs.items():
         if wanted.annual_cost is None and wanted.manager_annual_cost is not None:
             errors[f"{role}-annual_cost"] = [
-                "Enter the role's cost too: a manager cost alone has nothing to differ from."
+                _("Enter the role's cost too: a manager cost alone has nothing to differ from.")
             ]
     if errors:
         raise ValidationError(errors)
@@ -1290,7 +1313,7 @@ def _save_role_costs(
         for role, wanted in costs.items():
             row = current.get(role)
             if row is None and wanted.expected_version is not None:
-                raise RowGone("A role's cost was removed by someone else since you opened it.")
+                raise RowGone(_("A role's cost was removed by someone else since you opened it."))
             if row is not None and row.version != wanted.expected_version:
                 raise StaleEdit(row)
         saved = []
@@ -1358,7 +1381,12 @@ def share_link_create(*, organization: Organization, actor, days: int) -> tuple[
     """A new read-only link to the summary; returns it and its token, shown only now."""
     if not 1 <= days <= ShareLink.MAX_DAYS:
         raise ValidationError(
-            {"days": f"A link lasts 1 to {ShareLink.MAX_DAYS} days; enter a number in that range."}
+            {
+                "days": gettext(
+                    "A link lasts 1 to %(max_days)s days; enter a number in that range."
+                )
+                % {"max_days": ShareLink.MAX_DAYS}
+            }
         )
     token = secrets.token_urlsafe(32)
     link = ShareLink(
@@ -1427,7 +1455,7 @@ def share_link_open(token: str) -> ShareLink | None:
                 action=Change.Action.UPDATED,
                 entity=Entity.SHARE_LINK,
                 label=_label(link),
-                diff={"opened": [None, "by someone with the link"]},
+                diff={"opened": [None, "by someone with the link"]},  # stored: stays English
             )
         link.save(update_fields=fields)
     return link
@@ -1451,7 +1479,10 @@ def membership_create(*, organization: Organization, user, role: str, actor=None
                 fields=("role",),
             )
     except IntegrityError:
-        raise ValidationError(f"{user} is already a member of {organization}.") from None
+        raise ValidationError(
+            _("%(user)s is already a member of %(organization)s.")
+            % {"user": user, "organization": organization}
+        ) from None
     return membership
 
 
@@ -1474,21 +1505,27 @@ def _locked_membership(membership: Membership, *, actor, stays_owner: bool = Fal
     owners = _lock_owners(membership.organization)
     current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
     if current is None:
-        raise ValidationError(f"{membership.user} is no longer a member.")
+        raise ValidationError(_("%(user)s is no longer a member.") % {"user": membership.user})
     current.user, current.organization = membership.user, membership.organization
     if not stays_owner and current.role == Membership.Role.OWNER and len(owners) <= 1:
-        who = "You are" if actor.pk == current.user_id else f"{current.user} is"
-        raise LastOwner(
-            f"{who} the last owner of {current.organization}. Make someone else an owner "
-            "first: an organization always keeps at least one."
-        )
+        if actor.pk == current.user_id:
+            message = gettext(
+                "You are the last owner of %(organization)s. Make someone else an owner first: "
+                "an organization always keeps at least one."
+            )
+        else:
+            message = gettext(
+                "%(user)s is the last owner of %(organization)s. Make someone else an owner "
+                "first: an organization always keeps at least one."
+            )
+        raise LastOwner(message % {"user": current.user, "organization": current.organization})
     return current
 
 
 def membership_update(*, membership: Membership, actor, role: str) -> Membership:
     """Changes a member's role; the last owner cannot be demoted."""
     if role not in Membership.Role.values:
-        raise ValidationError({"role": "Choose owner, editor or viewer."})
+        raise ValidationError({"role": _("Choose owner, editor or viewer.")})
     with transaction.atomic():
         current = _locked_membership(
             membership, actor=actor, stays_owner=role == Membership.Role.OWNER
@@ -1545,23 +1582,23 @@ class InvitationUnusable(Exception):
 
 
 class InvitationInvalid(InvitationUnusable):
-    reason, title = "invalid", "This invitation link is not valid"
+    reason, title = "invalid", _("This invitation link is not valid")
 
 
 class InvitationExpired(InvitationUnusable):
-    reason, title = "expired", "This invitation has expired"
+    reason, title = "expired", _("This invitation has expired")
 
 
 class InvitationWithdrawn(InvitationUnusable):
-    reason, title = "withdrawn", "This invitation is no longer valid"
+    reason, title = "withdrawn", _("This invitation is no longer valid")
 
 
 class InvitationUsed(InvitationUnusable):
-    reason, title = "used", "This invitation has already been used"
+    reason, title = "used", _("This invitation has already been used")
 
 
 class InvitationForAnotherAddress(InvitationUnusable):
-    reason, title = "another_address", "This invitation is for another address"
+    reason, title = "another_address", _("This invitation is for another address")
 
 
 def invitation_is_for(invitation: Invitation, user) -> bool:
@@ -1583,7 +1620,7 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationExpired() from None
     except BadSignature:
         raise InvitationInvalid() from None
-    pk, _, key = value.partition(".")
+    pk, _sep, key = value.partition(".")
     if not pk.isdigit():
         raise InvitationInvalid()
     invitation = (
@@ -1604,7 +1641,12 @@ def invitation_create(*, organization: Organization, actor, email: str, role: st
     """Invites ``email``; a pending invitation for the same address is replaced."""
     email = email.strip().lower()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise AlreadyMember({"email": f"{email} is already a member of {organization}."})
+        raise AlreadyMember(
+            {
+                "email": gettext("%(email)s is already a member of %(organization)s.")
+                % {"email": email, "organization": organization}
+            }
+        )
     invitation = Invitation(organization=organization, email=email, role=role, invited_by=actor)
     try:
         with transaction.atomic():
@@ -1622,14 +1664,19 @@ def invitation_create(*, organization: Organization, actor, email: str, role: st
             )
     except IntegrityError:
         raise ValidationError(
-            {"email": f"{email} was invited a moment ago by someone else; reload to see it."}
+            {
+                "email": gettext(
+                    "%(email)s was invited a moment ago by someone else; reload to see it."
+                )
+                % {"email": email}
+            }
         ) from None
     return invitation
 
 
 def invitation_revoke(*, invitation: Invitation, actor) -> None:
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation was accepted already; remove the member instead.")
+        raise ValidationError(_("This invitation was accepted already; remove the member instead."))
     # Invitations carry no version: nobody edits one, so there is no newer edit to lose.
     with transaction.atomic():
         _record(
@@ -1656,7 +1703,10 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         if current.is_expired:
             raise InvitationExpired()
         if Membership.objects.filter(organization=organization, user=user).exists():
-            raise AlreadyMember(f"You are already a member of {organization}.")
+            raise AlreadyMember(
+                gettext("You are already a member of %(organization)s.")
+                % {"organization": organization}
+            )
         if not invitation_is_for(current, user):
             raise InvitationForAnotherAddress()
         membership = membership_create(
@@ -1694,15 +1744,16 @@ class EmailConfirmationUnusable(Exception):
 
 
 class EmailConfirmationInvalid(EmailConfirmationUnusable):
-    title = "This confirmation link is not valid"
+    title = _("This confirmation link is not valid")
 
 
 class EmailConfirmationExpired(EmailConfirmationUnusable):
-    title = "This confirmation link has expired"
+    title = _("This confirmation link has expired")
+    expired = True
 
 
 class EmailConfirmationOutdated(EmailConfirmationUnusable):
-    title = "This link confirms an address the account no longer uses"
+    title = _("This link confirms an address the account no longer uses")
 
 
 def email_confirmation_token(user) -> str:
@@ -1744,11 +1795,13 @@ def verified_email_confirm(*, user, email: str) -> VerifiedEmail:
         raise EmailConfirmationOutdated()
     if email_in_use_elsewhere(user=user, email=email):
         raise ValidationError(
-            "Another account uses this address, so it cannot be confirmed for this one. "
-            "Log in to that account, or reset its password."
+            _(
+                "Another account uses this address, so it cannot be confirmed for this one. "
+                "Log in to that account, or reset its password."
+            )
         )
     with transaction.atomic():
-        proof, _ = VerifiedEmail.objects.update_or_create(
+        proof, _created = VerifiedEmail.objects.update_or_create(
             user=user, defaults={"email": email, "verified_at": timezone.now()}
         )
     return proof
@@ -1763,3 +1816,15 @@ def user_email_change(*, user, email: str):
         # The old proof would count again if the address were changed back; it must not.
         VerifiedEmail.objects.filter(user=user).delete()
     return user
+
+
+def user_language_set(*, user, language: str) -> UserPreferences:
+    """Remembers the interface language ``user`` reads in, one of settings.LANGUAGES."""
+    preferences, _created = UserPreferences.objects.get_or_create(
+        user=user, defaults={"language": language}
+    )
+    if preferences.language != language:
+        preferences.language = language
+        preferences.full_clean()
+        preferences.save(update_fields=["language"])
+    return preferences

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
 from planner import charts, costs, rules
 from planner.money import format_amount
 from planner.planning import Plan, current_quarter
@@ -144,8 +147,8 @@ def summary_context(plan: Plan, today: datetime.date | None = None) -> dict:
         "cost_years": [
             CostYear(year, label)
             for year, label in (
-                (budget.year(this_year), "This fiscal year"),
-                (budget.year(this_year + 1), "Next fiscal year"),
+                (budget.year(this_year), _("This fiscal year")),
+                (budget.year(this_year + 1), _("Next fiscal year")),
             )
             if year is not None
         ],
@@ -161,4 +164,5 @@ def summary_context(plan: Plan, today: datetime.date | None = None) -> dict:
 def _ratio(gap: rules.QuarterGap) -> str | None:
     if not gap.in_seat_total:
         return None
-    return f"{Decimal(gap.assessment.headcount.total) / gap.in_seat_total:.0f}"
+    ratio = Decimal(gap.assessment.headcount.total) / gap.in_seat_total
+    return number_format(ratio.quantize(Decimal(1)), force_grouping=True)

@@ -13,6 +13,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from planner import rules, services
 from planner.forms import HireForm, HireStatusForm, MarkHiredForm, TeamMemberForm
@@ -34,7 +36,7 @@ MEMBER_ROW = "planner/_team_member.html"
 HIRE_ROW = "planner/_hire.html"
 QUARTERS_AROUND = 12  # how far back and ahead of the current quarter the selects reach
 
-SEAT_STATUSES = {"in_seat": "In seat", "left": "Left", "later": "Starts later"}
+SEAT_STATUSES = {"in_seat": _("In seat"), "left": _("Left"), "later": _("Starts later")}
 NEW_HIRE_STATUSES = sorted(rules.OPEN_HIRE_STATUSES, key=rules.HIRE_STATUSES.index)
 
 
@@ -89,9 +91,11 @@ class StatusOutcome:
     def of(cls, result: services.StatusChanges, status_label: str) -> "StatusOutcome":
         changed = len(result.changed)
         if changed:
-            done = f"Set {changed} hire{'s' if changed > 1 else ''} to {status_label.lower()}."
+            done = ngettext(
+                "Set %(count)s hire to %(status)s.", "Set %(count)s hires to %(status)s.", changed
+            ) % {"count": changed, "status": status_label.lower()}
         else:
-            done = "No hire was changed."
+            done = _("No hire was changed.")
         return cls(done=done, refused=result.refused)
 
 
@@ -207,7 +211,7 @@ def mark_hired_form(hire: PlannedHire, now: int, data: QueryDict | None = None):
 # --- the page --------------------------------------------------------------------------------
 
 PAGE_SIZE = 25
-SEAT_FILTERS = {"in_seat": "In seat", "left": "Left", "later": "Starts later"}
+SEAT_FILTERS = {"in_seat": _("In seat"), "left": _("Left"), "later": _("Starts later")}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from planner.views import (
     hires,
     history,
     invitations,
+    language,
     members,
     organizations,
     roadmap,
@@ -48,6 +49,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # How the recommendations work: the rules, public, and the article they restate
     path("rules/", rules_page.rules, name="rules"),
+    # The language switcher in every page's header
+    path("language/", language.language_set, name="language_set"),
     path("rules/source-article.txt", rules_page.rules_source, name="rules_source"),
     # The user's organizations
     path("", organizations.home, name="home"),

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Unicode categories with nothing to see: controls (ESC, BEL, CR, LF…), format characters
 # (zero-width space, bidi overrides), unassigned and private-use code points.
@@ -17,13 +18,15 @@ def validate_plain_text(value: str) -> None:
     """A one-line name: no control characters, and something a reader can see."""
     if any(unicodedata.category(char) == "Cc" for char in value):
         raise ValidationError(
-            "Use letters, digits and punctuation only: this contains a control character "
-            "such as a line break or a tab.",
+            _(
+                "Use letters, digits and punctuation only: this contains a control character "
+                "such as a line break or a tab."
+            ),
             code="control_character",
         )
     if not any(not char.isspace() and not _is_invisible(char) for char in value):
         raise ValidationError(
-            "Enter a name with at least one visible character.", code="blank_looking"
+            _("Enter a name with at least one visible character."), code="blank_looking"
         )
 
 
@@ -35,13 +38,15 @@ def validate_text_block(value: str) -> None:
     """Several lines, such as notes: line breaks and tabs, but no other control character."""
     if any(unicodedata.category(char) == "Cc" and char not in _BLOCK_WHITESPACE for char in value):
         raise ValidationError(
-            "Use letters, digits, punctuation and line breaks only: this contains a control "
-            "character.",
+            _(
+                "Use letters, digits, punctuation and line breaks only: this contains a control "
+                "character."
+            ),
             code="control_character",
         )
     if value and not any(not char.isspace() and not _is_invisible(char) for char in value):
         raise ValidationError(
-            "Enter text with at least one visible character, or leave it empty.",
+            _("Enter text with at least one visible character, or leave it empty."),
             code="blank_looking",
         )
 

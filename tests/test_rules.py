@@ -67,10 +67,11 @@ RULE_CODE = re.compile(r"\bA\.\d|\bB (step|stage)\b|\(s\)")
 
 def assert_plain_language(reason: Reason) -> None:
     """RULES.md B: plain language a user understands, then the rules it cites."""
-    assert reason.text.strip()
-    assert reason.text[0].isupper() or reason.text[0].isdigit()
-    assert reason.text.endswith(".")
-    assert not RULE_CODE.search(reason.text), reason.text
+    text = str(reason.text)  # a translatable sentence, read in the active language
+    assert text.strip()
+    assert text[0].isupper() or text[0].isdigit()
+    assert text.endswith(".")
+    assert not RULE_CODE.search(text), text
     assert reason.citations
     assert set(reason.citations) <= set(CITATIONS)
     assert len(set(reason.citations)) == len(reason.citations)

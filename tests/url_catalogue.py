@@ -58,6 +58,8 @@ NOT_ORGANIZATION_SCOPED = {
     "invitation_accept",
     "rules",
     "rules_source",
+    # The language switcher: the user's own preference, or a cookie for a visitor.
+    "language_set",
     # A share link's token is the credential, like an invitation's: it shows one
     # organization's summary read-only to whoever holds it, and nothing else. Its own
     # isolation tests are in tests/test_isolation.py.

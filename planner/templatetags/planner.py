@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from planner import rules
@@ -23,7 +24,8 @@ def quarter(ordinal: int | None) -> str:
 
 @register.filter
 def quarter_start(ordinal: int, organization) -> str:
-    return organization.quarter_start(int(ordinal)).strftime("%-d %b %Y")
+    """The quarter's first day, "1 Jan 2027" (in Polish "1 sty 2027")."""
+    return date_format(organization.quarter_start(int(ordinal)), "j M Y")
 
 
 @register.filter
@@ -122,3 +124,14 @@ def yesno_or_value(value):
 def index(sequence, position: int):
     """``sequence[position]``, for lists walked in step with another in a template."""
     return sequence[position]
+
+
+@register.filter
+def hire_status_name(status: str) -> str:
+    """A hire's status as the reader's language names it: "approved" → "Approved"."""
+    from planner.models import PlannedHire
+
+    try:
+        return PlannedHire.Status(status).label
+    except ValueError:
+        return status

@@ -36,6 +36,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import trigger_client_event
 
 from planner.models import Membership, Scenario
@@ -65,8 +66,8 @@ class Access(StrEnum):
 READ, WRITE, OWNER = Access.READ, Access.WRITE, Access.OWNER
 
 REFUSALS = {
-    Access.WRITE: "You have view-only access to this organization.",
-    Access.OWNER: "Only owners manage the members of this organization.",
+    Access.WRITE: _("You have view-only access to this organization."),
+    Access.OWNER: _("Only owners manage the members of this organization."),
 }
 
 type OrganizationView[**P] = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from planner import services
@@ -72,14 +73,21 @@ def _confirmation_notice(request: HttpRequest, user, sent: bool) -> None:
     if sent:
         messages.info(
             request,
-            f"We sent a message to {user.email}: follow its link within {CONFIRMATION_DAYS} "
-            "days to confirm the address. You need a confirmed address to accept invitations.",
+            _(
+                "We sent a message to %(email)s: follow its link within "
+                "%(confirmation_days)s days to confirm the address. You need a "
+                "confirmed address to accept invitations."
+            )
+            % {"email": user.email, "confirmation_days": CONFIRMATION_DAYS},
         )
     else:
         messages.error(
             request,
-            f"The confirmation message to {user.email} could not be sent. Try again later "
-            "from “Your account”.",
+            _(
+                "The confirmation message to %(email)s could not be sent. Try "
+                "again later from “Your account”."
+            )
+            % {"email": user.email},
         )
 
 
@@ -100,7 +108,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.get_username()}. Your account is ready.")
+            messages.success(
+                request,
+                _("Welcome, %(username)s. Your account is ready.")
+                % {"username": user.get_username()},
+            )
             _confirmation_notice(request, user, send_email_confirmation(request, user))
             return HttpResponseRedirect(next_url or reverse("home"))
         return render(request, "registration/signup.html", context, status=422)
@@ -129,7 +141,11 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         context["refused"] = " ".join(error.messages)
         return render(request, template, context, status=409)
-    messages.success(request, f"Thank you: {email} is confirmed for {user.get_username()}.")
+    messages.success(
+        request,
+        _("Thank you: %(email)s is confirmed for %(username)s.")
+        % {"email": email, "username": user.get_username()},
+    )
     if request.user.is_authenticated and request.user.pk == user.pk:
         return HttpResponseRedirect(reverse("account"))
     return HttpResponseRedirect(reverse("login"))
@@ -142,10 +158,10 @@ def email_confirmation_send(request: HttpRequest) -> HttpResponse:
     user = request.user
     next_url = safe_next_path(request) or reverse("account")
     if not user.email:
-        messages.error(request, "Your account has no e-mail address yet: add one first.")
+        messages.error(request, _("Your account has no e-mail address yet: add one first."))
         return HttpResponseRedirect(reverse("account"))
     if has_verified_email(user):
-        messages.info(request, f"{user.email} is already confirmed.")
+        messages.info(request, _("%(email)s is already confirmed.") % {"email": user.email})
         return HttpResponseRedirect(next_url)
     _confirmation_notice(request, user, send_email_confirmation(request, user))
     return HttpResponseRedirect(next_url)
@@ -165,7 +181,9 @@ def account(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"Your address is now {user.email}.")
+                messages.success(
+                    request, _("Your address is now %(email)s.") % {"email": user.email}
+                )
                 _confirmation_notice(request, user, send_email_confirmation(request, user))
                 return HttpResponseRedirect(reverse("account"))
         status = 422

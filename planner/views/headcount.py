@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from planner import rules, services
 from planner.forms import SnapshotForm
@@ -56,7 +58,10 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return plan_redirect(membership, "headcount")
     if not request.htmx:
-        messages.success(request, f"Added {organization.quarter_label(snapshot.quarter)}.")
+        messages.success(
+            request,
+            _("Added %(quarter)s.") % {"quarter": organization.quarter_label(snapshot.quarter)},
+        )
         return plan_redirect(membership, "headcount")
     grid = load_grid(organization, membership.scenario)
     # The new row's first cell takes the focus, so typing goes on where the quarter was added.
@@ -166,7 +171,7 @@ def snapshot_delete(request: HttpRequest, membership: Membership, pk: int) -> Ht
     return answer_delete(
         request,
         refusal,
-        done=f"Deleted the headcount of {label}.",
+        done=gettext("Deleted the headcount of %(quarter)s.") % {"quarter": label},
         done_url=plan_url(membership, "headcount"),
         fragment=grid,
         confirm=confirm,

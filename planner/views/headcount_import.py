@@ -14,7 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from planner import exports, imports, rules, services
 from planner.forms import HeadcountImportForm
@@ -33,12 +34,12 @@ from planner.views.refusals import Refusal
 PAYLOAD_SALT = "planner.headcount-import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-EXPIRED = "This preview is more than an hour old. Nothing was imported: upload the file again."
-UNREADABLE = (
+EXPIRED = _("This preview is more than an hour old. Nothing was imported: upload the file again.")
+UNREADABLE = _(
     "This preview could not be read, so nothing was imported: upload the file again to see "
     "a new one."
 )
-ELSEWHERE = gettext_lazy(
+ELSEWHERE = _(
     "This preview was made for another organization, scenario or person. Nothing was imported."
 )
 WHY = {
@@ -92,11 +93,11 @@ def headcount_import_apply(request: HttpRequest, membership: Membership) -> Http
         )
     except services.StaleImport as stale:
         labels = ", ".join(Quarter.from_ordinal(quarter).label for quarter in stale.quarters)
-        message = (
-            f"Nothing was imported: someone else changed {labels} since your preview. This "
-            "preview compares the file with the headcount as it is now: import again to "
-            "apply it."
-        )
+        message = gettext(
+            "Nothing was imported: someone else changed %(labels)s since your "
+            "preview. This preview compares the file with the headcount as it is "
+            "now: import again to apply it."
+        ) % {"labels": labels}
         refusal = Refusal(status=409, message=message)
         return _preview_page(request, membership, headcounts, refusal=refusal)
     except ValidationError as error:
@@ -151,6 +152,7 @@ def _upload_page(
         form=form,
         refusal=refusal,
         max_rows=imports.MAX_ROWS,
+        columns=imports.COLUMNS,
         example=imports.template_rows(imports.EXAMPLE),
         example_start=imports.EXAMPLE.start_date(membership.organization.fiscal_year_start_month),
         max_bytes=settings.IMPORT_MAX_BYTES,
@@ -182,11 +184,16 @@ def _preview_page(
 def _done(imported: services.Imported) -> str:
     parts = []
     if imported.added:
-        parts.append(f"{len(imported.added)} quarter{'s' * (len(imported.added) != 1)} added")
+        parts.append(
+            ngettext("%(count)s quarter added", "%(count)s quarters added", len(imported.added))
+            % {"count": len(imported.added)}
+        )
     if imported.changed:
-        parts.append(f"{len(imported.changed)} changed")
+        parts.append(gettext("%(changed)s changed") % {"changed": len(imported.changed)})
     if imported.unchanged:
-        parts.append(f"{imported.unchanged} already as in the file")
+        parts.append(
+            gettext("%(unchanged)s already as in the file") % {"unchanged": imported.unchanged}
+        )
     if not (imported.added or imported.changed):
-        return "Nothing to import: every quarter of the file is already as it says."
-    return "Headcount imported: " + ", ".join(parts) + "."
+        return _("Nothing to import: every quarter of the file is already as it says.")
+    return gettext("Headcount imported: %(parts)s.") % {"parts": ", ".join(parts)}

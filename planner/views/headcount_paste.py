@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
 
 from planner import services
 from planner.forms import add_service_errors
@@ -44,17 +45,26 @@ def snapshots_paste(request: HttpRequest, membership: Membership) -> HttpRespons
             form.is_valid()
             form.add_error(
                 None,
-                f"Nothing was pasted: {Quarter.from_ordinal(error.current.quarter)} was "
-                "changed by someone else since you opened the page, and the grid now shows "
-                "their numbers. Paste again to replace them.",
+                gettext(
+                    "Nothing was pasted: %(quarter)s was changed by someone else "
+                    "since you opened the page, and the grid now shows their "
+                    "numbers. Paste again to replace them."
+                )
+                % {"quarter": Quarter.from_ordinal(error.current.quarter)},
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            span = Quarter.from_ordinal(saved[0].quarter).label
+            first_label = Quarter.from_ordinal(saved[0].quarter).label
+            last_label = Quarter.from_ordinal(saved[-1].quarter).label
             if len(saved) > 1:
-                span += f" to {Quarter.from_ordinal(saved[-1].quarter)}"
-            done = f"Pasted {len(saved)} quarter{'s' if len(saved) > 1 else ''}: {span}."
+                done = ngettext(
+                    "Pasted %(count)s quarter: %(first)s to %(last)s.",
+                    "Pasted %(count)s quarters: %(first)s to %(last)s.",
+                    len(saved),
+                ) % {"count": len(saved), "first": first_label, "last": last_label}
+            else:
+                done = gettext("Pasted 1 quarter: %(first)s.") % {"first": first_label}
             if not request.htmx:
                 messages.success(request, done)
                 return plan_redirect(membership, "headcount")

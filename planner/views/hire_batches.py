@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from planner import rules, services
 from planner.forms import BULK_STATUS_LABELS, HireStatusForm, PlanHiresForm, add_service_errors
@@ -52,8 +53,12 @@ def hires_plan(request: HttpRequest, membership: Membership) -> HttpResponse:
         noun = planned[0].get_role_display().lower()
         messages.success(
             request,
-            f"Planned {len(planned)} {noun} hire{'s' if len(planned) > 1 else ''} for "
-            f"{Quarter.from_ordinal(target)}. They are on Team & hires.",
+            ngettext(
+                "Planned %(count)s %(role)s hire for %(quarter)s. It is on Team & hires.",
+                "Planned %(count)s %(role)s hires for %(quarter)s. They are on Team & hires.",
+                len(planned),
+            )
+            % {"count": len(planned), "role": noun, "quarter": Quarter.from_ordinal(target)},
         )
         return redirect(_back_url(membership, back, line_id))
     context = org_context(

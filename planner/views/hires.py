@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
@@ -77,7 +78,10 @@ def hire_create(request: HttpRequest, membership: Membership) -> HttpResponse:
             add_service_errors(form, error)
         else:
             if not request.htmx:
-                messages.success(request, f"Planned a {hire.get_role_display().lower()} hire.")
+                messages.success(
+                    request,
+                    _("Planned a %(role)s hire.") % {"role": hire.get_role_display().lower()},
+                )
                 return redirect(team_url(organization.slug, f"hire-{hire.pk}", membership.scenario))
             context = page_context(request, membership, Redraw(added_hire=hire.pk))
             return plan_changed(render(request, f"{PAGE}#hire-section", context))
@@ -131,7 +135,9 @@ def hire_update(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         hire.refresh_from_db()
         return _edit_response(request, membership, hire, form, status=422)
     if not request.htmx:
-        messages.success(request, f"Saved the {hire.get_role_display().lower()} hire.")
+        messages.success(
+            request, _("Saved the %(role)s hire.") % {"role": hire.get_role_display().lower()}
+        )
         return redirect(team_url(organization.slug, f"hire-{hire.pk}", membership.scenario))
     # A changed status or cost changes the section's summary too: it comes out of band.
     context = org_context(
@@ -169,9 +175,10 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 
     if request.method == "GET":
         return confirm()
-    label = (
-        f"{hire.get_role_display().lower()} hire for {Quarter.from_ordinal(hire.target_quarter)}"
-    )
+    done = gettext("Deleted the %(role)s hire for %(quarter)s.") % {
+        "role": hire.get_role_display().lower(),
+        "quarter": Quarter.from_ordinal(hire.target_quarter),
+    }
     refusal = attempt_delete(
         request,
         lambda version: services.hire_delete(
@@ -181,7 +188,7 @@ def hire_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     return answer_delete(
         request,
         refusal,
-        done=f"Deleted the {label}.",
+        done=done,
         done_url=team_url(organization.slug, "", membership.scenario),
         fragment=section,
         confirm=confirm,
@@ -235,8 +242,11 @@ def hire_mark_hired(request: HttpRequest, membership: Membership, pk: int) -> Ht
             if not request.htmx:
                 messages.success(
                     request,
-                    f"{member.name} joined the team from "
-                    f"{Quarter.from_ordinal(member.start_quarter)}.",
+                    _("%(name)s joined the team from %(start_quarter)s.")
+                    % {
+                        "name": member.name,
+                        "start_quarter": Quarter.from_ordinal(member.start_quarter),
+                    },
                 )
                 return redirect(
                     team_url(organization.slug, f"member-{member.pk}", membership.scenario)

@@ -8,7 +8,9 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,43 +19,59 @@ from planner.models import Change, Entity, Membership, Organization, PlannedHire
 from planner.views.access import READ, org_context, organization_view
 
 PAGE_SIZE = 50
-FORMER_USER = "someone no longer here"
+FORMER_USER = _("someone no longer here")
 
 # The ?entity= filter: its value, its label, and the entities it covers. Creating the
 # organization records its first settings, so it belongs with later settings changes.
 ENTITY_FILTERS: dict[str, tuple[str, tuple[Entity, ...]]] = {
     Entity.HEADCOUNT: ("Headcount", (Entity.HEADCOUNT,)),
-    Entity.TEAM_MEMBER: ("Team members", (Entity.TEAM_MEMBER,)),
-    Entity.PLANNED_HIRE: ("Planned hires", (Entity.PLANNED_HIRE,)),
+    Entity.TEAM_MEMBER: (_("Team members"), (Entity.TEAM_MEMBER,)),
+    Entity.PLANNED_HIRE: (_("Planned hires"), (Entity.PLANNED_HIRE,)),
     Entity.SEGMENT: ("Segments", (Entity.SEGMENT,)),
     Entity.SETTINGS: (
-        "Settings and costs",
+        _("Settings and costs"),
         (Entity.SETTINGS, Entity.ORGANIZATION, Entity.ROLE_COST),
     ),
     Entity.SCENARIO: (_("Scenarios"), (Entity.SCENARIO,)),
     Entity.MEMBER: (
-        "Members and sharing",
+        _("Members and sharing"),
         (Entity.MEMBER, Entity.INVITATION, Entity.SHARE_LINK),
     ),
 }
 
 FIELD_NAMES = {
-    "other": "Other customer-facing",
-    "fiscal_year_start_month": "Fiscal year starts in",
-    "leader_has_adult_learning": "Leader has adult-learning expertise",
-    "leader_strategic_share": "Leader's time on strategy",
-    "hiring_lead_time": "Hiring lead time (quarters)",
-    "stage_one_focus": "Focus of a team of one",
-    "is_manager": "Manages others in the role",
-    "count": "Hires planned at once",
-    "annual_cost": "Annual cost",
-    "manager_annual_cost": "A manager's annual cost",
-    "hint": "Link",
-    "expires_at": "Expires",
+    "name": pgettext_lazy("a field of any row", "Name"),
+    "role": _("Role"),
+    "status": _("Status"),
+    "notes": _("Notes"),
+    "email": _("Email"),
+    "sales": _("Sales"),
+    "customer_success": _("Customer success"),
+    "target_quarter": _("Target quarter"),
+    "start_quarter": _("Start quarter"),
+    "end_quarter": _("End quarter"),
+    "target_ratio": _("Target ratio"),
+    "reports_to": _("Enablement reports to"),
+    "currency": _("Currency"),
+    "opened": _("Opened"),
+    "revoked_at": _("Revoked"),
+    "other": _("Other customer-facing"),
+    "fiscal_year_start_month": _("Fiscal year starts in"),
+    "leader_has_adult_learning": _("Leader has adult-learning expertise"),
+    "leader_strategic_share": _("Leader's time on strategy"),
+    "hiring_lead_time": _("Hiring lead time (quarters)"),
+    "stage_one_focus": _("Focus of a team of one"),
+    "is_manager": _("Manages others in the role"),
+    "count": _("Hires planned at once"),
+    "annual_cost": _("Annual cost"),
+    "manager_annual_cost": _("A manager's annual cost"),
+    "hint": _("Link"),
+    "expires_at": _("Expires"),
     "verticals": _("Verticals"),
 }
 
 VALUE_NAMES: dict[str, dict[Any, str]] = {
+    "opened": {"by someone with the link": _("by someone with the link")},
     "role": dict(rules.ROLE_NAMES),
     "status": dict(PlannedHire.Status.choices),
     "reports_to": dict(Organization.ReportsTo.choices),
@@ -87,7 +105,7 @@ def field_value(field: str, value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if field in VALUE_NAMES:
         return VALUE_NAMES[field].get(value, str(value))
     if field == "leader_strategic_share":
@@ -97,14 +115,15 @@ def field_value(field: str, value: Any) -> str:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+        places = 0 if amount == amount.to_integral_value() else 2
+        return number_format(amount, decimal_pos=places, force_grouping=True)
     return str(value)
 
 
 def _nobody(change: Change) -> str:
     """Who made a change with no account: a share link is opened by whoever holds it."""
     if change.entity == Entity.SHARE_LINK and "opened" in change.diff:
-        return "Someone with the link"
+        return _("Someone with the link")
     return FORMER_USER
 
 
@@ -119,7 +138,14 @@ def describe(change: Change) -> Entry:
     return Entry(
         change=change,
         who=change.actor.get_username() if change.actor else _nobody(change),
-        what=f"{change.get_action_display()} {change.entity} {change.label}".strip(),
+        what=(
+            gettext("%(action)s %(entity)s %(label)s")
+            % {
+                "action": change.get_action_display(),
+                "entity": change.get_entity_display(),
+                "label": change.label,
+            }
+        ).strip(),
         fields=fields,
     )
 

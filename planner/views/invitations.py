@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from planner import services
@@ -56,11 +57,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             existing = Membership.objects.get(organization=organization, user=request.user)
         else:
             role = joined.get_role_display().lower()
-            messages.success(request, f"Welcome to {organization}: you joined as {role}.")
+            messages.success(
+                request,
+                _("Welcome to %(organization)s: you joined as %(role)s.")
+                % {"organization": organization, "role": role},
+            )
             return redirect("gap", organization.slug)
     if request.method == "POST":
         role = existing.get_role_display().lower()
-        messages.info(request, f"You are already a member of {organization} ({role}).")
+        messages.info(
+            request,
+            _("You are already a member of %(organization)s (%(role)s).")
+            % {"organization": organization, "role": role},
+        )
         return redirect("gap", organization.slug)
     return _accept_page(request, invitation, existing, is_for_user)
 

@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
@@ -99,12 +101,16 @@ def member_invite(request: HttpRequest, membership: Membership) -> HttpResponse:
             sent = _send_invitation(request, invitation)
             role = invitation.get_role_display().lower()
             if sent:
-                notice = f"Invitation sent to {invitation.email} as {role}."
+                notice = gettext("Invitation sent to %(email)s as %(role)s.") % {
+                    "email": invitation.email,
+                    "role": role,
+                }
             else:
-                notice = (
-                    f"The invitation to {invitation.email} is saved, but the email could not "
-                    "be sent. Check the mail settings, then use “Invite again”."
-                )
+                notice = gettext(
+                    "The invitation to %(email)s is saved, but the email could "
+                    "not be sent. Check the mail settings, then use “Invite "
+                    "again”."
+                ) % {"email": invitation.email}
             if not request.htmx:
                 (messages.success if sent else messages.error)(request, notice)
                 return redirect(_members_url(membership.organization.slug, "invitation-section"))
@@ -123,7 +129,9 @@ def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> 
     invitation = get_object_or_404(Invitation.objects.pending(), pk=pk, organization=organization)
     invitation.organization = organization
     services.invitation_revoke(invitation=invitation, actor=request.user)
-    notice = f"Revoked the invitation to {invitation.email}: its link no longer works."
+    notice = gettext("Revoked the invitation to %(email)s: its link no longer works.") % {
+        "email": invitation.email
+    }
     if not request.htmx:
         messages.success(request, notice)
         return redirect(_members_url(membership.organization.slug, "invitation-section"))
@@ -151,10 +159,13 @@ def member_update(request: HttpRequest, membership: Membership, pk: int) -> Http
                 return _leave_for(
                     request,
                     _members_url(membership.organization.slug),
-                    f"You are now {label} of {membership.organization}.",
+                    gettext("You are now %(role)s of %(organization)s.")
+                    % {"role": label, "organization": membership.organization},
                 )
             if not request.htmx:
-                messages.success(request, f"{member.user} is now {label}.")
+                messages.success(
+                    request, _("%(user)s is now %(role)s.") % {"user": member.user, "role": label}
+                )
                 return redirect(
                     _members_url(membership.organization.slug, f"membership-{member.pk}")
                 )
@@ -197,9 +208,17 @@ def _remove(request: HttpRequest, membership: Membership, member: Membership) ->
         context = page_context(membership, rows={member.pk: {"error": message}})
         return render(request, f"{PAGE}#member-section", context, status=422)
     if member.pk == membership.pk:
-        return _leave_for(request, reverse("home"), f"You left {membership.organization}.")
+        return _leave_for(
+            request,
+            reverse("home"),
+            gettext("You left %(organization)s.") % {"organization": membership.organization},
+        )
     if not request.htmx:
-        messages.success(request, f"Removed {member.user} from {membership.organization}.")
+        messages.success(
+            request,
+            _("Removed %(user)s from %(organization)s.")
+            % {"user": member.user, "organization": membership.organization},
+        )
         return redirect(_members_url(membership.organization.slug))
     return render(request, f"{PAGE}#member-section", page_context(membership))
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from planner import services
@@ -41,8 +42,11 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Created {organization.name}. Start with your customer-facing headcount: "
-                "pick a quarter and fill it in.",
+                _(
+                    "Created %(name)s. Start with your customer-facing headcount:"
+                    " pick a quarter and fill it in."
+                )
+                % {"name": organization.name},
             )
             return redirect("headcount", organization.slug)
     status = 422 if form.errors else 200
@@ -81,7 +85,9 @@ def organization_settings(request: HttpRequest, membership: Membership) -> HttpR
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Settings saved. The gap and roadmap use them from now on.")
+            messages.success(
+                request, _("Settings saved. The gap and roadmap use them from now on.")
+            )
             return redirect("organization_settings", membership.organization.slug)
     # Validation wrote the typed values onto the organization; the page shows the stored ones.
     organization.refresh_from_db()
@@ -109,8 +115,11 @@ def role_costs(request: HttpRequest, membership: Membership) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Costs saved, in {organization.currency}. The roadmap, gap and team pages show "
-                "them from now on.",
+                _(
+                    "Costs saved, in %(currency)s. The roadmap, gap and team "
+                    "pages show them from now on."
+                )
+                % {"currency": organization.currency},
             )
             return redirect(reverse("organization_settings", args=[organization.slug]) + "#costs")
     context = settings_context(membership, costs_form=form)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from planner.forms import DeleteForm
 from planner.models import HeadcountSnapshot, PlannedHire, Scenario, Segment, TeamMember
@@ -29,12 +30,12 @@ NOW_TEMPLATES: dict[type[models.Model], str] = {
     Scenario: "planner/now/_scenario.html",
 }
 
-NOT_DELETED = "Nothing was deleted: delete again to remove it as it is now."
-NOT_SAVED = (
+NOT_DELETED = _("Nothing was deleted: delete again to remove it as it is now.")
+NOT_SAVED = _(
     "Nothing was saved. The form keeps what you typed: save again to replace their change, "
     "or cancel to keep it."
 )
-NOT_SAVED_SHOWN_NOW = "Your change was not saved; the row shows it as it is now."
+NOT_SAVED_SHOWN_NOW = _("Your change was not saved; the row shows it as it is now.")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from planner import services
 from planner.forms import SegmentForm
@@ -43,7 +45,9 @@ def segment_create(request: HttpRequest, membership: Membership) -> HttpResponse
             form.add_error("name", error.messages)
         else:
             if not request.htmx:
-                messages.success(request, f"Added the segment “{segment.name}”.")
+                messages.success(
+                    request, _("Added the segment “%(name)s”.") % {"name": segment.name}
+                )
                 return redirect("organization_settings", membership.organization.slug)
             return _segments_response(request, membership, added=segment)
     return _segments_response(request, membership, status=422, add_form=form)
@@ -80,7 +84,9 @@ def segment_update(request: HttpRequest, membership: Membership, pk: int) -> Htt
             form.add_error("name", error.messages)
         else:
             if not request.htmx:
-                messages.success(request, f"Renamed the segment to “{segment.name}”.")
+                messages.success(
+                    request, _("Renamed the segment to “%(name)s”.") % {"name": segment.name}
+                )
                 return redirect("organization_settings", membership.organization.slug)
             row = segment_row(segment, organization, saved=True)
             context = org_context(membership, "settings", row=row)
@@ -128,7 +134,7 @@ def segment_delete(request: HttpRequest, membership: Membership, pk: int) -> Htt
     return answer_delete(
         request,
         refusal,
-        done=f"Deleted the segment “{segment.name}”.",
+        done=gettext("Deleted the segment “%(name)s”.") % {"name": segment.name},
         done_url=reverse("organization_settings", args=[organization.slug]),
         fragment=segments,
         confirm=confirm,

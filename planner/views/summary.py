@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from planner import services
@@ -75,8 +77,11 @@ def share_link_create(request: HttpRequest, membership: Membership) -> HttpRespo
             request.session[NEW_LINK_KEY] = {"pk": link.pk, "url": url}
             messages.success(
                 request,
-                "Share link made. Copy it now: it is shown only once. Anyone with it can read "
-                f"the summary until {link.expires_at:%-d %b %Y}.",
+                _(
+                    "Share link made. Copy it now: it is shown only once. Anyone with it can "
+                    "read the summary until %(date)s."
+                )
+                % {"date": date_format(link.expires_at, "j M Y")},
             )
             return redirect(_members_url(organization.slug))
     context = page_context(membership, share_form=form)
@@ -89,5 +94,7 @@ def share_link_revoke(request: HttpRequest, membership: Membership, pk: int) -> 
     link = get_object_or_404(ShareLink, pk=pk, organization=organization)
     link.organization = organization
     services.share_link_revoke(link=link, actor=request.user)
-    messages.success(request, f"Revoked the share link {link.hint}…: it no longer opens.")
+    messages.success(
+        request, _("Revoked the share link %(hint)s…: it no longer opens.") % {"hint": link.hint}
+    )
     return redirect(_members_url(organization.slug))

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from planner import services
@@ -65,7 +67,7 @@ def team_member_create(request: HttpRequest, membership: Membership) -> HttpResp
             add_service_errors(form, error)
         else:
             if not request.htmx:
-                messages.success(request, f"Added {member.name} to the team.")
+                messages.success(request, _("Added %(name)s to the team.") % {"name": member.name})
                 return redirect(
                     team_url(organization.slug, f"member-{member.pk}", membership.scenario)
                 )
@@ -142,7 +144,7 @@ def team_member_update(request: HttpRequest, membership: Membership, pk: int) ->
         member.refresh_from_db()
         return _member_edit_response(request, membership, member, form, status=422)
     if not request.htmx:
-        messages.success(request, f"Saved {member.name}.")
+        messages.success(request, _("Saved %(name)s.") % {"name": member.name})
         return redirect(team_url(organization.slug, f"member-{member.pk}", membership.scenario))
     return plan_changed(_member_row_response(request, membership, member, saved=True))
 
@@ -187,7 +189,7 @@ def team_member_delete(request: HttpRequest, membership: Membership, pk: int) ->
     return answer_delete(
         request,
         refusal,
-        done=f"Removed {name} from the team.",
+        done=gettext("Removed %(name)s from the team.") % {"name": name},
         done_url=team_url(organization.slug, "", membership.scenario),
         fragment=sections,
         confirm=confirm,

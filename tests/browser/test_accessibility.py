@@ -107,6 +107,7 @@ OUT_OF_REACH = f"""
 # GET URLs no test here opens, each with the reason.
 NOT_PAGES = {
     "logout": "a POST that logs out; GET is refused",
+    "language_set": "a POST from the language switcher; GET is refused",
     "email_confirmation_send": "a POST that sends the confirmation mail",
     "rules_source": "the article as a plain-text file, not a page",
     "headcount_import_template_csv": "a CSV file to download",

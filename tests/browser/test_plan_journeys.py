@@ -233,7 +233,9 @@ def test_a_block_pasted_into_the_grid_fills_the_quarters_from_that_row(
     ]
     new = stored.last()
     expect(page.locator(f"#snapshot-{new.pk}-sales")).to_have_value("120")
-    expect(page.locator(f"#snapshot-{new.pk}-stage")).to_contain_text(rules.stage_for(170).name)
+    expect(page.locator(f"#snapshot-{new.pk}-stage")).to_contain_text(
+        str(rules.stage_for(170).name)
+    )
     look(page, screenshot_dir, "plan-05-pasted")
 
     # A bad cell: nothing saved, the reason names the row and column.

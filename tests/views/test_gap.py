@@ -125,7 +125,7 @@ def test_it_shows_the_enterprise_practices_and_the_cro_advice(client, organizati
     client.force_login(owner)
     html = client.get(gap_url(organization)).content.decode()
     for practice in rules.PRACTICES:
-        assert rules.PRACTICE_NAMES[practice] in html
+        assert str(rules.PRACTICE_NAMES[practice]) in html
     assert "report to the CRO" in html
 
 
