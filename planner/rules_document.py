@@ -69,7 +69,10 @@ def anchor_rules(tokens: list[Token]) -> set[str]:
 
     for index, token in enumerate(tokens):
         token.attrs.pop("style", None)  # the Content-Security-Policy allows no inline style
-        if token.type == "heading_open" and token.tag == "h2":
+        if token.type == "table_open":
+            # On a phone a table scrolls sideways in its own box: the keyboard must reach it.
+            token.attrSet("tabindex", "0")
+        elif token.type == "heading_open" and token.tag == "h2":
             heading = _inline_text(tokens, index)
             part = "A" if heading.startswith("A.") else "B" if heading.startswith("B.") else ""
         elif token.type in ("ordered_list_open", "bullet_list_open"):

@@ -166,6 +166,7 @@ def test_a_new_user_plans_a_team_from_sign_up_to_csv(
     page.get_by_role("button", name="Add this quarter").click()
     rows = page.locator("#headcount-grid tbody tr")
     expect(rows).to_have_count(1)
+    expect(rows.nth(0).locator("input[name=sales]")).to_be_focused()
     for name, value in FIRST.items():
         assert save_cell(page, rows.nth(0), name, value) == 200
     numbers = dict(FIRST)
@@ -173,6 +174,9 @@ def test_a_new_user_plans_a_team_from_sign_up_to_csv(
     for index, edit in enumerate(EDITS, start=1):
         page.locator("#add-quarter").click()
         expect(rows).to_have_count(index + 1)
+        # htmx focuses the new row's first cell once the swap settles: typing elsewhere
+        # before then would land in that cell.
+        expect(rows.nth(index).locator("input[name=sales]")).to_be_focused()
         # The new quarter is a copy of the previous one.
         for name, value in numbers.items():
             expect(rows.nth(index).locator(f"input[name={name}]")).to_have_value(str(value))

@@ -70,8 +70,8 @@ def test_it_shows_the_recommendation_of_the_rules_for_the_current_quarter(
     for role in expected.roles:
         assert f'id="gap-row-{role}"' in html
     assert (
-        '<td class="reason">You have 3 verticals or product teams, and each needs a liaison who '
-        'stays close to its people. <span class="citations">('
+        '<td class="reason" data-label="Why">You have 3 verticals or product teams, and each '
+        'needs a liaison who stays close to its people. <span class="citations">('
         '<a href="/rules/#a-4"><cite>A.4</cite></a>, '
         '<a href="/rules/#b-step-7"><cite>B step 7</cite></a>)</span></td>'
     ) in html
@@ -255,7 +255,7 @@ def test_it_shows_the_managers_of_a_large_role(client, organization, owner, now)
     html = client.get(gap_url(organization)).content.decode()
     row = html[html.index('id="gap-row-sales_enablement"') :]
     row = row[: row.index("</tr>")]
-    assert '<td class="num">46 — 6 managers, 40 leads</td>' in row
+    assert '<td class="num" data-label="Recommended">46 — 6 managers, 40 leads</td>' in row
     assert "Managers: 6 recommended, 0 in seat, 0 planned" in row
 
 
@@ -411,6 +411,19 @@ def test_a_history_restore_gets_the_whole_page(client, organization, owner, now)
         },
     )
     assert "<html" in restored.content.decode() and 'id="actions"' in restored.content.decode()
+
+
+def test_on_a_phone_each_cell_of_a_role_carries_its_column_name(client, organization, owner, now):
+    """The role table stacks on a phone, each number under its column's name (data-label)."""
+    SnapshotFactory(organization=organization, quarter=now, sales=300)
+    client.force_login(owner)
+    html = client.get(gap_url(organization)).content.decode()
+    table = html[html.index('<table class="role-table stack-on-phone">') :]
+    table = table[: table.index("</table>")]
+    headers = re.findall(r"<th[^>]*>([^<]+)</th>", table[: table.index("</thead>")])
+    row = table[table.index('id="gap-row-') :]
+    row = row[: row.index("</tr>")]
+    assert re.findall(r'<td[^>]* data-label="([^"]+)"', row) == headers[1:]
 
 
 def test_the_home_page_announces_the_stage_change_ahead(client, organization, owner, crossing):

@@ -56,6 +56,10 @@ def test_markup_in_the_document_is_shown_as_text_and_no_inline_style_is_left():
     assert "style=" not in rules_document().html
 
 
+def test_a_table_of_the_document_can_be_scrolled_from_the_keyboard():
+    assert '<table tabindex="0">' in rules_document().html
+
+
 def test_the_source_article_is_served_as_text(client):
     response = client.get(reverse("rules_source"))
     assert response.status_code == 200
