@@ -265,7 +265,7 @@ class TeamFilters:
         scenario = [("scenario", self.scenario)] if self.scenario else []
         for name, value in [*self.member_params, *self.hire_params, *scenario, *changes.items()]:
             query[name] = value
-            if value == "1":  # the first page is the page without a number
+            if name.endswith("_page") and value == "1":  # the first page has no number
                 del query[name]
         return "?" + query.urlencode()
 

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from planner import rules, services
 from planner.models import Change, PlannedHire, TeamMember
 from planner.quarters import Quarter
-from planner.team_page import PAGE_SIZE
+from planner.team_page import PAGE_SIZE, TeamFilters
 from tests.factories import (
     PlannedHireFactory,
     SegmentFactory,
@@ -235,6 +235,14 @@ def test_pages_of_one_list_keep_the_other_lists_filters(client, organization, ow
     assert len(second.context["hire_rows"]) == 3
     assert [row.member.role for row in second.context["member_rows"]] == [LEADER]
     assert second.context["hire_page"].previous_url == f"?member_role={LEADER}"
+
+
+@pytest.mark.parametrize("scenario", ["1", "2", "10"])
+def test_a_list_s_page_links_keep_every_scenario_even_the_first(scenario):
+    """Page 1 goes without its number, but a scenario whose id is 1 is no page number."""
+    filters = TeamFilters(scenario=scenario)
+    assert filters.link(hire_page="2") == f"?scenario={scenario}&hire_page=2"
+    assert filters.link(hire_page="1") == f"?scenario={scenario}"
 
 
 def test_a_filter_with_htmx_answers_with_that_list_alone(client, organization, owner, now):
