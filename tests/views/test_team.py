@@ -245,6 +245,34 @@ def test_a_list_s_page_links_keep_every_scenario_even_the_first(scenario):
     assert filters.link(hire_page="1") == f"?scenario={scenario}"
 
 
+def test_a_refused_save_without_javascript_keeps_the_list_s_pages_in_the_scenario(
+    client, organization, owner, now
+):
+    """A form refused without htmx redraws the whole page: its "Next" link must stay in the
+    scenario the page shows, not lead to the plan's hires."""
+    services.scenario_create(organization=organization, actor=None, name="Slower")
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    PlannedHireFactory.create_batch(
+        PAGE_SIZE + 3,
+        organization=organization,
+        scenario=scenario,
+        role=SALES,
+        target_quarter=now + 1,
+    )
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    response = client.post(
+        url("hire_create", organization=organization) + in_scenario,
+        new_hire(now, role="", target_quarter=""),
+    )
+    assert response.status_code == 422
+    next_url = response.context["hire_page"].next_url
+    assert next_url == f"?scenario={scenario.pk}&hire_page=2"
+    second = client.get(page_url(organization) + next_url)
+    assert len(second.context["hire_rows"]) == 3
+    assert {row.hire.scenario_id for row in second.context["hire_rows"]} == {scenario.pk}
+
+
 def test_a_filter_with_htmx_answers_with_that_list_alone(client, organization, owner, now):
     PlannedHireFactory(organization=organization, role=SALES, target_quarter=now + 1)
     client.force_login(owner)
