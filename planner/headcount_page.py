@@ -93,8 +93,10 @@ def grid_rows(
     return rows
 
 
-def first_quarter_form(now: int, data=None) -> FirstQuarterForm:
-    return FirstQuarterForm(data, ordinals=list(range(now - 8, now + 5)), initial_quarter=now)
+def first_quarter_form(now: int, data=None, scenario: Scenario | None = None) -> FirstQuarterForm:
+    """Two years back to a year ahead; a scenario's own quarters start at the current one."""
+    first = now if scenario is not None else now - 8
+    return FirstQuarterForm(data, ordinals=list(range(first, now + 5)), initial_quarter=now)
 
 
 def paste_form(grid: Grid, now: int, data=None) -> PasteForm:
@@ -119,7 +121,8 @@ def page_context(membership: Membership, grid: Grid, **overrides) -> dict:
         "headcount",
         paste_form=overrides.pop("paste_form", None) or paste_form(grid, now),
         rows=grid_rows(grid, now, overrides.pop("bound", None), overrides.pop("refused", None)),
-        first_quarter_form=overrides.pop("first_quarter_form", None) or first_quarter_form(now),
+        first_quarter_form=overrides.pop("first_quarter_form", None)
+        or first_quarter_form(now, scenario=membership.scenario),
         next_quarter=grid.snapshots[-1].quarter + 1 if grid.snapshots else None,
         stage_alerts=grid.plan.stage_crossings(),
         **gap_context(grid.plan, overrides.pop("panel_quarter", None), compact=True),

@@ -655,6 +655,16 @@ def snapshot_create(
     other: int = 0,
     scenario: Scenario | None = None,
 ) -> HeadcountSnapshot:
+    if scenario is not None and quarter < current_quarter(organization):
+        # No page would show it: a scenario shows the plan's actuals before this quarter.
+        raise ValidationError(
+            {
+                "quarter": gettext(
+                    "In a scenario, headcount starts at the current quarter: the quarters "
+                    "before it are the plan's actuals."
+                )
+            }
+        )
     snapshot = HeadcountSnapshot(
         organization=organization,
         scenario=scenario,

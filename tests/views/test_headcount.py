@@ -1,7 +1,8 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from planner import rules
+from planner import rules, services
 from planner.models import Change, HeadcountSnapshot
 from tests.factories import (
     PlannedHireFactory,
@@ -132,6 +133,31 @@ def test_a_first_quarter_outside_the_list_is_refused(client, organization, owner
     assert response.status_code == 422
     assert b"Choose a quarter from the list." in response.content
     assert not HeadcountSnapshot.objects.exists()
+
+
+def test_a_scenario_s_first_quarter_is_never_before_the_current_one(
+    client, organization, owner, now
+):
+    """A scenario shows its own quarters from the current one on: a first quarter before it
+    would be saved where no page shows it, so it is not offered, and refused if sent."""
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    page = client.get(reverse("headcount", args=[organization.slug]) + in_scenario)
+    offered = page.context["first_quarter_form"].fields["quarter"].choices
+    assert min(int(value) for value, _ in offered) == now
+    response = client.post(add_url(organization) + in_scenario, {"quarter": now - 1})
+    assert response.status_code == 422
+    assert b"Choose a quarter from the list." in response.content
+    assert not HeadcountSnapshot.objects.exists()
+    with pytest.raises(ValidationError):
+        services.snapshot_add_next(
+            organization=organization, actor=owner, default_quarter=now - 1, scenario=scenario
+        )
+    assert not HeadcountSnapshot.objects.exists()
+    response = client.post(add_url(organization) + in_scenario, {"quarter": now + 1})
+    assert response.status_code == 302
+    assert list(scenario.snapshots.values_list("quarter", flat=True)) == [now + 1]
 
 
 @pytest.mark.parametrize("role", ["owner", "editor"])
