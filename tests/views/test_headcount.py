@@ -160,6 +160,24 @@ def test_a_scenario_s_first_quarter_is_never_before_the_current_one(
     assert list(scenario.snapshots.values_list("quarter", flat=True)) == [now + 1]
 
 
+def test_a_scenario_past_the_plan_s_last_actual_adds_and_pastes_from_the_current_quarter(
+    client, organization, owner, now
+):
+    """The plan's actuals end two quarters ago and the scenario has no forecast yet: the
+    button and the paste offer the quarter a scenario's own headcount starts at, now."""
+    SnapshotFactory(organization=organization, quarter=now - 2, sales=40)
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    page = client.get(page_url(organization) + in_scenario)
+    assert page.context["next_quarter"] == now
+    assert page.context["paste_form"]["first_quarter"].initial == now
+    client.post(add_url(organization) + in_scenario)
+    assert list(scenario.snapshots.values_list("quarter", flat=True)) == [now]
+    plan = client.get(page_url(organization))
+    assert plan.context["next_quarter"] == now - 1
+
+
 @pytest.mark.parametrize("role", ["owner", "editor"])
 def test_the_next_quarter_is_a_copy_of_the_latest(client, organization, snapshot, role, request):
     client.force_login(request.getfixturevalue(role))
