@@ -414,9 +414,10 @@ def scenario_delete(*, scenario: Scenario, actor, expected_version: int) -> None
 
 
 def _free_name(organization: Organization, wanted: str) -> str:
-    taken = set(organization.scenarios.values_list("name", flat=True))
+    """``wanted``, or numbered; scenario names are unique whatever their case."""
+    taken = {name.lower() for name in organization.scenarios.values_list("name", flat=True)}
     name, n = wanted, 2
-    while name in taken:
+    while name.lower() in taken:
         name, n = f"{wanted} ({n})", n + 1
     return name
 
