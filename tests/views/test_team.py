@@ -730,3 +730,33 @@ def test_viewers_get_no_checkboxes(client, organization, viewer, hire):
     client.force_login(viewer)
     html = client.get(page_url(organization)).content.decode()
     assert 'form="bulk-hires"' not in html and 'id="bulk-hires"' not in html
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_people_in_seat_are_not_changed_through_a_scenario_s_page(
+    client, organization, owner, now, member, htmx
+):
+    """The team is the same in every scenario and is changed on the plan's page alone: a
+    write sent with a scenario's address changes nothing and says where to do it."""
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    headers = HTMX if htmx else {}
+    before = list(TeamMember.objects.values_list("pk", "name", "version"))
+    changes = Change.objects.count()
+    writes = [
+        (url("team_member_create", organization=organization), new_member(now)),
+        (url("team_member_update", member), member_data(member, name="Renamed")),
+        (url("team_member_delete", member), {"version": member.version}),
+    ]
+    for address, data in writes:
+        response = client.post(address + in_scenario, data, headers=headers)
+        expected = page_url(organization) + in_scenario + "#member-section"
+        if htmx:
+            assert response.headers["HX-Redirect"] == expected
+        else:
+            assert response.status_code == 302 and response.url == expected
+    assert list(TeamMember.objects.values_list("pk", "name", "version")) == before
+    assert Change.objects.count() == changes
+    page = client.get(page_url(organization) + in_scenario).content.decode()
+    assert "the people in seat are the same in every scenario" in page
