@@ -838,6 +838,11 @@ def _inconsistencies(backup: Backup) -> list[str]:
                     f"scenarios.{index}.planned_hires.{number}.team_member: a scenario's hire "
                     "is never a team member; must be null"
                 )
+            if hire.status == rules.HIRED:
+                problems.append(
+                    f"scenarios.{index}.planned_hires.{number}.status: a scenario's hire "
+                    "is never hired (a hire is marked hired in the plan alone)"
+                )
     scenario_keys = {scenario.key for scenario in backup.scenarios}
     for index, change in enumerate(backup.changes):
         if change.scenario is not None and change.scenario not in scenario_keys:

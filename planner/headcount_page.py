@@ -93,8 +93,19 @@ def grid_rows(
     return rows
 
 
-def first_quarter_form(now: int, data=None) -> FirstQuarterForm:
-    return FirstQuarterForm(data, ordinals=list(range(now - 8, now + 5)), initial_quarter=now)
+def first_quarter_form(now: int, data=None, scenario: Scenario | None = None) -> FirstQuarterForm:
+    """Two years back to a year ahead; a scenario's own quarters start at the current one."""
+    first = now if scenario is not None else now - 8
+    return FirstQuarterForm(data, ordinals=list(range(first, now + 5)), initial_quarter=now)
+
+
+def next_quarter(grid: Grid, now: int) -> int | None:
+    """The quarter "Add" adds (``services.snapshot_add_next``): the one after the last shown,
+    in a scenario never before the current quarter, where its own headcount starts."""
+    if not grid.snapshots:
+        return None
+    following = grid.snapshots[-1].quarter + 1
+    return max(following, now) if grid.plan.scenario is not None else following
 
 
 def paste_form(grid: Grid, now: int, data=None) -> PasteForm:
@@ -106,7 +117,7 @@ def paste_form(grid: Grid, now: int, data=None) -> PasteForm:
     return PasteForm(
         data,
         ordinals=list(range(first, last + 1)),
-        initial_quarter=stored[-1] + 1 if stored else now,
+        initial_quarter=next_quarter(grid, now) or now,
         initial={"versions": versions},
         auto_id="paste-%s",
     )
@@ -119,8 +130,9 @@ def page_context(membership: Membership, grid: Grid, **overrides) -> dict:
         "headcount",
         paste_form=overrides.pop("paste_form", None) or paste_form(grid, now),
         rows=grid_rows(grid, now, overrides.pop("bound", None), overrides.pop("refused", None)),
-        first_quarter_form=overrides.pop("first_quarter_form", None) or first_quarter_form(now),
-        next_quarter=grid.snapshots[-1].quarter + 1 if grid.snapshots else None,
+        first_quarter_form=overrides.pop("first_quarter_form", None)
+        or first_quarter_form(now, scenario=membership.scenario),
+        next_quarter=next_quarter(grid, now),
         stage_alerts=grid.plan.stage_crossings(),
         **gap_context(grid.plan, overrides.pop("panel_quarter", None), compact=True),
     )

@@ -5,6 +5,8 @@ saves, refuses an update or a delete made from a stale copy (``StaleEdit``), and
 ``Change`` with the values before and after.
 """
 
+import hashlib
+import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -414,15 +416,43 @@ def scenario_delete(*, scenario: Scenario, actor, expected_version: int) -> None
 
 
 def _free_name(organization: Organization, wanted: str) -> str:
-    taken = set(organization.scenarios.values_list("name", flat=True))
+    """``wanted``, or numbered; scenario names are unique whatever their case."""
+    taken = {name.lower() for name in organization.scenarios.values_list("name", flat=True)}
     name, n = wanted, 2
-    while name in taken:
+    while name.lower() in taken:
         name, n = f"{wanted} ({n})", n + 1
     return name
 
 
+def promotion_state(organization: Organization, scenario: Scenario, *, lock: bool = False) -> str:
+    """What making ``scenario`` the plan would move, as a short fingerprint: the versions of
+    the plan's and the scenario's forecast rows and open hires, the organization's inputs
+    and its number of segments. The confirmation page carries it, so that a promotion of
+    rows changed since the page was shown is refused. Three queries, whatever the rows.
+    """
+    now = current_quarter(organization)
+    mine = models.Q(scenario=None) | models.Q(scenario=scenario)
+    snapshots = HeadcountSnapshot.objects.filter(mine, organization=organization, quarter__gte=now)
+    hires = PlannedHire.objects.filter(mine, organization=organization).exclude(status=rules.HIRED)
+    if lock:
+        snapshots, hires = snapshots.select_for_update(), hires.select_for_update()
+    state = [
+        organization.version,
+        scenario.version,
+        organization.segments.count(),
+        list(snapshots.order_by("pk").values_list("pk", "scenario_id", "version")),
+        list(hires.order_by("pk").values_list("pk", "scenario_id", "version")),
+    ]
+    return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
+
+
 def scenario_promote(
-    *, scenario: Scenario, actor, expected_version: int, old_plan_name: str
+    *,
+    scenario: Scenario,
+    actor,
+    expected_version: int,
+    old_plan_name: str,
+    expected_state: str | None = None,
 ) -> Scenario:
     """Makes ``scenario`` the plan, in one transaction; returns the old plan, kept as a
     scenario named ``old_plan_name`` (made unique).
@@ -431,6 +461,9 @@ def scenario_promote(
     scenario, the promoted scenario's move to the plan, its inputs become the
     organization's, and the number of verticals is met by adding segments ("Vertical 3")
     or removing the newest ones. Actual quarters, the team and hired hires stay put.
+
+    With ``expected_state`` (``promotion_state`` as the confirmation showed it), rows of
+    the plan or the scenario changed since raise ``StaleEdit`` and nothing changes.
     """
     organization = scenario.organization
     with transaction.atomic():
@@ -440,6 +473,10 @@ def scenario_promote(
             raise RowGone("This scenario was deleted by someone else.")
         current.organization = locked
         if current.version != expected_version:
+            raise StaleEdit(current)
+        if expected_state is not None and expected_state != promotion_state(
+            locked, current, lock=True
+        ):
             raise StaleEdit(current)
         now = current_quarter(locked)
         old_plan = Scenario(
@@ -657,6 +694,16 @@ def snapshot_create(
     other: int = 0,
     scenario: Scenario | None = None,
 ) -> HeadcountSnapshot:
+    if scenario is not None and quarter < current_quarter(organization):
+        # No page would show it: a scenario shows the plan's actuals before this quarter.
+        raise ValidationError(
+            {
+                "quarter": gettext(
+                    "In a scenario, headcount starts at the current quarter: the quarters "
+                    "before it are the plan's actuals."
+                )
+            }
+        )
     snapshot = HeadcountSnapshot(
         organization=organization,
         scenario=scenario,

@@ -5,7 +5,7 @@ seat, ``views/hires.py`` for the planned hires), so that either can redraw the p
 section of it after a write.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -269,7 +269,7 @@ class TeamFilters:
         scenario = [("scenario", self.scenario)] if self.scenario else []
         for name, value in [*self.member_params, *self.hire_params, *scenario, *changes.items()]:
             query[name] = value
-            if value == "1":  # the first page is the page without a number
+            if name.endswith("_page") and value == "1":  # the first page has no number
                 del query[name]
         return "?" + query.urlencode()
 
@@ -358,11 +358,13 @@ def page_context(
     redraw = redraw or Redraw()
     organization = membership.organization
     now = current_quarter(organization)
-    filters = filters_of(request)
+    scenario = membership.scenario
+    # The scenario is the one the request names, whatever page the request came from: a
+    # write without htmx names no page, and its redrawn links must not fall back to the plan.
+    filters = replace(filters_of(request), scenario=str(scenario.pk) if scenario else "")
     members = ListPage.of(
         filters.members(organization, now), filters.member_page, filters, "member_page"
     )
-    scenario = membership.scenario
     hires = ListPage.of(
         filters.hires(organization, scenario), filters.hire_page, filters, "hire_page"
     )

@@ -486,6 +486,12 @@ def test_scenarios_and_the_changes_made_in_them_survive_a_round_trip(northwind, 
             lambda d: d["scenarios"][0]["planned_hires"][0].update(team_member="team-member-1"),
             "a scenario's hire is never a team member",
         ),
+        (
+            # Hired is a fact of the plan: a scenario's hire with no person would be a seat
+            # filled by no one, and the plan's once the scenario is made the plan.
+            lambda d: d["scenarios"][0]["planned_hires"][0].update(status="hired"),
+            "a scenario's hire is never hired",
+        ),
         (lambda d: d["changes"][-1].update(scenario="scenario-99"), "no scenario has the key"),
         (
             lambda d: d["scenarios"].append(copy.deepcopy(d["scenarios"][0])),

@@ -260,3 +260,24 @@ def test_marking_a_manager_hire_hired_makes_a_manager_in_seat(organization):
     member = services.hire_mark_hired(hire=hire, actor=None, name="Grace", expected_version=1)
     assert member.is_manager is True and member.as_seat().is_manager is True
     assert PlannedHire.objects.get().as_hire().is_manager is True
+
+
+# --- scenarios -----------------------------------------------------------------------------
+
+
+def test_the_old_plan_s_name_is_free_whatever_its_case(organization):
+    """Scenario names are unique whatever their case (as the forms check them): the plan
+    kept as a scenario takes a number rather than a name that differs by case alone."""
+    services.scenario_create(organization=organization, actor=None, name="plan before today")
+    growth = services.scenario_create(organization=organization, actor=None, name="Growth")
+    old = services.scenario_promote(
+        scenario=growth,
+        actor=None,
+        expected_version=growth.version,
+        old_plan_name="Plan before today",
+    )
+    assert old.name == "Plan before today (2)"
+    assert sorted(organization.scenarios.values_list("name", flat=True)) == [
+        "Plan before today (2)",
+        "plan before today",
+    ]

@@ -42,7 +42,7 @@ def snapshot_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     grid = load_grid(organization, membership.scenario)
     first_quarter = now
     if not grid.snapshots:
-        form = first_quarter_form(now, request.POST)
+        form = first_quarter_form(now, request.POST, membership.scenario)
         if not form.is_valid():
             context = page_context(membership, grid, first_quarter_form=form)
             return render(request, "planner/headcount.html", context, status=422)

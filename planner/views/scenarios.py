@@ -179,6 +179,7 @@ def scenario_promote(request: HttpRequest, membership: Membership, pk: int) -> H
                 scenario=scenario,
                 actor=request.user,
                 expected_version=int(version),
+                expected_state=request.POST.get("state", ""),
                 old_plan_name=_("Plan before %(date)s")
                 % {"date": formats.date_format(timezone.localdate(), "Y-m-d")},
             )
@@ -186,9 +187,8 @@ def scenario_promote(request: HttpRequest, membership: Membership, pk: int) -> H
             refusal = Refusal.stale(
                 error,
                 _(
-                    "Not made the plan: someone changed this scenario "
-                    "since you opened this page. Check what changes "
-                    "again below."
+                    "Not made the plan: someone changed this scenario or the plan since you "
+                    "opened this page. Check what changes again below."
                 ),
             )
             scenario = error.current
@@ -211,6 +211,8 @@ def scenario_promote(request: HttpRequest, membership: Membership, pk: int) -> H
         "scenarios",
         edited=scenario,
         changes=promotion_changes(plan, proposed),
+        # What the page shows, checked when it is confirmed: see services.promotion_state.
+        state=services.promotion_state(organization, scenario),
         refusal=refusal,
     )
     status = refusal.status if refusal else 200

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from planner import services
 from planner.forms import TeamMemberForm, add_service_errors
@@ -39,6 +40,22 @@ from planner.views.refusals import (
 SECTIONS = frozenset({"member-section", "hire-section"})
 
 
+def _refused_in_a_scenario(request: HttpRequest, membership: Membership) -> HttpResponse | None:
+    """The people in seat are the same in every scenario: changed from the plan alone, as
+    a hire is marked hired there alone. None on the plan's page."""
+    if membership.scenario is None:
+        return None
+    messages.error(
+        request,
+        _(
+            "Nothing was changed: the people in seat are the same in every scenario. Change "
+            "them on the plan's Team & hires page."
+        ),
+    )
+    url = team_url(membership.organization.slug, "member-section", membership.scenario)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 @organization_view(get=READ)
 @vary_on_headers("HX-Request")
 def team(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -55,6 +72,8 @@ def team(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @organization_view(post=WRITE)
 def team_member_create(request: HttpRequest, membership: Membership) -> HttpResponse:
+    if refused := _refused_in_a_scenario(request, membership):
+        return refused
     organization = membership.organization
     form = new_member_form(current_quarter(organization), request.POST)
     if form.is_valid():
@@ -116,6 +135,8 @@ def _member_edit_response(
 def team_member_update(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET: the edit form (a row with htmx, else a page; ``?cancel=1`` the plain row)."""
     organization = membership.organization
+    if refused := _refused_in_a_scenario(request, membership):
+        return refused
     member = get_object_or_404(TeamMember, pk=pk, organization=organization)
     now = current_quarter(organization)
     if request.method == "GET":
@@ -156,6 +177,8 @@ def team_member_delete(request: HttpRequest, membership: Membership, pk: int) ->
     The POST names the version the person saw: someone changed since is not deleted.
     """
     organization = membership.organization
+    if refused := _refused_in_a_scenario(request, membership):
+        return refused
     member = get_object_or_404(TeamMember, pk=pk, organization=organization)
 
     def confirm(refusal: Refusal | None = None) -> HttpResponse:

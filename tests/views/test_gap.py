@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from planner import rules
+from planner import rules, services
 from planner.gap_panel import ratio_label
 from planner.models import Organization
 from planner.planning import current_quarter
@@ -440,3 +440,26 @@ def test_a_plan_that_stays_in_its_stage_announces_nothing(client, organization, 
     client.force_login(owner)
     html = client.get(gap_url(organization)).content.decode()
     assert "stage-alert-" not in html
+
+
+@pytest.mark.parametrize("role", ["owner", "viewer"])
+def test_in_a_scenario_the_lead_time_is_pointed_to_in_its_own_inputs(
+    client, organization, now, role, request
+):
+    """The actions follow the scenario's hiring lead time: the words point to where that
+    is set, not to the plan's settings, whose lead time the scenario does not use."""
+    SnapshotFactory(organization=organization, quarter=now, sales=400, customer_success=0)
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    services.scenario_update(scenario=scenario, actor=None, hiring_lead_time=3)
+    client.force_login(request.getfixturevalue(role))
+    html = client.get(gap_url(organization) + f"?scenario={scenario.pk}").content.decode()
+    assert "each is due 3 quarters before the hire is needed" in html
+    inputs = reverse("scenario_update", args=[organization.slug, scenario.pk])
+    settings = reverse("organization_settings", args=[organization.slug])
+    assert f'the hiring lead time in <a href="{settings}">' not in html
+    if role == "owner":
+        assert f'the hiring lead time in <a href="{inputs}" id="lead-time-inputs">' in html
+    else:
+        assert "the hiring lead time in this scenario's inputs)" in html
+    plan = client.get(gap_url(organization)).content.decode()
+    assert f'the hiring lead time in <a href="{settings}">' in plan

@@ -1,7 +1,8 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from planner import rules
+from planner import rules, services
 from planner.models import Change, HeadcountSnapshot
 from tests.factories import (
     PlannedHireFactory,
@@ -132,6 +133,49 @@ def test_a_first_quarter_outside_the_list_is_refused(client, organization, owner
     assert response.status_code == 422
     assert b"Choose a quarter from the list." in response.content
     assert not HeadcountSnapshot.objects.exists()
+
+
+def test_a_scenario_s_first_quarter_is_never_before_the_current_one(
+    client, organization, owner, now
+):
+    """A scenario shows its own quarters from the current one on: a first quarter before it
+    would be saved where no page shows it, so it is not offered, and refused if sent."""
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    page = client.get(reverse("headcount", args=[organization.slug]) + in_scenario)
+    offered = page.context["first_quarter_form"].fields["quarter"].choices
+    assert min(int(value) for value, _ in offered) == now
+    response = client.post(add_url(organization) + in_scenario, {"quarter": now - 1})
+    assert response.status_code == 422
+    assert b"Choose a quarter from the list." in response.content
+    assert not HeadcountSnapshot.objects.exists()
+    with pytest.raises(ValidationError):
+        services.snapshot_add_next(
+            organization=organization, actor=owner, default_quarter=now - 1, scenario=scenario
+        )
+    assert not HeadcountSnapshot.objects.exists()
+    response = client.post(add_url(organization) + in_scenario, {"quarter": now + 1})
+    assert response.status_code == 302
+    assert list(scenario.snapshots.values_list("quarter", flat=True)) == [now + 1]
+
+
+def test_a_scenario_past_the_plan_s_last_actual_adds_and_pastes_from_the_current_quarter(
+    client, organization, owner, now
+):
+    """The plan's actuals end two quarters ago and the scenario has no forecast yet: the
+    button and the paste offer the quarter a scenario's own headcount starts at, now."""
+    SnapshotFactory(organization=organization, quarter=now - 2, sales=40)
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    page = client.get(page_url(organization) + in_scenario)
+    assert page.context["next_quarter"] == now
+    assert page.context["paste_form"]["first_quarter"].initial == now
+    client.post(add_url(organization) + in_scenario)
+    assert list(scenario.snapshots.values_list("quarter", flat=True)) == [now]
+    plan = client.get(page_url(organization))
+    assert plan.context["next_quarter"] == now - 1
 
 
 @pytest.mark.parametrize("role", ["owner", "editor"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from planner import exports, rules
+from planner import exports, rules, services
 from planner.models import (
     HeadcountSnapshot,
     Membership,
@@ -481,3 +481,20 @@ def test_the_roadmap_announces_the_stage_change_ahead(client, organization, owne
     key = Quarter.from_ordinal(now + 1).label.replace(" ", "")
     assert f'id="stage-alert-{key}"' in html
     assert crossing in html
+
+
+def test_in_a_scenario_the_lead_time_is_pointed_to_in_its_own_inputs(
+    client, organization, owner, now
+):
+    SnapshotFactory(organization=organization, quarter=now, sales=400, customer_success=0)
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    services.scenario_update(scenario=scenario, actor=None, hiring_lead_time=3)
+    client.force_login(owner)
+    html = client.get(url(organization) + f"?scenario={scenario.pk}").content.decode()
+    assert "requisitions open 3 quarters before the hire is needed" in html
+    inputs = reverse("scenario_update", args=[organization.slug, scenario.pk])
+    settings = reverse("organization_settings", args=[organization.slug])
+    assert f'the hiring lead time in <a href="{settings}">' not in html
+    assert f'the hiring lead time in <a href="{inputs}" id="lead-time-inputs">' in html
+    plan = client.get(url(organization)).content.decode()
+    assert f'the hiring lead time in <a href="{settings}">' in plan

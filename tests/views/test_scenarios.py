@@ -339,8 +339,9 @@ def test_the_confirmation_lists_what_changes(
     ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership, the scenario, the organization switcher, and each plan's
-    # snapshots, team, hires and role costs (the plan's segments too)
-    with django_assert_max_num_queries(14):
+    # snapshots, team, hires and role costs (the plan's segments too), and the state the
+    # confirmation is checked against (forecast rows, open hires, segments)
+    with django_assert_max_num_queries(17):
         response = client.get(url("scenario_promote", organization, scenario.pk))
     html = response.content.decode()
     assert "Target ratio: 50 → 30" in html
@@ -357,7 +358,8 @@ def test_making_a_scenario_the_plan_swaps_them_and_keeps_the_old_plan(
     services.scenario_update(scenario=scenario, actor=None, target_ratio=30, verticals=3)
     client.force_login(owner)
     response = client.post(
-        url("scenario_promote", organization, scenario.pk), {"version": scenario.version}
+        url("scenario_promote", organization, scenario.pk),
+        promotion_form(client, organization, scenario),
     )
     assert response.status_code == 302
     organization.refresh_from_db()
@@ -383,11 +385,56 @@ def test_a_stale_promotion_is_refused_and_changes_nothing(
     scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
     before = baseline_state(organization)
     client.force_login(owner)
-    response = client.post(url("scenario_promote", organization, scenario.pk), {"version": 7})
+    form = {**promotion_form(client, organization, scenario), "version": 7}
+    response = client.post(url("scenario_promote", organization, scenario.pk), form)
     assert response.status_code == 409
     assert "Not made the plan" in response.content.decode()
     assert baseline_state(organization) == before
     assert Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+def promotion_form(client, organization, scenario) -> dict:
+    """The hidden fields of the confirmation page, as the person's browser would post them."""
+    html = client.get(url("scenario_promote", organization, scenario.pk)).content.decode()
+    return dict(re.findall(r'<input type="hidden" name="(version|state)" value="([^"]*)"', html))
+
+
+@pytest.mark.parametrize("change", ["scenario_forecast", "scenario_hire", "plan_forecast"])
+def test_a_promotion_confirmed_before_someone_changed_the_rows_is_refused(
+    client, organization, owner, now, plan_rows, change
+):
+    """The confirmation lists what changes; rows changed since it was shown (the scenario's
+    forecast or hires, or the plan's) are not made the plan unseen."""
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    form = promotion_form(client, organization, scenario)
+    assert set(form) == {"version", "state"}
+    if change == "scenario_forecast":
+        row = scenario.snapshots.get(quarter=now + 1)
+        row.scenario = scenario
+        services.snapshot_update(snapshot=row, actor=None, sales=999)
+    elif change == "scenario_hire":
+        services.hire_create(
+            organization=organization,
+            actor=None,
+            role=rules.SALES_ENABLEMENT,
+            target_quarter=now + 2,
+            scenario=scenario,
+        )
+    else:
+        row = HeadcountSnapshot.objects.get(organization=organization, scenario=None, quarter=now)
+        services.snapshot_update(snapshot=row, actor=None, sales=1)
+    before = baseline_state(organization)
+    response = client.post(url("scenario_promote", organization, scenario.pk), form)
+    assert response.status_code == 409
+    assert "Not made the plan" in response.content.decode()
+    assert baseline_state(organization) == before
+    assert Scenario.objects.filter(pk=scenario.pk).exists()
+    # The page shown again lists the rows as they are now: confirming it goes through.
+    again = promotion_form(client, organization, scenario)
+    response = client.post(url("scenario_promote", organization, scenario.pk), again)
+    assert response.status_code == 302
+    assert not Scenario.objects.filter(pk=scenario.pk).exists()
 
 
 # --- a scenario's planned hires ------------------------------------------------------------

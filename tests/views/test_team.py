@@ -9,7 +9,7 @@ from django.utils.html import escape
 from planner import rules, services
 from planner.models import Change, PlannedHire, TeamMember
 from planner.quarters import Quarter
-from planner.team_page import PAGE_SIZE
+from planner.team_page import PAGE_SIZE, TeamFilters
 from tests.factories import (
     PlannedHireFactory,
     SegmentFactory,
@@ -235,6 +235,42 @@ def test_pages_of_one_list_keep_the_other_lists_filters(client, organization, ow
     assert len(second.context["hire_rows"]) == 3
     assert [row.member.role for row in second.context["member_rows"]] == [LEADER]
     assert second.context["hire_page"].previous_url == f"?member_role={LEADER}"
+
+
+@pytest.mark.parametrize("scenario", ["1", "2", "10"])
+def test_a_list_s_page_links_keep_every_scenario_even_the_first(scenario):
+    """Page 1 goes without its number, but a scenario whose id is 1 is no page number."""
+    filters = TeamFilters(scenario=scenario)
+    assert filters.link(hire_page="2") == f"?scenario={scenario}&hire_page=2"
+    assert filters.link(hire_page="1") == f"?scenario={scenario}"
+
+
+def test_a_refused_save_without_javascript_keeps_the_list_s_pages_in_the_scenario(
+    client, organization, owner, now
+):
+    """A form refused without htmx redraws the whole page: its "Next" link must stay in the
+    scenario the page shows, not lead to the plan's hires."""
+    services.scenario_create(organization=organization, actor=None, name="Slower")
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    PlannedHireFactory.create_batch(
+        PAGE_SIZE + 3,
+        organization=organization,
+        scenario=scenario,
+        role=SALES,
+        target_quarter=now + 1,
+    )
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    response = client.post(
+        url("hire_create", organization=organization) + in_scenario,
+        new_hire(now, role="", target_quarter=""),
+    )
+    assert response.status_code == 422
+    next_url = response.context["hire_page"].next_url
+    assert next_url == f"?scenario={scenario.pk}&hire_page=2"
+    second = client.get(page_url(organization) + next_url)
+    assert len(second.context["hire_rows"]) == 3
+    assert {row.hire.scenario_id for row in second.context["hire_rows"]} == {scenario.pk}
 
 
 def test_a_filter_with_htmx_answers_with_that_list_alone(client, organization, owner, now):
@@ -694,3 +730,33 @@ def test_viewers_get_no_checkboxes(client, organization, viewer, hire):
     client.force_login(viewer)
     html = client.get(page_url(organization)).content.decode()
     assert 'form="bulk-hires"' not in html and 'id="bulk-hires"' not in html
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_people_in_seat_are_not_changed_through_a_scenario_s_page(
+    client, organization, owner, now, member, htmx
+):
+    """The team is the same in every scenario and is changed on the plan's page alone: a
+    write sent with a scenario's address changes nothing and says where to do it."""
+    scenario = services.scenario_create(organization=organization, actor=None, name="Growth")
+    client.force_login(owner)
+    in_scenario = f"?scenario={scenario.pk}"
+    headers = HTMX if htmx else {}
+    before = list(TeamMember.objects.values_list("pk", "name", "version"))
+    changes = Change.objects.count()
+    writes = [
+        (url("team_member_create", organization=organization), new_member(now)),
+        (url("team_member_update", member), member_data(member, name="Renamed")),
+        (url("team_member_delete", member), {"version": member.version}),
+    ]
+    for address, data in writes:
+        response = client.post(address + in_scenario, data, headers=headers)
+        expected = page_url(organization) + in_scenario + "#member-section"
+        if htmx:
+            assert response.headers["HX-Redirect"] == expected
+        else:
+            assert response.status_code == 302 and response.url == expected
+    assert list(TeamMember.objects.values_list("pk", "name", "version")) == before
+    assert Change.objects.count() == changes
+    page = client.get(page_url(organization) + in_scenario).content.decode()
+    assert "the people in seat are the same in every scenario" in page
