@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from planner.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -22,6 +23,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     if database["ENGINE"] == "django.db.backends.sqlite3":
         (ROOT / "var").mkdir(exist_ok=True)
         database.setdefault("TEST", {})["NAME"] = str(ROOT / "var" / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request or a test that switched to
+    Polish leaves the thread's active language behind, and formatting follows it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
