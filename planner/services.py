@@ -486,12 +486,19 @@ def scenario_promote(
         )
         old_plan.full_clean()
         old_plan.save()
-        HeadcountSnapshot.objects.filter(
-            organization=locked, scenario=None, quarter__gte=now
-        ).update(scenario=old_plan, version=models.F("version") + 1)
-        HeadcountSnapshot.objects.filter(
-            organization=locked, scenario=current, quarter__gte=now
-        ).update(scenario=None, version=models.F("version") + 1)
+        try:
+            # A quarter added to the plan between these two statements (a paste does not
+            # wait for the organization's lock) would be a second plan row for a quarter:
+            # the unique constraint refuses it, and the promotion is refused as stale.
+            with transaction.atomic():
+                HeadcountSnapshot.objects.filter(
+                    organization=locked, scenario=None, quarter__gte=now
+                ).update(scenario=old_plan, version=models.F("version") + 1)
+                HeadcountSnapshot.objects.filter(
+                    organization=locked, scenario=current, quarter__gte=now
+                ).update(scenario=None, version=models.F("version") + 1)
+        except IntegrityError:
+            raise StaleEdit(current) from None
         PlannedHire.objects.filter(organization=locked, scenario=None).exclude(
             status=rules.HIRED
         ).update(scenario=old_plan, version=models.F("version") + 1)

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import QuerySet
 
 from planner import rules, services
 from planner.models import (
@@ -16,6 +17,7 @@ from planner.models import (
     Segment,
     TeamMember,
 )
+from planner.planning import current_quarter
 from planner.quarters import MAX_ORDINAL, Quarter
 from tests.factories import PlannedHireFactory, SegmentFactory, SnapshotFactory, UserFactory
 
@@ -281,3 +283,28 @@ def test_the_old_plan_s_name_is_free_whatever_its_case(organization):
         "Plan before today (2)",
         "plan before today",
     ]
+
+
+def test_a_plan_quarter_added_during_a_promotion_refuses_it_and_changes_nothing(organization):
+    """A paste into the plan does not wait for the organization's lock: a quarter it adds
+    between the promotion's moves of the forecast would be a second plan row for that
+    quarter. The constraint refuses it, and so is the whole promotion, as stale."""
+    SnapshotFactory(organization=organization, quarter=current_quarter(organization), sales=10)
+    growth = services.scenario_create(organization=organization, actor=None, name="Growth")
+    before = sorted(HeadcountSnapshot.objects.values_list("pk", "scenario_id", "version"))
+    changes = Change.objects.count()
+    real_update = QuerySet.update
+
+    def update_after_a_paste(queryset, **fields):
+        if queryset.model is HeadcountSnapshot and fields.get("scenario") is None:
+            raise IntegrityError("snapshot_unique_quarter")
+        return real_update(queryset, **fields)
+
+    paste = mock.patch.object(QuerySet, "update", update_after_a_paste)
+    with paste, pytest.raises(services.StaleEdit):
+        services.scenario_promote(
+            scenario=growth, actor=None, expected_version=growth.version, old_plan_name="Old"
+        )
+    assert sorted(HeadcountSnapshot.objects.values_list("pk", "scenario_id", "version")) == before
+    assert list(organization.scenarios.values_list("name", flat=True)) == ["Growth"]
+    assert Change.objects.count() == changes
