@@ -1,6 +1,8 @@
 """Scenarios: the list, a new one as a copy, rename and inputs, duplicate, delete, and
 "make this the plan". Plain forms: each write redirects, so the pages need no JavaScript."""
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -76,9 +78,9 @@ def scenario_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
             instance=scenario, organization=organization, initial={"version": scenario.version}
         )
     else:
-        form = ScenarioForm(
-            request.POST, instance=Scenario.objects.get(pk=scenario.pk), organization=organization
-        )
+        # The form validates into a copy, so that the service compares and records the
+        # scenario as it was read (a second read could find it deleted meanwhile).
+        form = ScenarioForm(request.POST, instance=copy.copy(scenario), organization=organization)
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in services.SCENARIO_FIELDS}
             try:
