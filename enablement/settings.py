@@ -153,6 +153,20 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The content of large pages, drawn once per state of the plan (planner/page_cache.py).
+    # Each web process keeps its own: a key names the state it was drawn from, so no
+    # process can serve another's stale copy, and no server needs a cache service. Kept a
+    # day at most: the key also names the current quarter, so older entries only wait to go.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 300, minimum=0)},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -75,6 +75,10 @@ class Organization(Versioned):
         help_text=_("Your company or business unit, as your CRO would name it."),
     )
     slug = models.SlugField(max_length=60, unique=True)
+    # One more after every write to anything the organization holds, in that write's
+    # transaction (planner.services._touch): drawn pages are kept under it
+    # (planner/page_cache.py). Only that update writes it; see ``save``.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
@@ -163,6 +167,19 @@ class Organization(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # An organization read before a write elsewhere holds an older revision: saving
+        # it whole would take the revision back to a state whose pages are still kept.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "revision"
+            ]
+        elif kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [f for f in kwargs["update_fields"] if f != "revision"]
+        super().save(*args, **kwargs)
 
     def quarter_label(self, ordinal: int) -> str:
         return Quarter.from_ordinal(ordinal).label

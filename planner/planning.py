@@ -5,14 +5,16 @@ is computed once, by ``planner.rules``, whatever page shows it.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from planner import costs, rules
+from planner import costs, remembered, rules
 from planner.models import (
     HeadcountSnapshot,
     Organization,
@@ -105,26 +107,37 @@ class Plan:
         found = self.headcount_for(quarter)
         if found is None:
             return None
-        return rules.gap_for_quarter(
-            quarter,
-            found[0],
-            self.profile,
-            self.seats,
-            self.hires,
-            forecast=self.headcounts,
-            current=current_quarter(self.organization, today),
-        )
+        current = current_quarter(self.organization, today)
+        return self._remembered(
+            ("gap", quarter, current),
+            lambda: rules.gap_for_quarter(
+                quarter,
+                found[0],
+                self.profile,
+                self.seats,
+                self.hires,
+                forecast=self.headcounts,
+                current=current,
+            ),
+        ).value
 
     def roadmap(self, today: datetime.date | None = None) -> list[rules.RoadmapQuarter]:
         """Deadlines worded against the quarter of ``today`` (default: the real today)."""
-        return rules.roadmap(
-            self.headcounts,
-            self.profile,
-            self.seats,
-            self.hires,
-            self.lead_time,
-            current=current_quarter(self.organization, today),
+        current = current_quarter(self.organization, today)
+        entry = self._remembered(
+            ("roadmap", current),
+            lambda: tuple(
+                rules.roadmap(
+                    self.headcounts,
+                    self.profile,
+                    self.seats,
+                    self.hires,
+                    self.lead_time,
+                    current=current,
+                )
+            ),
         )
+        return list(entry.value)
 
     def stage_crossings(
         self, roadmap: list[rules.RoadmapQuarter] | None = None
@@ -132,7 +145,9 @@ class Plan:
         """The quarters where the plan changes stage, from the current one on; from
         ``roadmap`` when the page has it already."""
         quarters = self.roadmap() if roadmap is None else roadmap
-        return rules.stage_crossings(quarters, self.lead_time)
+        return self._derived_from_roadmap(
+            quarters, "crossings", lambda: rules.stage_crossings(quarters, self.lead_time)
+        )
 
     def cost_table(self) -> costs.CostTable:
         return costs.CostTable(
@@ -162,12 +177,74 @@ class Plan:
         return own or (None,) * len(rows)
 
     def quarter_cost(self, gap: rules.QuarterGap) -> costs.QuarterCost:
-        return costs.quarter_cost(gap, self.costed_seats(), self.costed_hires(), self.cost_table())
+        def compute() -> costs.QuarterCost:
+            return costs.quarter_cost(
+                gap, self.costed_seats(), self.costed_hires(), self.cost_table()
+            )
+
+        entry = remembered.RESULTS.peek(self._key(("gap", gap.quarter, gap.current)))
+        if entry is None or entry.value is not gap:
+            return compute()  # a gap this plan did not make: nothing to reuse
+        return _derived(entry, "cost", compute)
 
     def roadmap_costs(self, roadmap: list[rules.RoadmapQuarter]) -> list[costs.QuarterCost]:
-        return costs.roadmap_costs(
-            roadmap, self.costed_seats(), self.costed_hires(), self.cost_table()
+        return list(
+            self._derived_from_roadmap(
+                roadmap,
+                "costs",
+                lambda: tuple(
+                    costs.roadmap_costs(
+                        roadmap, self.costed_seats(), self.costed_hires(), self.cost_table()
+                    )
+                ),
+            )
         )
+
+    @cached_property
+    def inputs_key(self) -> remembered.Inputs:
+        """Everything the rules and costs read, as plain values: two plans with equal keys
+        have the same results, whichever organization, scenario or request they came from."""
+        inputs = self.inputs
+        return remembered.Inputs(
+            (
+                tuple(
+                    (quarter, h.sales, h.customer_success, h.other)
+                    for quarter, h in self.headcounts.items()
+                ),
+                tuple((s.role, s.start, s.end, s.is_manager) for s in self.seats),
+                tuple((h.role, h.target, h.status, h.is_manager) for h in self.hires),
+                self.seat_costs,
+                self.hire_costs,
+                tuple((r.role, r.annual_cost, r.manager_annual_cost) for r in self.role_costs),
+                self.organization.currency,
+                self.organization.fiscal_year_start_month,
+                self.verticals,
+                inputs.target_ratio,
+                inputs.hiring_lead_time,
+                inputs.leader_has_adult_learning,
+            )
+        )
+
+    def _key(self, what: tuple) -> tuple:
+        # The reasons are worded when computed, so each language has its own results.
+        return (self.inputs_key, translation.get_language(), *what)
+
+    def _remembered(self, what: tuple, compute: Callable[[], Any]) -> remembered.Entry:
+        return remembered.RESULTS.entry(self._key(what), compute)
+
+    def _derived_from_roadmap(
+        self, roadmap: list[rules.RoadmapQuarter], name: str, compute: Callable[[], Any]
+    ) -> Any:
+        """What ``compute`` derives from ``roadmap``, kept with it when ``roadmap`` is this
+        plan's remembered one (the same quarter objects), computed afresh otherwise."""
+        if not roadmap:
+            return compute()
+        entry = remembered.RESULTS.peek(self._key(("roadmap", roadmap[0].current)))
+        if entry is None or len(entry.value) != len(roadmap):
+            return compute()
+        if not all(mine is given for mine, given in zip(entry.value, roadmap, strict=True)):
+            return compute()
+        return _derived(entry, name, compute)
 
     def default_quarter(self, today: datetime.date | None = None) -> int | None:
         """The current quarter if it has data (or data before it), else the latest."""
@@ -178,6 +255,12 @@ class Plan:
         if quarters[0] <= current:
             return min(current, quarters[-1])
         return quarters[-1]
+
+
+def _derived(entry: remembered.Entry, name: str, compute: Callable[[], Any]) -> Any:
+    if name not in entry.derived:
+        entry.derived[name] = compute()
+    return entry.derived[name]
 
 
 def current_quarter(organization: Organization, today: datetime.date | None = None) -> int:

@@ -130,6 +130,17 @@ def _label(instance: models.Model) -> str:
     return str(instance)[:200]
 
 
+def _touch(organization: Organization | int) -> None:
+    """One more on the organization's revision, in the caller's transaction.
+
+    Every write calls it, through ``_record`` or beside its own ``Change``: kept pages are
+    keyed by the revision (planner/page_cache.py). The update also locks the organization's
+    row until the write commits, so revisions follow the order writes become visible in.
+    """
+    pk = organization if isinstance(organization, int) else organization.pk
+    Organization.objects.filter(pk=pk).update(revision=models.F("revision") + 1)
+
+
 def _record(
     *,
     organization: Organization,
@@ -140,6 +151,8 @@ def _record(
     fields: Iterable[str],
     before: dict[str, Any] | None = None,
 ) -> None:
+    # Even an edit that changes no value bumps the row's version, which pages show.
+    _touch(organization)
     after = {field: _display(instance, field) for field in fields}
     # A scenario's row names its scenario; the plan's rows (scenario NULL) name none.
     if isinstance(instance, Scenario):
@@ -1182,6 +1195,7 @@ def hires_plan(
     hires[0].full_clean()  # the hires are alike: one check answers for all of them
     with transaction.atomic():
         PlannedHire.objects.bulk_create(hires)
+        _touch(organization)
         Change.objects.create(
             organization=organization,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -1503,6 +1517,7 @@ def share_link_open(token: str) -> ShareLink | None:
         if recorded is None or now - recorded >= SHARE_OPEN_RECORDED_EVERY:
             link.last_recorded_at = now
             fields.append("last_recorded_at")
+            _touch(link.organization_id)
             Change.objects.create(
                 organization=link.organization,
                 actor=None,

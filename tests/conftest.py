@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.utils import translation
 
+from planner import page_cache, remembered
 from planner.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -32,6 +34,14 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with no kept page or result: a rolled-back test leaves ids that the
+    next test's rows may take again, with other data behind them."""
+    caches[page_cache.CACHE].clear()
+    remembered.RESULTS.clear()
 
 
 @pytest.fixture(autouse=True)

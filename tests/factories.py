@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from planner import rules
 from planner.models import (
@@ -58,7 +59,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.OWNER
 
 
-class SegmentFactory(factory.django.DjangoModelFactory):
+class OrganizationRowFactory(factory.django.DjangoModelFactory):
+    """A row of an organization, written as the app writes one: the app records every
+    write and moves the organization's revision with it (``services._touch``), which kept
+    pages are keyed by, so a row made here moves it too."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            Organization.objects.filter(pk=instance.organization_id).update(
+                revision=F("revision") + 1
+            )
+
+
+class SegmentFactory(OrganizationRowFactory):
     class Meta:
         model = Segment
 
@@ -66,7 +84,7 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Segment {n}")
 
 
-class SnapshotFactory(factory.django.DjangoModelFactory):
+class SnapshotFactory(OrganizationRowFactory):
     class Meta:
         model = HeadcountSnapshot
 
@@ -78,7 +96,7 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
     other = 5
 
 
-class TeamMemberFactory(factory.django.DjangoModelFactory):
+class TeamMemberFactory(OrganizationRowFactory):
     class Meta:
         model = TeamMember
 
@@ -88,7 +106,7 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
     start_quarter = FY2027_Q1
 
 
-class PlannedHireFactory(factory.django.DjangoModelFactory):
+class PlannedHireFactory(OrganizationRowFactory):
     class Meta:
         model = PlannedHire
 
@@ -98,7 +116,7 @@ class PlannedHireFactory(factory.django.DjangoModelFactory):
     status = rules.PLANNED
 
 
-class RoleCostFactory(factory.django.DjangoModelFactory):
+class RoleCostFactory(OrganizationRowFactory):
     class Meta:
         model = RoleCost
 
@@ -108,7 +126,7 @@ class RoleCostFactory(factory.django.DjangoModelFactory):
     manager_annual_cost = None
 
 
-class ScenarioFactory(factory.django.DjangoModelFactory):
+class ScenarioFactory(OrganizationRowFactory):
     """A scenario with no rows of its own; ``services.scenario_create`` copies the plan's."""
 
     class Meta:

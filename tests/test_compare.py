@@ -1,5 +1,7 @@
 """The comparison of plans, without the database: what differs, and what does not."""
 
+import dataclasses
+
 from planner import compare
 from planner.models import Scenario
 from planner.planning import Plan, current_quarter
@@ -17,7 +19,7 @@ def plan_of(organization, sales: list[int], scenario=None) -> Plan:
     plan = Plan.of(organization, snapshots=snapshots, team=[], hires=[])
     if scenario is None:
         return plan
-    return Plan(**{**plan.__dict__, "scenario": scenario, "verticals": scenario.verticals})
+    return dataclasses.replace(plan, scenario=scenario, verticals=scenario.verticals)
 
 
 def test_the_same_plan_twice_recommends_the_same_team_every_quarter():

@@ -16,6 +16,7 @@ from planner.headcount_page import (
     page_context,
 )
 from planner.models import HeadcountSnapshot, Membership
+from planner.page_cache import render_page
 from planner.planning import current_quarter
 from planner.views.access import (
     READ,
@@ -30,8 +31,10 @@ from planner.views.refusals import NOT_SAVED_SHOWN_NOW, Refusal, answer_delete, 
 
 @organization_view(get=READ)
 def headcount(request: HttpRequest, membership: Membership) -> HttpResponse:
-    grid = load_grid(membership.organization, membership.scenario)
-    return render(request, "planner/headcount.html", page_context(membership, grid))
+    def content() -> dict:
+        return page_context(membership, load_grid(membership.organization, membership.scenario))
+
+    return render_page(request, membership, "planner/headcount.html", "headcount", content)
 
 
 @organization_view(post=WRITE)

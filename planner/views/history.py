@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from planner import rules
 from planner.models import Change, Entity, Membership, Organization, PlannedHire
+from planner.page_cache import render_page
 from planner.views.access import READ, org_context, organization_view
 
 PAGE_SIZE = 50
@@ -153,24 +154,30 @@ def describe(change: Change) -> Entry:
 @organization_view(get=READ)
 @vary_on_headers("HX-Request")
 def history(request: HttpRequest, membership: Membership) -> HttpResponse:
-    entity = request.GET.get("entity", "")
-    if entity not in ENTITY_FILTERS:
-        entity = ""
-    changes = Change.objects.filter(organization=membership.organization).select_related("actor")
-    if entity:
-        changes = changes.filter(entity__in=ENTITY_FILTERS[entity][1])
-    page = Paginator(changes.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = org_context(
-        membership,
-        "history",
-        page=page,
-        entries=[describe(change) for change in page],
-        entity=entity,
-        entity_label=ENTITY_FILTERS[entity][0] if entity else "",
-        entity_choices=[(value, label) for value, (label, _entities) in ENTITY_FILTERS.items()],
-    )
-    template = "planner/history.html"
+    def content() -> dict:
+        entity = request.GET.get("entity", "")
+        if entity not in ENTITY_FILTERS:
+            entity = ""
+        changes = Change.objects.filter(organization=membership.organization).select_related(
+            "actor"
+        )
+        if entity:
+            changes = changes.filter(entity__in=ENTITY_FILTERS[entity][1])
+        page = Paginator(changes.order_by("-at", "-pk"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return org_context(
+            membership,
+            "history",
+            page=page,
+            entries=[describe(change) for change in page],
+            entity=entity,
+            entity_label=ENTITY_FILTERS[entity][0] if entity else "",
+            entity_choices=[(value, label) for value, (label, _entities) in ENTITY_FILTERS.items()],
+        )
+
     # A history restore wants the whole page back, not the list.
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#history-list"
-    return render(request, template, context)
+        return render(request, "planner/history.html#history-list", content())
+    # Every change moves the revision the kept page is named by; people are never renamed.
+    return render_page(request, membership, "planner/history.html", "history", content)

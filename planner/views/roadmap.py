@@ -5,11 +5,11 @@ import csv
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from planner import exports, summary
 from planner.models import Membership
+from planner.page_cache import render_page
 from planner.planning import current_quarter, load_plan
 from planner.views.access import READ, org_context, organization_view
 
@@ -17,20 +17,23 @@ from planner.views.access import READ, org_context, organization_view
 @organization_view(get=READ)
 def roadmap(request: HttpRequest, membership: Membership) -> HttpResponse:
     organization = membership.organization
-    plan = load_plan(organization, scenario=membership.scenario)
-    quarters = plan.roadmap()
-    budget = summary.money(plan, quarters)
-    context = org_context(
-        membership,
-        "roadmap",
-        quarters=quarters,
-        budget=budget,
-        charts=summary.roadmap_charts(quarters, budget),
-        stage_alerts=plan.stage_crossings(quarters),
-        now=current_quarter(organization),
-        lead=plan.lead_time,
-    )
-    return render(request, "planner/roadmap.html", context)
+
+    def content() -> dict:
+        plan = load_plan(organization, scenario=membership.scenario)
+        quarters = plan.roadmap()
+        budget = summary.money(plan, quarters)
+        return org_context(
+            membership,
+            "roadmap",
+            quarters=quarters,
+            budget=budget,
+            charts=summary.roadmap_charts(quarters, budget),
+            stage_alerts=plan.stage_crossings(quarters),
+            now=current_quarter(organization),
+            lead=plan.lead_time,
+        )
+
+    return render_page(request, membership, "planner/roadmap.html", "roadmap", content)
 
 
 def _file_stem(membership: Membership) -> str:

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from planner import services
 from planner.forms import TeamMemberForm, add_service_errors
 from planner.models import Membership, PlannedHire, TeamMember
+from planner.page_cache import render_page
 from planner.planning import current_quarter
 from planner.team_page import (
     MEMBER_ROW,
@@ -60,14 +61,13 @@ def _refused_in_a_scenario(request: HttpRequest, membership: Membership) -> Http
 @vary_on_headers("HX-Request")
 def team(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The page; a filter or a page of one list asks for that list's section alone."""
-    template = PAGE
     if (
         request.htmx
         and request.htmx.target in SECTIONS
         and not request.htmx.history_restore_request
     ):
-        template += f"#{request.htmx.target}"
-    return render(request, template, page_context(request, membership))
+        return render(request, f"{PAGE}#{request.htmx.target}", page_context(request, membership))
+    return render_page(request, membership, PAGE, "team", lambda: page_context(request, membership))
 
 
 @organization_view(post=WRITE)

@@ -122,10 +122,10 @@ def test_a_paste_runs_a_fixed_number_of_queries_per_quarter(
     client.force_login(owner)
     # session, user, membership; the grid for the form (5: its snapshots, then team, hires,
     # segments and role costs for the plan); savepoint, the quarters locked; per quarter
-    # (8): the model's constraints checked, the insert, the change; release; the grid again
-    # (5) for the redrawn grid and its panel. Not a query for the 40 others.
+    # (9): the model's constraints checked, the insert, the revision, the change; release;
+    # the grid again (5) for the redrawn grid and its panel. Not a query for the 40 others.
     for first, rows in ((now, 1), (now + 5, 4)):
-        with django_assert_max_num_queries(16 + 8 * rows):
+        with django_assert_max_num_queries(16 + 9 * rows):
             response = client.post(
                 paste_url(organization), paste(first, "1\t2\t3\n" * rows), headers=HTMX
             )

@@ -222,12 +222,12 @@ def test_changing_the_status_of_many_hires_runs_a_fixed_number_of_queries_per_hi
     TeamMemberFactory.create_batch(40, organization=organization, start_quarter=now)
     ten_scenarios(organization)
     client.force_login(owner)
-    # session, user, membership; savepoint, the ticked hires locked; per hire changed (18):
+    # session, user, membership; savepoint, the ticked hires locked; per hire changed (19):
     # the update's savepoint, re-read, four check constraints (savepoint, check, release
-    # each), update, change, release; release; then the list redrawn: 5 for the plan (with
+    # each), update, revision, change, release; release; then the list redrawn: 5 for the plan (with
     # the role costs), each list's count and page (4) and the open hires' totals. The other
     # hires and people in the plan add none.
-    with django_assert_max_num_queries(13 + 18 * 3):
+    with django_assert_max_num_queries(13 + 19 * 3):
         response = client.post(
             url("hires_set_status", organization=organization),
             ticked(*hires[:3]),

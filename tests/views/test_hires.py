@@ -130,10 +130,10 @@ def test_planning_a_hire_runs_a_fixed_number_of_queries(
     client.force_login(owner)
     # session, user, membership; the form's check constraints (role, status, cost, quarter:
     # savepoint, check, release each = 12); the service's full_clean (organization exists,
-    # then the same 12); savepoint, insert, change record, release; 5 for the plan (with
+    # then the same 12); savepoint, insert, revision, change record, release; 5 for the plan (with
     # the role costs); each list's count and page (4) and the open hires' totals. None of
     # it grows with the number of people or hires.
-    with django_assert_max_num_queries(42):
+    with django_assert_max_num_queries(43):
         response = client.post(
             url("hire_create", organization=organization), new_hire(now), headers=HTMX
         )

@@ -203,8 +203,7 @@ def test_it_explains_the_lead_time(client, organization, owner, plan_data):
     client.force_login(owner)
     body = client.get(url(organization)).content.decode()
     assert "requisitions open 1 quarter before the hire is needed" in body
-    organization.hiring_lead_time = 2
-    organization.save()
+    services.organization_update(organization=organization, actor=owner, hiring_lead_time=2)
     body = client.get(url(organization)).content.decode()
     assert "requisitions open 2 quarters before the hire is needed" in body
 
