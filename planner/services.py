@@ -263,6 +263,10 @@ def _apply_update(
         # and the natural key on every cell edit would cost queries and prove nothing.
         fixed = [f.name for f in current._meta.fields if f.name not in allowed]
         current.full_clean(exclude=fixed)
+        if {field: _display(current, field) for field in allowed} == before:
+            # Saved as it was: no change to record, so none to make. A new version alone
+            # would refuse the next edit from every page that shows this row.
+            return _refreshed(instance, current, changes)
         current.version += 1
         current.save()
         _record(
@@ -274,6 +278,11 @@ def _apply_update(
             fields=allowed,
             before=before,
         )
+    return _refreshed(instance, current, changes)
+
+
+def _refreshed(instance: models.Model, current: models.Model, changes: dict[str, Any]):
+    """``instance`` as the row now stands, for the page that answers the edit."""
     for field in (*changes, "version", "updated_at"):
         setattr(instance, field, getattr(current, field))
     return instance
