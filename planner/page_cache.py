@@ -71,6 +71,17 @@ def page_key(request: HttpRequest, membership: Membership, page: str) -> str:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def kept[T](request: HttpRequest, membership: Membership, page: str, compute: Callable[[], T]) -> T:
+    """What ``compute`` makes of this state of the plan for this request's page, made once."""
+    cache = caches[CACHE]
+    key = page_key(request, membership, page)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
 def render_page(
     request: HttpRequest,
     membership: Membership,
@@ -84,17 +95,11 @@ def render_page(
     the organization's context alone (``org_context``)."""
     from planner.views.access import org_context  # the views import this module
 
-    cache = caches[CACHE]
-    key = page_key(request, membership, page)
-    content = cache.get(key)
-    if content is None:
-        values = {
-            **context(),
-            "csrf_token": CSRF_PLACEHOLDER,
-            CSP_CONTEXT_KEY: NONCE_PLACEHOLDER,
-        }
-        content = render_to_string(f"{template}#{CONTENT}", values, request)
-        cache.set(key, content)
+    def draw() -> str:
+        values = {**context(), "csrf_token": CSRF_PLACEHOLDER, CSP_CONTEXT_KEY: NONCE_PLACEHOLDER}
+        return render_to_string(f"{template}#{CONTENT}", values, request)
+
+    content = kept(request, membership, page, draw)
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, get_token(request))
     if NONCE_PLACEHOLDER in content:

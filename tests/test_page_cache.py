@@ -218,3 +218,28 @@ def test_every_write_moves_the_revision_and_an_old_copy_of_the_organization_cann
     stale.save()
     assert page_cache.plan_revision(plan) == before + 1
     assert Organization.objects.get(pk=plan.pk).name == "Renamed with an old copy"
+
+
+def csv_of(client: Client, organization: Organization) -> bytes:
+    response = client.get(reverse("roadmap_csv", args=[organization.slug]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_roadmap_csv_is_kept_until_the_plan_changes(client, plan, owner, settings):
+    client.force_login(owner)
+    kept_first, kept_again = csv_of(client, plan), csv_of(client, plan)
+    snapshot = plan.snapshots.get()
+    services.snapshot_update(
+        snapshot=snapshot,
+        actor=owner,
+        expected_version=snapshot.version,
+        sales=1300,
+        customer_success=100,
+        other=20,
+    )
+    after_the_write = csv_of(client, plan)
+    assert b"1420" in after_the_write and b"1420" not in kept_first
+    no_kept_pages(settings)
+    assert kept_first == kept_again
+    assert after_the_write == csv_of(client, plan)

@@ -2,14 +2,13 @@
 member."""
 
 import csv
-from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from planner import exports, summary
 from planner.models import Membership
-from planner.page_cache import render_page
+from planner.page_cache import kept, render_page
 from planner.planning import current_quarter, load_plan
 from planner.views.access import READ, org_context, organization_view
 
@@ -54,21 +53,18 @@ class _Echo:
 @organization_view(get=READ)
 def roadmap_csv(request: HttpRequest, membership: Membership) -> StreamingHttpResponse:
     organization = membership.organization
-    plan = load_plan(organization, scenario=membership.scenario)
-    roadmap = plan.roadmap()
-    rows = exports.roadmap_rows(roadmap, organization, plan.roadmap_costs(roadmap))
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
 
-    def lines() -> Iterator[str]:
+    def lines() -> list[str]:
+        plan = load_plan(organization, scenario=membership.scenario)
+        roadmap = plan.roadmap()
+        rows = exports.roadmap_rows(roadmap, organization, plan.roadmap_costs(roadmap))
+        writer = csv.writer(_Echo(), lineterminator="\r\n")
         # The byte-order mark tells spreadsheet software the file is UTF-8.
-        yield "\ufeff"
-        yield writer.writerow(exports.ROADMAP_COLUMNS)
-        for row in rows:
-            yield writer.writerow(row)
+        return ["\ufeff", writer.writerow(exports.ROADMAP_COLUMNS), *map(writer.writerow, rows)]
 
     filename = f"roadmap-{_file_stem(membership)}-{timezone.localdate().isoformat()}.csv"
     return StreamingHttpResponse(
-        lines(),
+        iter(kept(request, membership, "roadmap_csv", lines)),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
