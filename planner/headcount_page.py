@@ -123,6 +123,20 @@ def paste_form(grid: Grid, now: int, data=None) -> PasteForm:
     )
 
 
+def cells_context(membership: Membership, grid: Grid, row: SnapshotRow, saved: bool) -> dict:
+    """What the answer to one saved cell draws: the row's cells, its quarter's gap panel
+    and the stage alerts, all out of band; not the forms of the rest of the page."""
+    return org_context(
+        membership,
+        "headcount",
+        row=row,
+        saved=saved,
+        oob=True,
+        stage_alerts=grid.plan.stage_crossings(),
+        **gap_context(grid.plan, row.snapshot.quarter, compact=True),
+    )
+
+
 def page_context(membership: Membership, grid: Grid, **overrides) -> dict:
     now = current_quarter(membership.organization)
     context = org_context(

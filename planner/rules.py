@@ -17,11 +17,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import groupby, pairwise
 from math import ceil
 
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from planner.quarters import Quarter
@@ -447,6 +447,17 @@ def recommended_total(customer_facing: int, target_ratio: int = DEFAULT_TARGET_R
 
 
 def assess(headcount: Headcount, profile: Profile) -> Assessment:
+    """What the rules recommend for a headcount (A, B steps 1–10), with every reason.
+
+    Pure, and asked again for the same headcounts all the time (each roadmap assesses every
+    quarter, and an edit changes one): each result is kept per headcount, profile and the
+    language its reasons are worded in. Assessments are never changed once made.
+    """
+    return _assess(headcount, profile, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _assess(headcount: Headcount, profile: Profile, language: str | None) -> Assessment:
     n = headcount.total
     stage = stage_for(n)
     total = recommended_total(n, profile.target_ratio)
@@ -933,29 +944,58 @@ def gap_for_quarter(
     return _quarter_gap(
         quarter,
         assess(headcount, profile),
-        tuple(team),
-        tuple(hires),
+        _Held.of(quarter, team, hires),
         # Assessed only if a role is held ahead of plan and the forecast must be searched.
         ((q, assess(h, profile)) for q, h in later),
         current,
     )
 
 
+@dataclass
+class _Held:
+    """Per role, the people in seat and the open hires counted in one quarter (B gap), and
+    the managers among each."""
+
+    in_seat: Counter[str] = field(default_factory=Counter)
+    planned: Counter[str] = field(default_factory=Counter)
+    managers_in_seat: Counter[str] = field(default_factory=Counter)
+    managers_planned: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, quarter: int, team: Iterable[TeamSeat], hires: Iterable[Hire]) -> "_Held":
+        held = cls()
+        for seat in team:
+            if seat.in_seat(quarter):
+                held.seat(seat, 1)
+        for hire in hires:
+            if hire.planned_by(quarter):
+                held.plan(hire)
+        return held
+
+    def seat(self, seat: TeamSeat, change: int) -> None:
+        self.in_seat[seat.role] += change
+        if seat.is_manager:
+            self.managers_in_seat[seat.role] += change
+
+    def plan(self, hire: Hire) -> None:
+        self.planned[hire.role] += 1
+        if hire.is_manager:
+            self.managers_planned[hire.role] += 1
+
+
 def _quarter_gap(
     quarter: int,
     assessment: Assessment,
-    team: Sequence[TeamSeat],
-    hires: Sequence[Hire],
+    held: _Held,
     later: Iterable[tuple[int, Assessment]],
     current: int | None,
+    ceiling: Mapping[str, int] | None = None,
 ) -> QuarterGap:
+    """``ceiling``, when known, is the most seats of each role any later quarter recommends:
+    a surplus above it is needed in none, so the later quarters need no search."""
     later = _Lazy(later)
-    seated = [seat for seat in team if seat.in_seat(quarter)]
-    counted = [hire for hire in hires if hire.planned_by(quarter)]
-    in_seat = Counter(seat.role for seat in seated)
-    planned = Counter(hire.role for hire in counted)
-    managers_in_seat = Counter(seat.role for seat in seated if seat.is_manager)
-    managers_planned = Counter(hire.role for hire in counted if hire.is_manager)
+    in_seat, planned = held.in_seat, held.planned
+    managers_in_seat, managers_planned = held.managers_in_seat, held.managers_planned
     rows = []
     for role in ROLES:
         recommended = assessment.roles.get(role, 0)
@@ -964,7 +1004,8 @@ def _quarter_gap(
             continue
         needed_from = None
         if held > recommended:
-            needed_from = next((q for q, a in later if a.roles.get(role, 0) >= held), None)
+            if ceiling is None or held <= ceiling.get(role, 0):
+                needed_from = next((q for q, a in later if a.roles.get(role, 0) >= held), None)
             reason = _ahead_reason(role, recommended, held, needed_from, assessment)
         else:
             reason = assessment.reasons[role]
@@ -1025,26 +1066,38 @@ def _ahead_reason(
     role: str, recommended: int, held: int, needed_from: int | None, assessment: Assessment
 ) -> Reason:
     """B gap, negative: more held than recommended, and when the forecast catches up."""
+    text = _ahead_words(
+        recommended, held, needed_from, assessment.recommended_total, get_language()
+    )
+    reason = Reason(text, ("B gap",))
+    if role in assessment.reasons:
+        reason += assessment.reasons[role]
+    return reason
+
+
+@lru_cache(maxsize=4096)
+def _ahead_words(
+    recommended: int, held: int, needed_from: int | None, total: int, language: str | None
+) -> str:
+    """The words of ``_ahead_reason``, kept: a roadmap says them for every role held ahead
+    in every quarter, mostly with the same numbers."""
     if recommended:
         text = ngettext(
             "Ahead of plan: %(held)s where %(recommended)s is recommended.",
             "Ahead of plan: %(held)s where %(recommended)s are recommended.",
             recommended,
         ) % {"held": held, "recommended": recommended}
-    elif assessment.recommended_total:
+    elif total:
         text = gettext(
             "Ahead of plan: the recommended team of %(total)s has no seat for this role yet."
-        ) % {"total": assessment.recommended_total}
+        ) % {"total": total}
     else:
         text = gettext("Ahead of plan: with no customer-facing headcount no seat is recommended.")
     if needed_from is not None:
         text += " " + gettext("Needed from %(quarter)s by your forecast.") % {
             "quarter": Quarter.from_ordinal(needed_from).label
         }
-    reason = Reason(text, ("B gap",))
-    if role in assessment.reasons:
-        reason += assessment.reasons[role]
-    return reason
+    return text
 
 
 # --- B. Lead time and the roadmap --------------------------------------------------------
@@ -1230,6 +1283,30 @@ def roadmap(
         quarter = max(hire.target, first)
         return current if current is not None and quarter < current <= last else quarter
 
+    # Each open hire is listed in one quarter: its index, by that quarter, in target order.
+    listed: dict[int, list[int]] = {}
+    for i, hire in enumerate(unopened):
+        listed.setdefault(listed_in(hire), []).append(i)
+    # What is held is counted once, then changed from quarter to quarter: the people who
+    # start or leave in it, and the hires whose target it is (a prefix of ``unopened``).
+    held = _Held.of(first, team, ())
+    starting: dict[int, list[TeamSeat]] = {}
+    leaving: dict[int, list[TeamSeat]] = {}
+    for seat in team:
+        if seat.end is None or seat.end > seat.start:  # in seat for at least a quarter
+            starting.setdefault(seat.start, []).append(seat)
+            if seat.end is not None:
+                leaving.setdefault(seat.end, []).append(seat)
+    counted_before = 0
+    # ceilings[i]: per role, the most seats any snapshot after the i-th recommends.
+    ceilings: list[dict[str, int]] = []
+    most: dict[str, int] = {}
+    for _quarter, later_assessment in reversed(assessed):
+        ceilings.append(dict(most))
+        for role, seats in later_assessment.roles.items():
+            most[role] = max(most.get(role, 0), seats)
+    ceilings.reverse()
+
     quarters: list[RoadmapQuarter] = []
     # Per role, the quarter in which each seat still to plan first fell short, oldest first.
     # A growing shortfall adds seats needed from later quarters, each with its own deadline;
@@ -1240,8 +1317,17 @@ def roadmap(
         index = max(i for i, (q, _) in enumerate(assessed) if q <= quarter)
         assessment = assessed[index][1]
         counted = bisect_right(targets, quarter)
+        if quarter > first:
+            for seat in starting.get(quarter, ()):
+                held.seat(seat, 1)
+            for seat in leaving.get(quarter, ()):
+                if seat.start < quarter:
+                    held.seat(seat, -1)
+        for hire in unopened[counted_before:counted]:
+            held.plan(hire)
+        counted_before = counted
         gap = _quarter_gap(
-            quarter, assessment, team, unopened[:counted], assessed[index + 1 :], current
+            quarter, assessment, held, assessed[index + 1 :], current, ceilings[index]
         )
         # The quarter deadlines are worded against; none in history (B roadmap).
         acting = None if current is None or quarter < current else current
@@ -1271,9 +1357,7 @@ def roadmap(
                 hires_to_plan=tuple(to_plan),
                 open_hires=open_hires,
                 open_hires_listed=tuple(
-                    worded
-                    for worded, hire in zip(open_hires, unopened, strict=False)
-                    if listed_in(hire) == quarter
+                    open_hires[i] for i in listed.get(quarter, ()) if i < counted
                 ),
                 current=current,
             )

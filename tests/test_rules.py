@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from planner import rules
 from planner.quarters import Quarter
 from planner.rules import (
     CITATIONS,
@@ -1663,3 +1664,47 @@ def test_a_crossing_whose_seats_are_all_held_or_planned_has_nothing_to_open():
     assert crossing.sentence.endswith(
         "; every seat is already in seat or planned: no requisition to open."
     )
+
+
+quarters_near = st.integers(min_value=Q - 6, max_value=Q + 6)
+seats_near = st.builds(
+    TeamSeat,
+    role=st.sampled_from(CATALOGUE),
+    start=quarters_near,
+    end=st.one_of(st.none(), quarters_near),
+    is_manager=st.booleans(),
+)
+hires_near = st.builds(
+    Hire,
+    role=st.sampled_from(CATALOGUE),
+    target=quarters_near,
+    status=st.sampled_from(rules.HIRE_STATUSES),
+    is_manager=st.booleans(),
+)
+
+
+@given(
+    st.dictionaries(quarters_near, headcounts, min_size=1, max_size=6),
+    profiles,
+    st.lists(seats_near, max_size=12),
+    st.lists(hires_near, max_size=12),
+    st.sampled_from([None, Q - 2, Q, Q + 3]),
+)
+def test_property_each_roadmap_quarter_holds_the_gap_of_that_quarter_alone(
+    snapshots, profile, team, planned, current
+):
+    """The roadmap counts who is held from one quarter to the next; each quarter must come
+    out as the gap computed for it alone, from every seat and hire."""
+    ordered = dict(sorted(snapshots.items()))
+    for quarter in roadmap(ordered, profile, team, planned, 1, current=current):
+        latest = max(q for q in ordered if q <= quarter.quarter)
+        alone = gap_for_quarter(
+            quarter.quarter,
+            ordered[latest],
+            profile,
+            team,
+            planned,
+            forecast=ordered,
+            current=current,
+        )
+        assert quarter.gap == alone

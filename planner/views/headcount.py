@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from planner import rules, services
 from planner.forms import SnapshotForm
 from planner.headcount_page import (
+    cells_context,
     first_quarter_form,
     grid_rows,
     load_grid,
@@ -126,14 +127,7 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
             refused=refused,
         )
         return render(request, "planner/headcount.html#grid-redraw", context, status=status)
-    context = page_context(
-        membership,
-        grid,
-        panel_quarter=snapshot.quarter,
-        oob=True,
-        row=row,
-        saved=status == 200,
-    )
+    context = cells_context(membership, grid, row, saved=status == 200)
     return render(request, "planner/headcount.html#snapshot-cells", context, status=status)
 
 
