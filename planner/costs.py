@@ -130,6 +130,11 @@ class FiscalYearCost:
         return frozenset().union(*(q.uncosted for q in self.quarters))
 
 
+def alike[T: (CostedSeat, CostedHire)](items: Iterable[T]) -> list[tuple[T, int]]:
+    """Alike seats or hires (same role, dates, status and cost) once each, with how many."""
+    return list(Counter(items).items())
+
+
 def quarter_cost(
     gap: rules.QuarterGap,
     team: Iterable[CostedSeat],
@@ -137,10 +142,10 @@ def quarter_cost(
     table: CostTable,
 ) -> QuarterCost:
     """docs/COSTS.md: each seat costs a quarter of its annual cost in every quarter it counts in."""
-    return _quarter_cost(gap, Counter(team).items(), Counter(hires).items(), table)
+    return quarter_cost_of_alike(gap, alike(team), alike(hires), table)
 
 
-def _quarter_cost(
+def quarter_cost_of_alike(
     gap: rules.QuarterGap,
     team: Iterable[tuple[CostedSeat, int]],
     hires: Iterable[tuple[CostedHire, int]],
@@ -198,12 +203,19 @@ def roadmap_costs(
     Alike seats and hires (same role, dates, status and cost) are counted once and
     multiplied, so a plan of a thousand hires costs a few dozen sums a quarter.
     """
-    seats = list(Counter(team).items())
+    return roadmap_costs_of_alike(roadmap, alike(team), alike(hires), table)
+
+
+def roadmap_costs_of_alike(
+    roadmap: Sequence[rules.RoadmapQuarter],
+    team: Sequence[tuple[CostedSeat, int]],
+    hires: Sequence[tuple[CostedHire, int]],
+    table: CostTable,
+) -> list[QuarterCost]:
+    """``roadmap_costs`` of alike seats and hires counted once each (``alike``)."""
     # Hired and cancelled hires count in no quarter (B gap): leave them out up front.
-    planned = [
-        (h, n) for h, n in Counter(hires).items() if h.hire.status in rules.OPEN_HIRE_STATUSES
-    ]
-    return [_quarter_cost(quarter.gap, seats, planned, table) for quarter in roadmap]
+    planned = [(h, n) for h, n in hires if h.hire.status in rules.OPEN_HIRE_STATUSES]
+    return [quarter_cost_of_alike(quarter.gap, team, planned, table) for quarter in roadmap]
 
 
 def fiscal_years(costs: Iterable[QuarterCost]) -> list[FiscalYearCost]:

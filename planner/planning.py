@@ -178,9 +178,7 @@ class Plan:
 
     def quarter_cost(self, gap: rules.QuarterGap) -> costs.QuarterCost:
         def compute() -> costs.QuarterCost:
-            return costs.quarter_cost(
-                gap, self.costed_seats(), self.costed_hires(), self.cost_table()
-            )
+            return costs.quarter_cost_of_alike(gap, *self._alike(), self.cost_table())
 
         entry = remembered.RESULTS.peek(self._key(("gap", gap.quarter, gap.current)))
         if entry is None or entry.value is not gap:
@@ -193,9 +191,7 @@ class Plan:
                 roadmap,
                 "costs",
                 lambda: tuple(
-                    costs.roadmap_costs(
-                        roadmap, self.costed_seats(), self.costed_hires(), self.cost_table()
-                    )
+                    costs.roadmap_costs_of_alike(roadmap, *self._alike(), self.cost_table())
                 ),
             )
         )
@@ -224,6 +220,21 @@ class Plan:
                 inputs.leader_has_adult_learning,
             )
         )
+
+    @cached_property
+    def people_key(self) -> remembered.Inputs:
+        """The seats and hires with their own costs: what an edit of the headcount leaves
+        as it was."""
+        key = self.inputs_key.values
+        return remembered.Inputs(key[1:5])
+
+    def _alike(self) -> tuple[list, list]:
+        """The seats and hires as the costs sum them, alike ones once with their number;
+        kept per ``people_key``."""
+        return remembered.RESULTS.entry(
+            (self.people_key, "alike"),
+            lambda: (costs.alike(self.costed_seats()), costs.alike(self.costed_hires())),
+        ).value
 
     def _key(self, what: tuple) -> tuple:
         # The reasons are worded when computed, so each language has its own results.

@@ -330,6 +330,11 @@ SPAN_OF_CONTROL = 8
 
 def role_title(role: str, stage: int) -> str:
     """Titles vary by stage (B): Enablement Manager alone at stage 1, specialists become leads."""
+    return _role_title(role, stage, get_language())
+
+
+@lru_cache(maxsize=256)
+def _role_title(role: str, stage: int, language: str | None) -> str:
     if role == ENABLEMENT_LEADER:
         return gettext("Enablement Manager") if stage == 1 else gettext("Head of Enablement")
     if role in SPECIALIST_TITLES:
@@ -994,6 +999,7 @@ def _quarter_gap(
     """``ceiling``, when known, is the most seats of each role any later quarter recommends:
     a surplus above it is needed in none, so the later quarters need no search."""
     later = _Lazy(later)
+    language = get_language()  # asked once: the titles and reasons below are worded in it
     in_seat, planned = held.in_seat, held.planned
     managers_in_seat, managers_planned = held.managers_in_seat, held.managers_planned
     rows = []
@@ -1006,13 +1012,21 @@ def _quarter_gap(
         if held > recommended:
             if ceiling is None or held <= ceiling.get(role, 0):
                 needed_from = next((q for q, a in later if a.roles.get(role, 0) >= held), None)
-            reason = _ahead_reason(role, recommended, held, needed_from, assessment)
+            reason = _ahead_reason_of(
+                role,
+                recommended,
+                held,
+                needed_from,
+                assessment.headcount,
+                assessment.profile,
+                language,
+            )
         else:
             reason = assessment.reasons[role]
         rows.append(
             RoleGap(
                 role=role,
-                title=role_title(role, assessment.stage),
+                title=_role_title(role, assessment.stage, language),
                 recommended=recommended,
                 in_seat=in_seat[role],
                 planned=planned[role],
@@ -1029,7 +1043,7 @@ def _quarter_gap(
         ahead = max(0, in_seat[role] + planned[role] - assessment.roles.get(role, 0))
         seats = assessment.next_hire_seats[role] - ahead
         if seats > 0:
-            title = role_title(role, assessment.stage)
+            title = _role_title(role, assessment.stage, language)
             next_hires.append(NextHire(role, title, seats, assessment.reasons[role]))
     return QuarterGap(
         quarter=quarter,
@@ -1062,25 +1076,23 @@ class _Lazy[T]:
             index += 1
 
 
-def _ahead_reason(
-    role: str, recommended: int, held: int, needed_from: int | None, assessment: Assessment
+@lru_cache(maxsize=8192)
+def _ahead_reason_of(
+    role: str,
+    recommended: int,
+    held: int,
+    needed_from: int | None,
+    headcount: Headcount,
+    profile: Profile,
+    language: str | None,
 ) -> Reason:
-    """B gap, negative: more held than recommended, and when the forecast catches up."""
-    text = _ahead_words(
-        recommended, held, needed_from, assessment.recommended_total, get_language()
-    )
-    reason = Reason(text, ("B gap",))
-    if role in assessment.reasons:
-        reason += assessment.reasons[role]
-    return reason
+    """B gap, negative: more held than recommended, and when the forecast catches up.
 
-
-@lru_cache(maxsize=4096)
-def _ahead_words(
-    recommended: int, held: int, needed_from: int | None, total: int, language: str | None
-) -> str:
-    """The words of ``_ahead_reason``, kept: a roadmap says them for every role held ahead
-    in every quarter, mostly with the same numbers."""
+    Kept: a roadmap says it for every role held ahead in every quarter, and again at every
+    edit, mostly with the same numbers. The assessment is the one of ``headcount`` and
+    ``profile``, which ``assess`` keeps too."""
+    assessment = _assess(headcount, profile, language)
+    total = assessment.recommended_total
     if recommended:
         text = ngettext(
             "Ahead of plan: %(held)s where %(recommended)s is recommended.",
@@ -1097,7 +1109,10 @@ def _ahead_words(
         text += " " + gettext("Needed from %(quarter)s by your forecast.") % {
             "quarter": Quarter.from_ordinal(needed_from).label
         }
-    return text
+    reason = Reason(text, ("B gap",))
+    if role in assessment.reasons:
+        reason += assessment.reasons[role]
+    return reason
 
 
 # --- B. Lead time and the roadmap --------------------------------------------------------
@@ -1271,6 +1286,7 @@ def roadmap(
     team, hires = tuple(team), tuple(hires)
     assessed = sorted((q, assess(h, profile)) for q, h in snapshots.items())
     first, last = assessed[0][0], assessed[-1][0]
+    snapshot_quarters = [q for q, _ in assessed]
     # The open hires by target quarter: those counted in a quarter are a prefix of the list,
     # each worded once as history and once against the current quarter.
     unopened = sorted((h for h in hires if h.status in OPEN_HIRE_STATUSES), key=_target)
@@ -1314,7 +1330,7 @@ def roadmap(
     short_seats: dict[str, list[int]] = {}
     previous_stage = None
     for quarter in range(first, last + 1):
-        index = max(i for i, (q, _) in enumerate(assessed) if q <= quarter)
+        index = bisect_right(snapshot_quarters, quarter) - 1
         assessment = assessed[index][1]
         counted = bisect_right(targets, quarter)
         if quarter > first:
@@ -1381,9 +1397,13 @@ def _status(deadline: int, acting: int | None) -> RequisitionStatus | None:
     return None if acting is None else requisition_status(deadline, acting)
 
 
+@lru_cache(maxsize=16384)
 def open_hire(hire: Hire, lead_time: int, acting: int | None) -> OpenHire:
     """An open hire with its requisition deadline, worded against ``acting`` (the current
-    quarter, or None in history and when no quarter is current)."""
+    quarter, or None in history and when no quarter is current).
+
+    Kept per hire: a roadmap words every open hire twice, and the same ones again at every
+    edit of the headcount, which changes none of them."""
     deadline = hire.target - lead_time
     return OpenHire(
         role=hire.role,
