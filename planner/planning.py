@@ -197,6 +197,19 @@ class Plan:
         )
 
     @cached_property
+    def people_key(self) -> remembered.Inputs:
+        """The seats and hires with their own costs, as plain values: what an edit of the
+        headcount leaves as it was."""
+        return remembered.Inputs(
+            (
+                tuple((s.role, s.start, s.end, s.is_manager) for s in self.seats),
+                tuple((h.role, h.target, h.status, h.is_manager) for h in self.hires),
+                self.seat_costs,
+                self.hire_costs,
+            )
+        )
+
+    @cached_property
     def inputs_key(self) -> remembered.Inputs:
         """Everything the rules and costs read, as plain values: two plans with equal keys
         have the same results, whichever organization, scenario or request they came from."""
@@ -207,10 +220,7 @@ class Plan:
                     (quarter, h.sales, h.customer_success, h.other)
                     for quarter, h in self.headcounts.items()
                 ),
-                tuple((s.role, s.start, s.end, s.is_manager) for s in self.seats),
-                tuple((h.role, h.target, h.status, h.is_manager) for h in self.hires),
-                self.seat_costs,
-                self.hire_costs,
+                *self.people_key.values,
                 tuple((r.role, r.annual_cost, r.manager_annual_cost) for r in self.role_costs),
                 self.organization.currency,
                 self.organization.fiscal_year_start_month,
@@ -220,13 +230,6 @@ class Plan:
                 inputs.leader_has_adult_learning,
             )
         )
-
-    @cached_property
-    def people_key(self) -> remembered.Inputs:
-        """The seats and hires with their own costs: what an edit of the headcount leaves
-        as it was."""
-        key = self.inputs_key.values
-        return remembered.Inputs(key[1:5])
 
     def _alike(self) -> tuple[list, list]:
         """The seats and hires as the costs sum them, alike ones once with their number;
