@@ -79,6 +79,10 @@ class Organization(Versioned):
     # transaction (planner.services._touch): drawn pages are kept under it
     # (planner/page_cache.py). Only that update writes it; see ``save``.
     revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # One more after every write but a headcount edit, in the same update: the team, hires,
+    # costs and segments a plan reads are kept under it (planner.planning.load_plan), so a
+    # headcount edit's answer does not read them again. Only that update writes it.
+    people_revision = models.PositiveBigIntegerField(default=0, editable=False)
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
@@ -168,17 +172,22 @@ class Organization(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    # Moved by planner.services._touch alone.
+    REVISIONS = ("revision", "people_revision")
+
     def save(self, *args, **kwargs) -> None:
-        # An organization read before a write elsewhere holds an older revision: saving
-        # it whole would take the revision back to a state whose pages are still kept.
+        # An organization read before a write elsewhere holds older revisions: saving it
+        # whole would take them back to a state whose pages and people are still kept.
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "revision"
+                if not field.primary_key and field.name not in self.REVISIONS
             ]
         elif kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = [f for f in kwargs["update_fields"] if f != "revision"]
+            kwargs["update_fields"] = [
+                f for f in kwargs["update_fields"] if f not in self.REVISIONS
+            ]
         super().save(*args, **kwargs)
 
     def quarter_label(self, ordinal: int) -> str:

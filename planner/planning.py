@@ -11,7 +11,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 
 from planner import costs, remembered, rules
@@ -286,32 +287,83 @@ def load_plan(
     organization: Organization,
     *,
     snapshots: list[HeadcountSnapshot] | None = None,
-    team: list[TeamMember] | None = None,
-    hires: list[PlannedHire] | None = None,
     scenario: Scenario | None = None,
     today: datetime.date | None = None,
 ) -> Plan:
-    """Five queries of plain values, whatever the number of quarters, people or hires
-    (four for a scenario, whose verticals are a number it holds).
+    """A fixed number of queries of plain values, whatever the number of quarters, people
+    or hires: the headcounts, then the people (``People``).
 
-    A page that shows rows reads them itself and passes them in (``snapshots`` in quarter
+    The headcount grid reads its rows itself and passes them in (``snapshots`` in quarter
     order); they are turned into the rules' values instead of being read a second time.
     ``scenario`` reads that scenario's forecast, hires and inputs instead of the plan's,
     with the plan's actual quarters (before the current one) and its team.
     """
-    seats, seat_costs = _seats(organization, team)
-    open_hires, hire_costs = _hires(organization, hires, scenario)
+    people = _people(organization, scenario)
     return Plan(
         organization=organization,
         headcounts=_headcounts(organization, snapshots, scenario, today),
-        seats=seats,
-        hires=open_hires,
-        verticals=scenario.verticals if scenario else organization.segments.count(),
-        seat_costs=seat_costs,
-        hire_costs=hire_costs,
-        role_costs=tuple(RoleCost.objects.filter(organization=organization)),
+        seats=people.seats,
+        hires=people.hires,
+        verticals=scenario.verticals if scenario else people.segments,
+        seat_costs=people.seat_costs,
+        hire_costs=people.hire_costs,
+        role_costs=people.role_costs,
         scenario=scenario,
     )
+
+
+@dataclass(frozen=True)
+class People:
+    """Everything a plan reads but its headcount: the team and the hires (the plan's or a
+    scenario's), each one's own annual cost, the roles' costs and the number of segments."""
+
+    seats: tuple[rules.TeamSeat, ...]
+    seat_costs: tuple[Decimal | None, ...]
+    hires: tuple[rules.Hire, ...]
+    hire_costs: tuple[Decimal | None, ...]
+    role_costs: tuple[RoleCost, ...]
+    segments: int
+
+
+def _people(organization: Organization, scenario: Scenario | None) -> People:
+    """The people as the database holds them: four queries, or one when this process read
+    them at the same people revision before.
+
+    Every write but a headcount edit moves ``Organization.people_revision``
+    (``services._touch``), so the people read at a revision are the people of that
+    revision, whoever asks. The revision is read first, then the people: what is kept under
+    a revision is never older than it. Nothing read inside a transaction is kept, as it may
+    hold writes that are rolled back.
+    """
+    revision, segments = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(segment_count=Count("segments"))
+        .values_list("people_revision", "segment_count")
+        .get()
+    )
+    key = (
+        "people",
+        organization.pk,
+        organization.created_at,  # SQLite may give a deleted organization's id to a new one
+        scenario.pk if scenario else None,
+        revision,
+    )
+    found = remembered.RESULTS.peek(key)
+    if found is not None:
+        return found.value
+    seats, seat_costs = _seats(organization)
+    hires, hire_costs = _hires(organization, scenario)
+    people = People(
+        seats=seats,
+        seat_costs=seat_costs,
+        hires=hires,
+        hire_costs=hire_costs,
+        role_costs=tuple(RoleCost.objects.filter(organization=organization)),
+        segments=segments,
+    )
+    if not connection.in_atomic_block:
+        remembered.RESULTS.keep(key, people)
+    return people
 
 
 def plan_snapshots(
@@ -352,10 +404,8 @@ def _headcounts(
     }
 
 
-def _seats(organization: Organization, team: list[TeamMember] | None) -> tuple[tuple, tuple]:
+def _seats(organization: Organization) -> tuple[tuple, tuple]:
     """The seats as the rules read them, and each one's own annual cost."""
-    if team is not None:
-        return tuple(m.as_seat() for m in team), tuple(m.annual_cost for m in team)
     rows = list(
         organization.team_members.values_list(
             "role", "start_quarter", "end_quarter", "is_manager", "annual_cost"
@@ -368,12 +418,8 @@ def _seats(organization: Organization, team: list[TeamMember] | None) -> tuple[t
     return seats, tuple(row[4] for row in rows)
 
 
-def _hires(
-    organization: Organization, hires: list[PlannedHire] | None, scenario: Scenario | None
-) -> tuple[tuple, tuple]:
+def _hires(organization: Organization, scenario: Scenario | None) -> tuple[tuple, tuple]:
     """The hires as the rules read them, and each one's own annual cost."""
-    if hires is not None:
-        return tuple(h.as_hire() for h in hires), tuple(h.annual_cost for h in hires)
     rows = list(
         PlannedHire.objects.filter(organization=organization, scenario=scenario).values_list(
             "role", "target_quarter", "status", "is_manager", "annual_cost"

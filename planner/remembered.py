@@ -71,13 +71,24 @@ class Results:
         entry = Entry(compute())
         with self._lock:
             self._entries[key] = entry
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            self._trim()
         return entry
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = Entry(value)
+            self._trim()
+
+    def _trim(self) -> None:
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
 
     def peek(self, key: Hashable) -> Entry | None:
         with self._lock:
-            return self._entries.get(key)
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
 
     def clear(self) -> None:
         with self._lock:

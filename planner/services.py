@@ -130,15 +130,20 @@ def _label(instance: models.Model) -> str:
     return str(instance)[:200]
 
 
-def _touch(organization: Organization | int) -> None:
-    """One more on the organization's revision, in the caller's transaction.
+def _touch(organization: Organization | int, *, headcount_only: bool = False) -> None:
+    """One more on the organization's revisions, in the caller's transaction.
 
     Every write calls it, through ``_record`` or beside its own ``Change``: kept pages are
     keyed by the revision (planner/page_cache.py). The update also locks the organization's
     row until the write commits, so revisions follow the order writes become visible in.
+    A write of headcount alone leaves the people revision, under which the team, hires and
+    costs are kept (planner.planning.load_plan), where it was; every other write moves it.
     """
     pk = organization if isinstance(organization, int) else organization.pk
-    Organization.objects.filter(pk=pk).update(revision=models.F("revision") + 1)
+    moved = {"revision": models.F("revision") + 1}
+    if not headcount_only:
+        moved["people_revision"] = models.F("people_revision") + 1
+    Organization.objects.filter(pk=pk).update(**moved)
 
 
 def _record(
@@ -152,7 +157,7 @@ def _record(
     before: dict[str, Any] | None = None,
 ) -> None:
     # Even an edit that changes no value bumps the row's version, which pages show.
-    _touch(organization)
+    _touch(organization, headcount_only=entity == Entity.HEADCOUNT)
     after = {field: _display(instance, field) for field in fields}
     # A scenario's row names its scenario; the plan's rows (scenario NULL) name none.
     if isinstance(instance, Scenario):

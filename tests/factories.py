@@ -61,8 +61,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 class OrganizationRowFactory(factory.django.DjangoModelFactory):
     """A row of an organization, written as the app writes one: the app records every
-    write and moves the organization's revision with it (``services._touch``), which kept
-    pages are keyed by, so a row made here moves it too."""
+    write and moves the organization's revisions with it (``services._touch``), which kept
+    pages and people are keyed by, so a row made here moves them too."""
 
     class Meta:
         abstract = True
@@ -72,7 +72,7 @@ class OrganizationRowFactory(factory.django.DjangoModelFactory):
         super()._after_postgeneration(instance, create, results)
         if create:
             Organization.objects.filter(pk=instance.organization_id).update(
-                revision=F("revision") + 1
+                revision=F("revision") + 1, people_revision=F("people_revision") + 1
             )
 
 

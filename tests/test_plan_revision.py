@@ -36,7 +36,7 @@ from planner.models import (
     TeamMember,
 )
 from planner.page_cache import plan_revision
-from planner.planning import current_quarter
+from planner.planning import current_quarter, load_plan
 from planner.quarters import Quarter
 from tests.factories import (
     MembershipFactory,
@@ -529,6 +529,60 @@ def test_each_write_moves_the_revision(plan, case):
         assert plan_revision(plan.organization) > before
     else:
         assert plan_revision(written) > 0
+
+
+def people_revision(organization: Organization) -> int:
+    return Organization.objects.values_list("people_revision", flat=True).get(pk=organization.pk)
+
+
+def people(organization: Organization) -> dict:
+    """What the plan and each scenario read but their headcount (``planning.People``)."""
+    plans = [load_plan(organization)] + [
+        load_plan(organization, scenario=scenario) for scenario in organization.scenarios.all()
+    ]
+    return {
+        plan.scenario.pk if plan.scenario else None: (
+            plan.people_key,
+            tuple((r.role, r.annual_cost, r.manager_annual_cost) for r in plan.role_costs),
+            plan.verticals,
+        )
+        for plan in plans
+    }
+
+
+HEADCOUNT_WRITES = [
+    (name, what, case) for name, what, case in WRITES if name.startswith("snapshot")
+]
+
+
+@pytest.mark.parametrize(
+    "case", [case for _name, _what, case in WRITES], ids=[f"{n}: {w}" for n, w, _c in WRITES]
+)
+def test_each_write_that_changes_the_people_moves_their_revision(plan, case):
+    """The team, hires, costs and segments are kept per people revision
+    (``planning.load_plan``): a write that changed them and left it would leave every
+    process reading the people as they were."""
+    before, revision = people(plan.organization), people_revision(plan.organization)
+
+    case(plan)
+
+    if people(plan.organization) != before:
+        assert people_revision(plan.organization) > revision
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for _name, _what, case in HEADCOUNT_WRITES],
+    ids=[f"{n}: {w}" for n, w, _c in HEADCOUNT_WRITES],
+)
+def test_a_headcount_write_leaves_the_people_revision_alone(plan, case):
+    """So that the answer to a headcount edit reads the headcount alone."""
+    before, revision = people(plan.organization), people_revision(plan.organization)
+
+    case(plan)
+
+    assert people(plan.organization) == before
+    assert people_revision(plan.organization) == revision
 
 
 class RecordingRefused(Exception):

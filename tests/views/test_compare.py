@@ -143,11 +143,11 @@ def test_the_page_and_exports_run_a_fixed_number_of_queries(
     client.force_login(owner)
     query = f"?s=baseline&s={growth.pk}&s={others[3].pk}"
     # session, user, membership, the scenarios, the organization switcher, and for each
-    # plan its snapshots, team, hires and role costs (the plan's segments too)
-    with django_assert_max_num_queries(18):
+    # plan its people revision with the segments, snapshots, team, hires and role costs
+    with django_assert_max_num_queries(20):
         assert client.get(url("compare", organization, query)).status_code == 200
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         response = client.get(url("compare_csv", organization, query))
         b"".join(response.streaming_content)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         assert client.get(url("compare_xlsx", organization, query)).status_code == 200

@@ -111,7 +111,7 @@ def test_the_grid_runs_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="snapshot-') == 40
     # A scenario: its forecast after the plan's actuals, and the scenario itself read.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(f"{page_url(organization)}?scenario={scenarios[9].pk}")
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="snapshot-') == 40

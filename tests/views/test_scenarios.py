@@ -339,9 +339,9 @@ def test_the_confirmation_lists_what_changes(
     ten_scenarios(organization)
     client.force_login(owner)
     # session, user, membership, the scenario, the organization switcher, and each plan's
-    # snapshots, team, hires and role costs (the plan's segments too), and the state the
-    # confirmation is checked against (forecast rows, open hires, segments)
-    with django_assert_max_num_queries(17):
+    # people revision with the segments, snapshots, team, hires and role costs, and the
+    # state the confirmation is checked against (forecast rows, open hires, segments)
+    with django_assert_max_num_queries(18):
         response = client.get(url("scenario_promote", organization, scenario.pk))
     html = response.content.decode()
     assert "Target ratio: 50 → 30" in html

@@ -1,0 +1,129 @@
+"""Reading a plan: the people (team, hires, costs, segments) are kept per people revision.
+
+These tests commit for real (``transaction=True``): what is read inside a transaction is
+never kept, so inside the usual rolled-back test the people would be read every time.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from planner import rules, services
+from planner.models import Organization
+from planner.planning import load_plan
+from tests.factories import OrganizationFactory, ScenarioFactory, SnapshotFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def organization() -> Organization:
+    organization = OrganizationFactory()
+    SnapshotFactory(organization=organization, quarter=8100, sales=60)
+    services.team_member_create(
+        organization=organization,
+        actor=None,
+        name="Ada",
+        role=rules.ENABLEMENT_LEADER,
+        start_quarter=8096,
+    )
+    return Organization.objects.get(pk=organization.pk)
+
+
+def read(organization: Organization, scenario=None):
+    """The plan as a page in a new request reads it: from the organization's row then."""
+    return load_plan(Organization.objects.get(pk=organization.pk), scenario=scenario)
+
+
+def test_the_people_are_read_once_per_people_revision(organization, django_assert_num_queries):
+    first = read(organization)
+    # The people revision (with the segments) and the headcounts: team, hires and role
+    # costs are the ones read before.
+    with django_assert_num_queries(2):
+        again = load_plan(organization)
+    assert again.seats == first.seats and again.seats
+
+
+def test_a_headcount_edit_keeps_the_people_and_shows_the_new_headcount(
+    organization, django_assert_num_queries
+):
+    read(organization)
+    snapshot = organization.snapshots.get()
+    services.snapshot_update(snapshot=snapshot, actor=None, sales=90)
+
+    with django_assert_num_queries(2):
+        plan = load_plan(organization)
+    assert plan.headcounts[8100].sales == 90
+    assert [seat.role for seat in plan.seats] == [rules.ENABLEMENT_LEADER]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda o: services.hire_create(
+            organization=o, actor=None, role=rules.SALES_ENABLEMENT, target_quarter=8101
+        ),
+        lambda o: services.team_member_update(
+            member=o.team_members.get(), actor=None, role=rules.SALES_ENABLEMENT
+        ),
+        lambda o: services.segment_create(organization=o, actor=None, name="Retail"),
+        lambda o: services.role_costs_update(
+            organization=o,
+            actor=None,
+            costs={rules.ENABLEMENT_LEADER: services.RoleCostInput(Decimal("150000"), None, None)},
+        ),
+    ],
+    ids=["a hire added", "a team member's role", "a segment", "a role's cost"],
+)
+def test_any_other_write_is_read_at_once(organization, write):
+    """Even by the request that made it, with the organization it read before the write."""
+    before = read(organization)
+
+    write(organization)
+
+    after = load_plan(organization)
+    assert (after.seats, after.hires, after.verticals, after.role_costs) != (
+        before.seats,
+        before.hires,
+        before.verticals,
+        before.role_costs,
+    )
+    assert after.inputs_key == read(organization).inputs_key
+
+
+def test_a_scenario_has_its_own_people(organization):
+    scenario = ScenarioFactory(organization=organization, name="Growth")
+    services.hire_create(
+        organization=organization,
+        actor=None,
+        role=rules.SALES_ENABLEMENT,
+        target_quarter=8101,
+        scenario=scenario,
+    )
+    read(organization)
+
+    assert [hire.role for hire in read(organization, scenario).hires] == [rules.SALES_ENABLEMENT]
+    assert read(organization).hires == ()
+
+
+class RolledBack(Exception):
+    pass
+
+
+def test_what_a_rolled_back_transaction_read_is_not_kept(organization):
+    """A transaction that wrote reads its own writes under a revision it never commits;
+    the next committed write takes that revision with other people."""
+    read(organization)
+    with pytest.raises(RolledBack), transaction.atomic():
+        services.hire_create(
+            organization=organization, actor=None, role=rules.SALES_ENABLEMENT, target_quarter=8101
+        )
+        assert len(read(organization).hires) == 1
+        raise RolledBack()
+
+    services.segment_create(organization=organization, actor=None, name="Retail")
+
+    plan = read(organization)
+    assert plan.hires == ()
+    assert plan.verticals == 1
