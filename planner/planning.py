@@ -28,6 +28,34 @@ from planner.quarters import Quarter
 
 
 @dataclass(frozen=True)
+class People:
+    """Everything a plan reads but its headcount: the team and the hires (the plan's or a
+    scenario's), each one's own annual cost (None: the role's default, in the same order),
+    the roles' costs and the number of segments. A headcount edit leaves it as it was."""
+
+    seats: tuple[rules.TeamSeat, ...]
+    seat_costs: tuple[Decimal | None, ...]
+    hires: tuple[rules.Hire, ...]
+    hire_costs: tuple[Decimal | None, ...]
+    role_costs: tuple[RoleCost, ...]
+    segments: int
+
+    @cached_property
+    def key(self) -> remembered.Inputs:
+        """The seats and hires with their own costs and the roles' costs, as plain values:
+        computed once for people kept across requests."""
+        return remembered.Inputs(
+            (
+                tuple((s.role, s.start, s.end, s.is_manager) for s in self.seats),
+                tuple((h.role, h.target, h.status, h.is_manager) for h in self.hires),
+                self.seat_costs,
+                self.hire_costs,
+                tuple((r.role, r.annual_cost, r.manager_annual_cost) for r in self.role_costs),
+            )
+        )
+
+
+@dataclass(frozen=True)
 class Plan:
     """An organization's plan as the rules read it: plain values, no model instances.
 
@@ -38,13 +66,9 @@ class Plan:
 
     organization: Organization
     headcounts: dict[int, rules.Headcount]  # by quarter, oldest first
-    seats: tuple[rules.TeamSeat, ...]
-    hires: tuple[rules.Hire, ...]
+    people: People
+    # The organization's segments, or the number a scenario holds.
     verticals: int
-    # Each seat's and hire's own annual cost (None: the role's default), in the same order.
-    seat_costs: tuple[Decimal | None, ...] = ()
-    hire_costs: tuple[Decimal | None, ...] = ()
-    role_costs: tuple[RoleCost, ...] = ()
     # None: the plan itself (the baseline), whose inputs are the organization's.
     scenario: Scenario | None = None
 
@@ -65,13 +89,28 @@ class Plan:
         return cls(
             organization=organization,
             headcounts={snapshot.quarter: snapshot.as_headcount() for snapshot in ordered},
-            seats=tuple(member.as_seat() for member in team),
-            hires=tuple(hire.as_hire() for hire in hires),
+            people=People(
+                seats=tuple(member.as_seat() for member in team),
+                seat_costs=tuple(member.annual_cost for member in team),
+                hires=tuple(hire.as_hire() for hire in hires),
+                hire_costs=tuple(hire.annual_cost for hire in hires),
+                role_costs=tuple(role_costs),
+                segments=verticals,
+            ),
             verticals=verticals,
-            seat_costs=tuple(member.annual_cost for member in team),
-            hire_costs=tuple(hire.annual_cost for hire in hires),
-            role_costs=tuple(role_costs),
         )
+
+    @property
+    def seats(self) -> tuple[rules.TeamSeat, ...]:
+        return self.people.seats
+
+    @property
+    def hires(self) -> tuple[rules.Hire, ...]:
+        return self.people.hires
+
+    @property
+    def role_costs(self) -> tuple[RoleCost, ...]:
+        return self.people.role_costs
 
     @property
     def quarters(self) -> list[int]:
@@ -135,10 +174,18 @@ class Plan:
                     self.hires,
                     self.lead_time,
                     current=current,
+                    open_hires=self._open_hires(current),
                 )
             ),
         )
         return list(entry.value)
+
+    def _open_hires(self, current: int) -> rules.OpenHiresByTarget:
+        """Kept per people, lead time and quarter: a headcount edit leaves them as they were."""
+        return remembered.RESULTS.entry(
+            (self.people.key, "open hires", self.lead_time, current),
+            lambda: rules.OpenHiresByTarget.of(self.hires, self.lead_time, current),
+        ).value
 
     def stage_crossings(
         self, roadmap: list[rules.RoadmapQuarter] | None = None
@@ -164,18 +211,14 @@ class Plan:
     def costed_seats(self) -> list[costs.CostedSeat]:
         return [
             costs.CostedSeat(seat, cost)
-            for seat, cost in zip(self.seats, self._costs(self.seat_costs, self.seats), strict=True)
+            for seat, cost in zip(self.seats, self.people.seat_costs, strict=True)
         ]
 
     def costed_hires(self) -> list[costs.CostedHire]:
         return [
             costs.CostedHire(hire, cost)
-            for hire, cost in zip(self.hires, self._costs(self.hire_costs, self.hires), strict=True)
+            for hire, cost in zip(self.hires, self.people.hire_costs, strict=True)
         ]
-
-    @staticmethod
-    def _costs(own: tuple, rows: tuple) -> tuple:
-        return own or (None,) * len(rows)
 
     def quarter_cost(self, gap: rules.QuarterGap) -> costs.QuarterCost:
         def compute() -> costs.QuarterCost:
@@ -198,19 +241,6 @@ class Plan:
         )
 
     @cached_property
-    def people_key(self) -> remembered.Inputs:
-        """The seats and hires with their own costs, as plain values: what an edit of the
-        headcount leaves as it was."""
-        return remembered.Inputs(
-            (
-                tuple((s.role, s.start, s.end, s.is_manager) for s in self.seats),
-                tuple((h.role, h.target, h.status, h.is_manager) for h in self.hires),
-                self.seat_costs,
-                self.hire_costs,
-            )
-        )
-
-    @cached_property
     def inputs_key(self) -> remembered.Inputs:
         """Everything the rules and costs read, as plain values: two plans with equal keys
         have the same results, whichever organization, scenario or request they came from."""
@@ -221,8 +251,8 @@ class Plan:
                     (quarter, h.sales, h.customer_success, h.other)
                     for quarter, h in self.headcounts.items()
                 ),
-                *self.people_key.values,
-                tuple((r.role, r.annual_cost, r.manager_annual_cost) for r in self.role_costs),
+                # One value, its hash computed once per people (load_plan keeps them).
+                self.people.key,
                 self.organization.currency,
                 self.organization.fiscal_year_start_month,
                 self.verticals,
@@ -234,9 +264,9 @@ class Plan:
 
     def _alike(self) -> tuple[list, list]:
         """The seats and hires as the costs sum them, alike ones once with their number;
-        kept per ``people_key``."""
+        kept per people."""
         return remembered.RESULTS.entry(
-            (self.people_key, "alike"),
+            (self.people.key, "alike"),
             lambda: (costs.alike(self.costed_seats()), costs.alike(self.costed_hires())),
         ).value
 
@@ -302,27 +332,10 @@ def load_plan(
     return Plan(
         organization=organization,
         headcounts=_headcounts(organization, snapshots, scenario, today),
-        seats=people.seats,
-        hires=people.hires,
+        people=people,
         verticals=scenario.verticals if scenario else people.segments,
-        seat_costs=people.seat_costs,
-        hire_costs=people.hire_costs,
-        role_costs=people.role_costs,
         scenario=scenario,
     )
-
-
-@dataclass(frozen=True)
-class People:
-    """Everything a plan reads but its headcount: the team and the hires (the plan's or a
-    scenario's), each one's own annual cost, the roles' costs and the number of segments."""
-
-    seats: tuple[rules.TeamSeat, ...]
-    seat_costs: tuple[Decimal | None, ...]
-    hires: tuple[rules.Hire, ...]
-    hire_costs: tuple[Decimal | None, ...]
-    role_costs: tuple[RoleCost, ...]
-    segments: int
 
 
 def _people(organization: Organization, scenario: Scenario | None) -> People:

@@ -1265,6 +1265,28 @@ class RoadmapQuarter:
         return requisition_status(deadline, self.current)
 
 
+@dataclass(frozen=True)
+class OpenHiresByTarget:
+    """What a roadmap reads of the hires: the open ones in target order, those counted in a
+    quarter being a prefix, each worded once as history and once against the current
+    quarter. A headcount edit leaves it as it was."""
+
+    hires: tuple[Hire, ...]
+    targets: tuple[int, ...]
+    as_history: tuple[OpenHire, ...]
+    as_action: tuple[OpenHire, ...]
+
+    @classmethod
+    def of(cls, hires: Iterable[Hire], lead_time: int, current: int | None) -> "OpenHiresByTarget":
+        unopened = tuple(sorted((h for h in hires if h.status in OPEN_HIRE_STATUSES), key=_target))
+        return cls(
+            hires=unopened,
+            targets=tuple(hire.target for hire in unopened),
+            as_history=tuple(open_hire(hire, lead_time, None) for hire in unopened),
+            as_action=tuple(open_hire(hire, lead_time, current) for hire in unopened),
+        )
+
+
 def roadmap(
     snapshots: Mapping[int, Headcount],
     profile: Profile,
@@ -1273,26 +1295,26 @@ def roadmap(
     lead_time: int,
     *,
     current: int | None = None,
+    open_hires: "OpenHiresByTarget | None" = None,
 ) -> list[RoadmapQuarter]:
     """Every quarter from the first snapshot to the last: gaps and requisition deadlines.
 
     ``current`` is the quarter a leader is in: deadlines are worded against it, and the
-    quarters before it are history. Without it no deadline has a status.
+    quarters before it are history. Without it no deadline has a status. ``open_hires`` is
+    ``OpenHiresByTarget.of(hires, lead_time, current)``, when the caller keeps it.
     """
     if lead_time < 0:
         raise ValueError("The hiring lead time cannot be negative.")
     if not snapshots:
         return []
-    team, hires = tuple(team), tuple(hires)
+    team = tuple(team)
     assessed = sorted((q, assess(h, profile)) for q, h in snapshots.items())
     first, last = assessed[0][0], assessed[-1][0]
     snapshot_quarters = [q for q, _ in assessed]
-    # The open hires by target quarter: those counted in a quarter are a prefix of the list,
-    # each worded once as history and once against the current quarter.
-    unopened = sorted((h for h in hires if h.status in OPEN_HIRE_STATUSES), key=_target)
-    targets = [hire.target for hire in unopened]
-    as_history = tuple(open_hire(hire, lead_time, None) for hire in unopened)
-    as_action = tuple(open_hire(hire, lead_time, current) for hire in unopened)
+    if open_hires is None:
+        open_hires = OpenHiresByTarget.of(hires, lead_time, current)
+    unopened, targets = open_hires.hires, open_hires.targets
+    as_history, as_action = open_hires.as_history, open_hires.as_action
 
     def listed_in(hire: Hire) -> int:
         """An open hire's target quarter, or the current one when its target is history."""

@@ -275,7 +275,8 @@ def test_it_fills_the_requisition_for_hires_whose_requisition_is_still_to_open(
 ):
     plan = build_plan()
     first = dataclasses.replace(plan.hires[0], status=status)
-    plan = dataclasses.replace(plan, hires=(first, *plan.hires[1:]))
+    people = dataclasses.replace(plan.people, hires=(first, *plan.hires[1:]))
+    plan = dataclasses.replace(plan, people=people)
     rows = {(r["quarter"], r["role"]): r for r in rows_of(plan)}
     for quarter in ("FY2027 Q3", "FY2027 Q4"):
         assert rows[quarter, PM]["gap"] == 0
@@ -406,8 +407,8 @@ def test_it_appends_each_role_s_quarterly_costs_as_plain_numbers():
     100,000), the program manager planned for Q3 (default 120,000.50); the leader recommended
     throughout at the default 180,000."""
     plan = build_plan(team=[])
-    plan = dataclasses.replace(
-        plan,
+    people = dataclasses.replace(
+        plan.people,
         seat_costs=(Decimal("200000"), *(None for _ in plan.seats[1:])),
         role_costs=(
             RoleCostFactory.build(role=LEADER, annual_cost=Decimal("180000")),
@@ -415,6 +416,7 @@ def test_it_appends_each_role_s_quarterly_costs_as_plain_numbers():
             RoleCostFactory.build(role=PM, annual_cost=Decimal("120000.50")),
         ),
     )
+    plan = dataclasses.replace(plan, people=people)
     got = {
         (r["quarter"], r["role"]): (r["recommended_cost"], r["in_seat_cost"], r["planned_cost"])
         for r in rows_of(plan)

@@ -541,11 +541,7 @@ def people(organization: Organization) -> dict:
         load_plan(organization, scenario=scenario) for scenario in organization.scenarios.all()
     ]
     return {
-        plan.scenario.pk if plan.scenario else None: (
-            plan.people_key,
-            tuple((r.role, r.annual_cost, r.manager_annual_cost) for r in plan.role_costs),
-            plan.verticals,
-        )
+        plan.scenario.pk if plan.scenario else None: (plan.people.key, plan.verticals)
         for plan in plans
     }
 

@@ -1,20 +1,28 @@
-"""Reading a plan: the people (team, hires, costs, segments) are kept per people revision.
+"""Reading a plan: the people (team, hires, costs, segments) are kept per people revision,
+and what the roadmap reads of the hires per people.
 
-These tests commit for real (``transaction=True``): what is read inside a transaction is
-never kept, so inside the usual rolled-back test the people would be read every time.
+The tests of the people commit for real (``committed``): what is read inside a transaction
+is never kept, so inside the usual rolled-back test the people would be read every time.
 """
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
 
-from planner import rules, services
+from planner import remembered, rules, services
 from planner.models import Organization
-from planner.planning import load_plan
-from tests.factories import OrganizationFactory, ScenarioFactory, SnapshotFactory
+from planner.planning import Plan, current_quarter, load_plan
+from tests.factories import (
+    OrganizationFactory,
+    PlannedHireFactory,
+    ScenarioFactory,
+    SnapshotFactory,
+    TeamMemberFactory,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+committed = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -36,6 +44,7 @@ def read(organization: Organization, scenario=None):
     return load_plan(Organization.objects.get(pk=organization.pk), scenario=scenario)
 
 
+@committed
 def test_the_people_are_read_once_per_people_revision(organization, django_assert_num_queries):
     first = read(organization)
     # The people revision (with the segments) and the headcounts: team, hires and role
@@ -45,6 +54,7 @@ def test_the_people_are_read_once_per_people_revision(organization, django_asser
     assert again.seats == first.seats and again.seats
 
 
+@committed
 def test_a_headcount_edit_keeps_the_people_and_shows_the_new_headcount(
     organization, django_assert_num_queries
 ):
@@ -58,6 +68,7 @@ def test_a_headcount_edit_keeps_the_people_and_shows_the_new_headcount(
     assert [seat.role for seat in plan.seats] == [rules.ENABLEMENT_LEADER]
 
 
+@committed
 @pytest.mark.parametrize(
     "write",
     [
@@ -92,6 +103,7 @@ def test_any_other_write_is_read_at_once(organization, write):
     assert after.inputs_key == read(organization).inputs_key
 
 
+@committed
 def test_a_scenario_has_its_own_people(organization):
     scenario = ScenarioFactory(organization=organization, name="Growth")
     services.hire_create(
@@ -111,6 +123,7 @@ class RolledBack(Exception):
     pass
 
 
+@committed
 def test_what_a_rolled_back_transaction_read_is_not_kept(organization):
     """A transaction that wrote reads its own writes under a revision it never commits;
     the next committed write takes that revision with other people."""
@@ -127,3 +140,43 @@ def test_what_a_rolled_back_transaction_read_is_not_kept(organization):
     plan = read(organization)
     assert plan.hires == ()
     assert plan.verticals == 1
+
+
+def test_a_headcount_edit_reuses_what_the_roadmap_read_of_the_hires():
+    """Kept per people, lead time and quarter; the edited plan's roadmap is still the one
+    its own inputs give, and another lead time words its deadlines afresh."""
+    organization = OrganizationFactory.build(hiring_lead_time=2)
+    now = current_quarter(organization)
+    plan = Plan.of(
+        organization,
+        snapshots=[
+            SnapshotFactory.build(quarter=now - 1, sales=60),
+            SnapshotFactory.build(quarter=now + 3, sales=180),
+        ],
+        team=[TeamMemberFactory.build(role=rules.ENABLEMENT_LEADER, start_quarter=now - 4)],
+        hires=[
+            PlannedHireFactory.build(role=role, target_quarter=now + offset, status=status)
+            for offset, (role, status) in enumerate(
+                [
+                    (rules.SALES_ENABLEMENT, rules.PLANNED),
+                    (rules.PROGRAM_MANAGER, rules.APPROVED),
+                    (rules.SALES_ENABLEMENT, rules.RECRUITING),
+                    (rules.CS_ENABLEMENT, rules.HIRED),
+                ]
+            )
+        ],
+    )
+    plan.roadmap()
+    edited = dataclasses.replace(
+        plan, headcounts={**plan.headcounts, now + 3: rules.Headcount(sales=260)}
+    )
+
+    def afresh(plan: Plan) -> list[rules.RoadmapQuarter]:
+        return rules.roadmap(
+            plan.headcounts, plan.profile, plan.seats, plan.hires, plan.lead_time, current=now
+        )
+
+    assert edited.roadmap() == afresh(edited) != afresh(plan)
+    assert remembered.RESULTS.peek((plan.people.key, "open hires", 2, now)) is not None
+    later = dataclasses.replace(edited, organization=OrganizationFactory.build(hiring_lead_time=3))
+    assert later.roadmap() == afresh(later) != afresh(edited)
