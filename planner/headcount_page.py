@@ -3,6 +3,7 @@ redraws it (``views/headcount.py`` for cell edits, adds and deletes, ``views/hea
 for a paste from a spreadsheet).
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from planner import rules
@@ -69,28 +70,43 @@ def grid_rows(
     rows, previous_stage = [], None
     refused = refused or {}
     for snapshot in grid.snapshots:
-        stage = rules.stage_for(snapshot.total)
-        form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
-        if form is None:
-            cells = tuple(Cell(name, getattr(snapshot, name)) for name in CELL_FIELDS)
-            errors: tuple[str, ...] = ()
-        else:
-            cells = tuple(Cell(n, form[n].value(), tuple(form[n].errors)) for n in CELL_FIELDS)
-            errors = tuple(form.non_field_errors())
+        row = snapshot_row(snapshot, now, bound, grid.plan.scenario, refused.get(snapshot.pk))
         rows.append(
-            SnapshotRow(
-                snapshot=snapshot,
-                cells=cells,
-                errors=errors,
-                stage=stage,
-                actual=snapshot.quarter < now,
-                stage_changed=previous_stage is not None and stage.number != previous_stage,
-                refusal=refused.get(snapshot.pk),
-                locked=grid.plan.scenario is not None and snapshot.scenario_id is None,
+            dataclasses.replace(
+                row,
+                stage_changed=previous_stage is not None and row.stage.number != previous_stage,
             )
         )
-        previous_stage = stage.number
+        previous_stage = row.stage.number
     return rows
+
+
+def snapshot_row(
+    snapshot: HeadcountSnapshot,
+    now: int,
+    bound: SnapshotForm | None = None,
+    scenario: Scenario | None = None,
+    refusal: Refusal | None = None,
+) -> SnapshotRow:
+    """One quarter's row, with what was typed into it if ``bound`` is its form; whether a
+    stage starts there is the grid's to tell (``grid_rows``)."""
+    form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
+    if form is None:
+        cells = tuple(Cell(name, getattr(snapshot, name)) for name in CELL_FIELDS)
+        errors: tuple[str, ...] = ()
+    else:
+        cells = tuple(Cell(n, form[n].value(), tuple(form[n].errors)) for n in CELL_FIELDS)
+        errors = tuple(form.non_field_errors())
+    return SnapshotRow(
+        snapshot=snapshot,
+        cells=cells,
+        errors=errors,
+        stage=rules.stage_for(snapshot.total),
+        actual=snapshot.quarter < now,
+        stage_changed=False,
+        refusal=refusal,
+        locked=scenario is not None and snapshot.scenario_id is None,
+    )
 
 
 def first_quarter_form(now: int, data=None, scenario: Scenario | None = None) -> FirstQuarterForm:
@@ -123,17 +139,17 @@ def paste_form(grid: Grid, now: int, data=None) -> PasteForm:
     )
 
 
-def cells_context(membership: Membership, grid: Grid, row: SnapshotRow, saved: bool) -> dict:
+def cells_context(membership: Membership, plan: Plan, row: SnapshotRow, saved: bool) -> dict:
     """What the answer to one saved cell draws: the row's cells, its quarter's gap panel
-    and the stage alerts, all out of band; not the forms of the rest of the page."""
+    and the stage alerts, all out of band; not the other rows, nor the page's forms."""
     return org_context(
         membership,
         "headcount",
         row=row,
         saved=saved,
         oob=True,
-        stage_alerts=grid.plan.stage_crossings(),
-        **gap_context(grid.plan, row.snapshot.quarter, compact=True),
+        stage_alerts=plan.stage_crossings(),
+        **gap_context(plan, row.snapshot.quarter, compact=True),
     )
 
 

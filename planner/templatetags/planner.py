@@ -1,10 +1,13 @@
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from planner import rules
@@ -20,6 +23,23 @@ def quarter(ordinal: int | None) -> str:
     if ordinal is None or ordinal == "":
         return ""
     return Quarter.from_ordinal(int(ordinal)).label
+
+
+@register.simple_tag
+def quarter_options(ordinals, selected: int | None) -> SafeString:
+    """The ``<option>`` of each quarter in ``ordinals``, ``selected`` chosen. Quarter labels
+    do not depend on the fiscal calendar, so the options of a range are drawn once: the gap
+    panel beside the headcount grid draws forty of them after every saved cell."""
+    return _quarter_options(tuple(ordinals), selected)
+
+
+@lru_cache(maxsize=1024)
+def _quarter_options(ordinals: tuple[int, ...], selected: int | None) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((quarter_key(q), " selected" if q == selected else "", quarter(q)) for q in ordinals),
+    )
 
 
 @register.filter

@@ -12,13 +12,13 @@ from planner.forms import SnapshotForm
 from planner.headcount_page import (
     cells_context,
     first_quarter_form,
-    grid_rows,
     load_grid,
     page_context,
+    snapshot_row,
 )
 from planner.models import HeadcountSnapshot, Membership
 from planner.page_cache import render_page
-from planner.planning import current_quarter
+from planner.planning import current_quarter, load_plan
 from planner.views.access import (
     READ,
     WRITE,
@@ -91,7 +91,7 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.SNAPSHOT_FIELDS}
         try:
-            services.snapshot_update(
+            snapshot = services.snapshot_update(
                 snapshot=snapshot,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
@@ -104,30 +104,32 @@ def snapshot_update(request: HttpRequest, membership: Membership, pk: int) -> Ht
             return plan_redirect(membership, "headcount")
     else:
         status = 422
-    grid = load_grid(organization, membership.scenario)
     # After a refused stale edit the row shows the stored numbers, not what was typed:
     # leaving the typed ones beside the refreshed version would let the next change
     # overwrite the other person's edit without anyone noticing.
     bound = None if refusal else form
     refused = {snapshot.pk: refusal} if refusal else {}
     if not request.htmx:
+        grid = load_grid(organization, membership.scenario)
         context = page_context(membership, grid, bound=bound, refused=refused)
         return render(request, "planner/headcount.html", context, status=status)
-    now = current_quarter(organization)
-    row = next(r for r in grid_rows(grid, now, bound) if r.snapshot.pk == snapshot.pk)
+    row = snapshot_row(snapshot, current_quarter(organization), bound, membership.scenario)
     if refusal or (status == 200 and row.stage.number != stage_before):
         # Redraw the grid: where a stage starts may have moved, or the refused row needs
         # its current numbers and a note wide enough to read.
         context = page_context(
             membership,
-            grid,
+            load_grid(organization, membership.scenario),
             panel_quarter=snapshot.quarter,
             oob=True,
             grid_oob=True,
             refused=refused,
         )
         return render(request, "planner/headcount.html#grid-redraw", context, status=status)
-    context = cells_context(membership, grid, row, saved=status == 200)
+    # The row's own cells are drawn from the saved snapshot: the rest of the answer needs
+    # the plan's values alone, not a row object per quarter.
+    plan = load_plan(organization, scenario=membership.scenario)
+    context = cells_context(membership, plan, row, saved=status == 200)
     return render(request, "planner/headcount.html#snapshot-cells", context, status=status)
 
 

@@ -463,3 +463,22 @@ def test_in_a_scenario_the_lead_time_is_pointed_to_in_its_own_inputs(
         assert "the hiring lead time in this scenario's inputs)" in html
     plan = client.get(gap_url(organization)).content.decode()
     assert f'the hiring lead time in <a href="{settings}">' in plan
+
+
+def test_the_quarter_picker_offers_every_quarter_of_the_plan_the_shown_one_chosen(
+    client, organization, owner, now
+):
+    SnapshotFactory(organization=organization, quarter=now - 2)
+    SnapshotFactory(organization=organization, quarter=now + 1)
+    client.force_login(owner)
+
+    for shown in (now, now + 1):
+        html = client.get(gap_url(organization, shown)).content.decode()
+
+        options = re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', html)
+        expected = []
+        for ordinal in range(now - 2, now + 2):
+            quarter = Quarter.from_ordinal(ordinal)
+            chosen = " selected" if ordinal == shown else ""
+            expected.append((f"FY{quarter.fiscal_year}Q{quarter.number}", chosen, quarter.label))
+        assert options == expected
