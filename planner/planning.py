@@ -148,9 +148,15 @@ class Plan:
         if found is None:
             return None
         current = current_quarter(self.organization, today)
-        return self._remembered(
-            ("gap", quarter, current),
-            lambda: rules.gap_for_quarter(
+
+        def compute() -> rules.QuarterGap:
+            # The roadmap holds each of its quarters' gap (the same as computed alone, which
+            # the rules' tests prove): when this plan's is kept, the quarter is read from it
+            # instead of counting every seat and hire again.
+            roadmap = remembered.RESULTS.peek(self._key(("roadmap", current)))
+            if roadmap is not None and quarter <= roadmap.value[-1].quarter:
+                return roadmap.value[quarter - roadmap.value[0].quarter].gap
+            return rules.gap_for_quarter(
                 quarter,
                 found[0],
                 self.profile,
@@ -158,8 +164,9 @@ class Plan:
                 self.hires,
                 forecast=self.headcounts,
                 current=current,
-            ),
-        ).value
+            )
+
+        return self._remembered(("gap", quarter, current), compute).value
 
     def roadmap(self, today: datetime.date | None = None) -> list[rules.RoadmapQuarter]:
         """Deadlines worded against the quarter of ``today`` (default: the real today)."""

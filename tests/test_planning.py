@@ -180,3 +180,36 @@ def test_a_headcount_edit_reuses_what_the_roadmap_read_of_the_hires():
     assert remembered.RESULTS.peek((plan.people.key, "open hires", 2, now)) is not None
     later = dataclasses.replace(edited, organization=OrganizationFactory.build(hiring_lead_time=3))
     assert later.roadmap() == afresh(later) != afresh(edited)
+
+
+def test_a_quarter_s_gap_is_read_from_the_kept_roadmap_and_is_the_gap_computed_alone():
+    organization = OrganizationFactory.build(hiring_lead_time=1)
+    now = current_quarter(organization)
+    plan = Plan.of(
+        organization,
+        snapshots=[
+            SnapshotFactory.build(quarter=now - 2, sales=40),
+            SnapshotFactory.build(quarter=now, sales=120, customer_success=30),
+            SnapshotFactory.build(quarter=now + 2, sales=400),
+        ],
+        team=[
+            TeamMemberFactory.build(role=rules.ENABLEMENT_LEADER, start_quarter=now - 3),
+            TeamMemberFactory.build(role=rules.SALES_ENABLEMENT, start_quarter=now - 3),
+        ],
+        hires=[PlannedHireFactory.build(role=rules.PROGRAM_MANAGER, target_quarter=now + 1)],
+    )
+    roadmap = {quarter.quarter: quarter.gap for quarter in plan.roadmap()}
+
+    for quarter in range(now - 2, now + 4):  # the last one is after the roadmap's end
+        alone = rules.gap_for_quarter(
+            quarter,
+            plan.headcount_for(quarter)[0],
+            plan.profile,
+            plan.seats,
+            plan.hires,
+            forecast=plan.headcounts,
+            current=now,
+        )
+        assert plan.gap(quarter) == alone
+        if quarter in roadmap:
+            assert plan.gap(quarter) is roadmap[quarter]

@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from planner import rules, services
@@ -65,6 +65,21 @@ def test_an_update_names_its_fields_so_a_misspelt_one_fails_at_the_call(organiza
     with pytest.raises(TypeError, match="sale"):
         services.snapshot_update(snapshot=snapshot, actor=None, expected_version=1, sale=12)
     assert HeadcountSnapshot.objects.get(pk=snapshot.pk).sales == 10
+
+
+@pytest.mark.parametrize("field", services.SNAPSHOT_FIELDS)
+def test_a_negative_count_is_refused_by_its_field_and_by_the_database(organization, field):
+    """The count's own validator refuses it with its message (the check constraint is not
+    asked again in ``full_clean``), and the database still holds the constraint."""
+    snapshot = SnapshotFactory(organization=organization, sales=10)
+
+    with pytest.raises(ValidationError) as refused:
+        services.snapshot_update(snapshot=snapshot, actor=None, **{field: -1})
+
+    assert list(refused.value.message_dict) == [field]
+    assert HeadcountSnapshot.objects.get(pk=snapshot.pk).version == snapshot.version
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HeadcountSnapshot.objects.filter(pk=snapshot.pk).update(**{field: -1})
 
 
 def test_an_update_changes_only_the_fields_it_is_given(organization):
