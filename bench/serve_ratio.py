@@ -11,6 +11,7 @@ it runs; the ratio of a page's median to the floor's, measured minutes apart on 
 same server, is what docs/performance.md records and what --check holds to its target.
 
     .venv/bin/python bench/serve_ratio.py [--check] [--duration 8] [--connections 16]
+        [--page "htmx cell save" ...]
 
 Needs wrk (Debian/Ubuntu: apt-get install wrk) and createdb/dropdb on the PATH, or a
 --database-url to an empty PostgreSQL database. It sends traffic to 127.0.0.1 only.
@@ -80,6 +81,12 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--tenants", type=int, default=500)
     parser.add_argument("--history", type=int, default=1000, help="recorded changes")
+    parser.add_argument(
+        "--page",
+        action="append",
+        choices=[page.name for page in PAGES[1:]],
+        help="measure this page only (again for more); by default every page",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a page misses")
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args()
@@ -401,6 +408,8 @@ def main() -> int:
         rows, saved = [], 0
         changes_before = recorded_changes()
         for page in PAGES[1:]:
+            if args.page and page.name not in args.page:
+                continue
             warm(base, page, cookie)
             result = measure(page, wrk_env, args.duration)
             floors.append(measure(floor, anonymous_env, args.floor_duration))

@@ -156,8 +156,6 @@ def _record(
     fields: Iterable[str],
     before: dict[str, Any] | None = None,
 ) -> None:
-    # Even an edit that changes no value bumps the row's version, which pages show.
-    _touch(organization, headcount_only=entity == Entity.HEADCOUNT)
     after = {field: _display(instance, field) for field in fields}
     # A scenario's row names its scenario; the plan's rows (scenario NULL) name none.
     if isinstance(instance, Scenario):
@@ -171,18 +169,21 @@ def _record(
     else:
         before = before or {}
         diff = {f: [before.get(f), v] for f, v in after.items() if before.get(f) != v}
-        if not diff:
-            return
-    Change.objects.create(
-        organization=organization,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        entity=entity,
-        label=_label(instance),
-        diff=diff,
-        scenario=scenario,
-        scenario_name=scenario.name if scenario else "",
-    )
+    if diff or action != Change.Action.UPDATED:  # an update that changed nothing is not told
+        Change.objects.create(
+            organization=organization,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            entity=entity,
+            label=_label(instance),
+            diff=diff,
+            scenario=scenario,
+            scenario_name=scenario.name if scenario else "",
+        )
+    # Even an edit that changes no value bumps the row's version, which pages show. Last:
+    # the update locks the organization's row until the write commits, and every other
+    # write to the organization waits for that lock.
+    _touch(organization, headcount_only=entity == Entity.HEADCOUNT)
 
 
 CLASHED = _(
