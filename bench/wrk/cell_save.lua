@@ -5,7 +5,10 @@
 -- for the next save is read from the answer, as the page's hidden input would be.
 --
 -- BENCH_SAVES: "url,version,sales,customer_success,other;..." one quarter per thread.
+-- BENCH_HTMX: "true" posts as the grid's htmx does (answered 200 with the redrawn cells);
+-- empty posts as the form does without JavaScript (answered 302, nothing drawn).
 local cookie = os.getenv("BENCH_COOKIE")
+local htmx = (os.getenv("BENCH_HTMX") or "") ~= ""
 local csrf = os.getenv("BENCH_CSRF")
 local rows = {}
 for url, version, sales, cs, other in
@@ -30,22 +33,27 @@ function init(args)
   headers = {
     ["Cookie"] = cookie,
     ["X-CSRFToken"] = csrf,
-    ["HX-Request"] = "true",
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }
+  if htmx then
+    headers["HX-Request"] = "true"
+  end
 end
 
+-- Builds the next save from what the last answer said, changing nothing itself: wrk may
+-- ask a thread for a request before its first one is sent, and a save posting the stored
+-- value would change nothing (no new version, which the next save would then claim).
 function request()
-  flip = 1 - flip
   local body = string.format("sales=%d&customer_success=%s&other=%s&version=%d",
-                             sales + flip, cs, other, version)
+                             sales + 1 - flip, cs, other, version)
   return wrk.format("POST", url, headers, body)
 end
 
 function response(status, headers, body)
   local next_version = body:match('id="snapshot%-' .. pk .. '%-version" value="(%d+)"')
-  if status == 200 then
+  if status == (htmx and 200 or 302) then
     saved = saved + 1
+    flip = 1 - flip  -- the stored sales are now the other of the two values
   else
     unexpected = unexpected + 1
     if first_unexpected == 0 then
@@ -54,7 +62,7 @@ function response(status, headers, body)
   end
   if next_version then
     version = tonumber(next_version)
-  elseif status == 200 then
+  elseif status == (htmx and 200 or 302) then
     version = version + 1
   end
 end
