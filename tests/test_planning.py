@@ -142,39 +142,54 @@ def test_what_a_rolled_back_transaction_read_is_not_kept(organization):
     assert plan.verticals == 1
 
 
-def test_a_headcount_edit_reuses_what_the_roadmap_read_of_the_hires():
-    """Kept per people, lead time and quarter; the edited plan's roadmap is still the one
-    its own inputs give, and another lead time words its deadlines afresh."""
-    organization = OrganizationFactory.build(hiring_lead_time=2)
+def plan_in_memory(lead_time: int) -> Plan:
+    """Three quarters around the current one (stage 1, then 2), a leader and a sales
+    enablement person in seat, and a hire in each status after the current quarter."""
+    organization = OrganizationFactory.build(hiring_lead_time=lead_time)
     now = current_quarter(organization)
-    plan = Plan.of(
+    return Plan.of(
         organization,
         snapshots=[
-            SnapshotFactory.build(quarter=now - 1, sales=60),
+            SnapshotFactory.build(quarter=now - 2, sales=40),
+            SnapshotFactory.build(quarter=now, sales=120, customer_success=30),
             SnapshotFactory.build(quarter=now + 3, sales=180),
         ],
-        team=[TeamMemberFactory.build(role=rules.ENABLEMENT_LEADER, start_quarter=now - 4)],
+        team=[
+            TeamMemberFactory.build(role=rules.ENABLEMENT_LEADER, start_quarter=now - 3),
+            TeamMemberFactory.build(role=rules.SALES_ENABLEMENT, start_quarter=now - 3),
+        ],
         hires=[
             PlannedHireFactory.build(role=role, target_quarter=now + offset, status=status)
             for offset, (role, status) in enumerate(
                 [
-                    (rules.SALES_ENABLEMENT, rules.PLANNED),
+                    (rules.PROGRAM_MANAGER, rules.PLANNED),
                     (rules.PROGRAM_MANAGER, rules.APPROVED),
                     (rules.SALES_ENABLEMENT, rules.RECRUITING),
                     (rules.CS_ENABLEMENT, rules.HIRED),
-                ]
+                ],
+                start=1,
             )
         ],
     )
+
+
+def afresh(plan: Plan) -> list[rules.RoadmapQuarter]:
+    """The plan's roadmap from the rules alone, nothing kept."""
+    now = current_quarter(plan.organization)
+    return rules.roadmap(
+        plan.headcounts, plan.profile, plan.seats, plan.hires, plan.lead_time, current=now
+    )
+
+
+def test_a_headcount_edit_reuses_what_the_roadmap_read_of_the_hires():
+    """Kept per people, lead time and quarter; the edited plan's roadmap is still the one
+    its own inputs give, and another lead time words its deadlines afresh."""
+    plan = plan_in_memory(lead_time=2)
+    now = current_quarter(plan.organization)
     plan.roadmap()
     edited = dataclasses.replace(
         plan, headcounts={**plan.headcounts, now + 3: rules.Headcount(sales=260)}
     )
-
-    def afresh(plan: Plan) -> list[rules.RoadmapQuarter]:
-        return rules.roadmap(
-            plan.headcounts, plan.profile, plan.seats, plan.hires, plan.lead_time, current=now
-        )
 
     assert edited.roadmap() == afresh(edited) != afresh(plan)
     assert remembered.RESULTS.peek((plan.people.key, "open hires", 2, now)) is not None
@@ -183,24 +198,11 @@ def test_a_headcount_edit_reuses_what_the_roadmap_read_of_the_hires():
 
 
 def test_a_quarter_s_gap_is_read_from_the_kept_roadmap_and_is_the_gap_computed_alone():
-    organization = OrganizationFactory.build(hiring_lead_time=1)
-    now = current_quarter(organization)
-    plan = Plan.of(
-        organization,
-        snapshots=[
-            SnapshotFactory.build(quarter=now - 2, sales=40),
-            SnapshotFactory.build(quarter=now, sales=120, customer_success=30),
-            SnapshotFactory.build(quarter=now + 2, sales=400),
-        ],
-        team=[
-            TeamMemberFactory.build(role=rules.ENABLEMENT_LEADER, start_quarter=now - 3),
-            TeamMemberFactory.build(role=rules.SALES_ENABLEMENT, start_quarter=now - 3),
-        ],
-        hires=[PlannedHireFactory.build(role=rules.PROGRAM_MANAGER, target_quarter=now + 1)],
-    )
+    plan = plan_in_memory(lead_time=1)
+    now = current_quarter(plan.organization)
     roadmap = {quarter.quarter: quarter.gap for quarter in plan.roadmap()}
 
-    for quarter in range(now - 2, now + 4):  # the last one is after the roadmap's end
+    for quarter in range(now - 2, now + 5):  # the last one is after the roadmap's end
         alone = rules.gap_for_quarter(
             quarter,
             plan.headcount_for(quarter)[0],
