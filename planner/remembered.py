@@ -5,10 +5,15 @@ quarter and language, always give the same roadmap. So a page read again with no
 changed, by the same leader or a colleague, takes the results computed the first time
 instead of computing them again.
 
-The key is the inputs themselves, not a revision number that every write would have to
-remember to bump: an edit anywhere (a cell, a restore, a promotion, a write another server
-made) changes the inputs read from the database, and with them the key. Nothing is ever
-invalidated; entries of plans no longer read are simply pushed out by newer ones.
+The key of a result is the inputs themselves, not a revision number that every write would
+have to remember to bump: an edit anywhere (a cell, a restore, a promotion, a write another
+server made) changes the inputs read from the database, and with them the key. Nothing is
+ever invalidated; entries of plans no longer read are simply pushed out by newer ones.
+
+The one exception is the people of a plan (its team, hires and costs), which are
+what would cost most to read again. They are kept under the organization's people revision
+(``planning.load_plan``), which every write but a headcount edit moves, and which
+``tests/test_plan_revision.py`` holds every write to.
 
 Each web process keeps its own entries (they are Python objects, never serialised), at
 most ``SIZE`` of them, the least recently used leaving first.
