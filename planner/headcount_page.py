@@ -3,7 +3,6 @@ redraws it (``views/headcount.py`` for cell edits, adds and deletes, ``views/hea
 for a paste from a spreadsheet).
 """
 
-import dataclasses
 from dataclasses import dataclass
 
 from planner import rules
@@ -70,13 +69,10 @@ def grid_rows(
     rows, previous_stage = [], None
     refused = refused or {}
     for snapshot in grid.snapshots:
-        row = snapshot_row(snapshot, now, bound, grid.plan.scenario, refused.get(snapshot.pk))
-        rows.append(
-            dataclasses.replace(
-                row,
-                stage_changed=previous_stage is not None and row.stage.number != previous_stage,
-            )
+        row = snapshot_row(
+            snapshot, now, bound, grid.plan.scenario, refused.get(snapshot.pk), previous_stage
         )
+        rows.append(row)
         previous_stage = row.stage.number
     return rows
 
@@ -87,9 +83,10 @@ def snapshot_row(
     bound: SnapshotForm | None = None,
     scenario: Scenario | None = None,
     refusal: Refusal | None = None,
+    previous_stage: int | None = None,
 ) -> SnapshotRow:
-    """One quarter's row, with what was typed into it if ``bound`` is its form; whether a
-    stage starts there is the grid's to tell (``grid_rows``)."""
+    """One quarter's row, with what was typed into it if ``bound`` is its form; a stage
+    starts there when ``previous_stage``, the row above's, differs (``grid_rows``)."""
     form = bound if bound is not None and bound.snapshot.pk == snapshot.pk else None
     if form is None:
         cells = tuple(Cell(name, getattr(snapshot, name)) for name in CELL_FIELDS)
@@ -97,13 +94,14 @@ def snapshot_row(
     else:
         cells = tuple(Cell(n, form[n].value(), tuple(form[n].errors)) for n in CELL_FIELDS)
         errors = tuple(form.non_field_errors())
+    stage = rules.stage_for(snapshot.total)
     return SnapshotRow(
         snapshot=snapshot,
         cells=cells,
         errors=errors,
-        stage=rules.stage_for(snapshot.total),
+        stage=stage,
         actual=snapshot.quarter < now,
-        stage_changed=False,
+        stage_changed=previous_stage is not None and stage.number != previous_stage,
         refusal=refusal,
         locked=scenario is not None and snapshot.scenario_id is None,
     )
